@@ -1,0 +1,177 @@
+//! The command line as the user types it: clap's derive structs, raw values only. Checking them
+//! and combining them with the workspace configuration happens in [`crate::commands`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Turn plain-text partner assessments into trust-based relationship reports.
+///
+/// A consultant keeps one YAML or Markdown answer file per partner per round; trustmap
+/// validates them against the questionnaire of "Het opbouwen van partnerrelaties die gebaseerd
+/// zijn op vertrouwen" and reports on each relationship and the whole network.
+#[derive(Debug, Parser)]
+#[command(name = "trustmap", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate answer files and print every problem with its file, line and column.
+    Check(CheckArgs),
+    /// Score every relationship against the five propositions, with red flags and the network.
+    Evaluate(EvaluateArgs),
+    /// Print the questionnaire: six boxes of questions and the five propositions.
+    Questions(QuestionsArgs),
+    /// Create a workspace: trustmap.toml, an assessments folder with an example, a .gitignore.
+    Init(InitArgs),
+    /// Write a blank answer file for a partner, every question shown with its scale.
+    New(NewArgs),
+    /// Print the JSON Schema of YAML answer files (for editor validation and completion).
+    Schema,
+    /// Convert an answer file between YAML and Markdown without losing anything.
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check [default: the workspace's assessments folder].
+    pub paths: Vec<PathBuf>,
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
+    pub format: DiagnosticFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Files or folders to evaluate [default: the workspace's assessments folder].
+    pub paths: Vec<PathBuf>,
+    /// Output format: a table per partner, or JSON (stable, documented in the book).
+    #[arg(long, value_enum, default_value_t = EvaluateFormat::Text)]
+    pub format: EvaluateFormat,
+    /// Language of flag messages in the text output [default: the workspace's, else nl].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvaluateFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// `path:line:col: error: message` with the source line and a caret.
+    Text,
+    /// A JSON array of diagnostics (path, line, column, severity, code, message).
+    Json,
+    /// GitHub Actions annotations (`::error file=…,line=…,col=…::…`).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Nl,
+    En,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    /// Language [default: the workspace's, else nl].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QuestionsFormat::Text)]
+    pub format: QuestionsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuestionsFormat {
+    Text,
+    /// The whole instrument, both languages, as JSON.
+    Json,
+    Md,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the workspace in.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Name of the client organisation.
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// Language of reports and new answer files.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Customer,
+    Supplier,
+    Alliance,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    Yaml,
+    Md,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The partner's display name.
+    pub partner: String,
+    /// The kind of partner.
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    /// Answer-file format.
+    #[arg(long, value_enum, default_value_t = FileFormat::Yaml)]
+    pub format: FileFormat,
+    /// Language of the question texts [default: the workspace's, else nl].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// The round's date, YYYY-MM-DD [default: today, or SOURCE_DATE_EPOCH].
+    #[arg(long)]
+    pub date: Option<String>,
+    /// A strategic collaboration (box 1).
+    #[arg(long)]
+    pub strategic: bool,
+    /// A partner we want a relationship with, not yet a current one (box 1).
+    #[arg(long)]
+    pub desired: bool,
+    /// Record the partner's view of us instead of ours of the partner.
+    #[arg(long)]
+    pub partner_perspective: bool,
+    /// Where to write; `-` for standard output [default: ASSESSMENTS/<id>-<date>.<ext>].
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The answer file to convert (it is not changed).
+    pub file: PathBuf,
+    /// Target format.
+    #[arg(long, value_enum)]
+    pub to: FileFormat,
+    /// Where to write [default: standard output]. An existing file is never overwritten.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}

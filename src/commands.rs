@@ -1,0 +1,347 @@
+//! One function per subcommand: checks the raw CLI values against the workspace configuration
+//! (the settings the library uses) and runs the pipeline. Output goes to the writer given, so
+//! tests and the binary see the same bytes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{self, Cli, ColorChoice, Command, DiagnosticFormat, FileFormat, LangArg, RoleArg};
+use crate::diagnostic::{self, Output};
+use crate::emit::{self, Guidance};
+use crate::load::{self, Loaded};
+use crate::model::{Assessment, Date, Format, Lang, Perspective, Role, Status, slugify};
+use crate::pipeline;
+use crate::questionnaire::Questionnaire;
+use crate::validate;
+use crate::workspace::{CONFIG_FILE, Config, Workspace};
+use crate::write::{Overwrite, atomic};
+use crate::{Error, Result};
+
+/// How a command ended, when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything valid.
+    Ok,
+    /// The command ran, but found problems in the inputs (exit code 1).
+    Problems,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
+    };
+    match cli.command {
+        Command::Check(args) => check(&args, color, out),
+        Command::Evaluate(args) => evaluate(&args, color, out),
+        Command::Questions(args) => questions(&args, out),
+        Command::Init(args) => init(&args, out),
+        Command::New(args) => new(&args, out),
+        Command::Schema => {
+            out.write_all(crate::schema::schema_json().as_bytes())?;
+            Ok(Outcome::Ok)
+        }
+        Command::Convert(args) => convert(&args, out),
+    }
+}
+
+fn lang(arg: Option<LangArg>, workspace: &Workspace) -> Lang {
+    match arg {
+        Some(LangArg::Nl) => Lang::Nl,
+        Some(LangArg::En) => Lang::En,
+        None => workspace.config.lang,
+    }
+}
+
+fn format(arg: FileFormat) -> Format {
+    match arg {
+        FileFormat::Yaml => Format::Yaml,
+        FileFormat::Md => Format::Markdown,
+    }
+}
+
+/// The workspace the paths point into, and the paths to read (its assessments folder when none
+/// were given).
+fn inputs(paths: &[PathBuf]) -> Result<(Workspace, Vec<PathBuf>)> {
+    let start = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let workspace = Workspace::find(start)?;
+    let paths = if paths.is_empty() {
+        let dir = workspace.assessments();
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "no answer files: `{}` does not exist (pass files or folders, or run `trustmap init`)",
+                dir.display()
+            )));
+        }
+        vec![dir]
+    } else {
+        paths.to_vec()
+    };
+    Ok((workspace, paths))
+}
+
+fn check(args: &cli::CheckArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let (workspace, paths) = inputs(&args.paths)?;
+    let batch = pipeline::read(&paths, &[workspace.output()], &|| {})?;
+    let output = match args.format {
+        DiagnosticFormat::Text => Output::Text { color },
+        DiagnosticFormat::Json => Output::Json,
+        DiagnosticFormat::Github => Output::Github,
+    };
+    out.write_all(diagnostic::report(&batch.diagnostics, &batch.sources, output)?.as_bytes())?;
+    if args.format == DiagnosticFormat::Text {
+        if !batch.diagnostics.is_empty() {
+            writeln!(out)?;
+        }
+        let errors = batch.diagnostics.iter().filter(|d| d.is_error()).count();
+        let checked = batch.files - batch.skipped;
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        if errors == 0 {
+            writeln!(out, "{}: all valid", plural(checked, "answer file"))?;
+        } else {
+            writeln!(
+                out,
+                "{}: {} in {}",
+                plural(checked, "answer file"),
+                plural(errors, "error"),
+                plural(batch.failed_files(), "file")
+            )?;
+        }
+    }
+    Ok(if batch.has_errors() { Outcome::Problems } else { Outcome::Ok })
+}
+
+fn evaluate(args: &cli::EvaluateArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let (workspace, paths) = inputs(&args.paths)?;
+    let batch = pipeline::read(&paths, &[workspace.output()], &|| {})?;
+    // Problems go to standard error, so the evaluation on standard output stays parseable.
+    let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !problems.is_empty() {
+        eprint!("{}", diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
+    }
+    let evaluation = crate::evaluate::evaluate(&batch.assessments, &workspace.config.evaluation);
+    match args.format {
+        cli::EvaluateFormat::Json => {
+            out.write_all(serde_json::to_string_pretty(&evaluation)?.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        cli::EvaluateFormat::Text => {
+            out.write_all(crate::table::render(&evaluation, lang(args.lang, &workspace), color).as_bytes())?
+        }
+    }
+    Ok(if batch.has_errors() { Outcome::Problems } else { Outcome::Ok })
+}
+
+fn questions(args: &cli::QuestionsArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let workspace = Workspace::find(Path::new("."))?;
+    let lang = lang(args.lang, &workspace);
+    let q = Questionnaire::get();
+    let text = match args.format {
+        cli::QuestionsFormat::Json => serde_json::to_string_pretty(q)? + "\n",
+        cli::QuestionsFormat::Text => crate::questions::text(q, lang),
+        cli::QuestionsFormat::Md => crate::questions::markdown(q, lang),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(Outcome::Ok)
+}
+
+fn init(args: &cli::InitArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let dir = &args.dir;
+    let config_path = dir.join(CONFIG_FILE);
+    if config_path.exists() {
+        return Err(Error::Exists(config_path));
+    }
+    let config = Config {
+        organisation: args.organisation.clone(),
+        lang: lang(args.lang, &Workspace { root: dir.clone(), config: Config::default(), found: false }),
+        ..Config::default()
+    };
+    let organisation = config.organisation.as_deref().unwrap_or("My Organisation");
+    let toml = format!(
+        "# trustmap workspace: settings for every command run inside this folder.\n\
+         organisation = {}\n\
+         # Language of reports and new answer files: nl or en.\n\
+         lang = \"{}\"\n\
+         # Where the answer files are, and where reports go.\n\
+         assessments = \"assessments\"\n\
+         output = \"reports\"\n",
+        serde_json::Value::from(organisation),
+        config.lang
+    );
+    let example = example_assessment(&dir.join("assessments/example-partner.yaml"), config.lang);
+    let schema_ref = "../trustmap.schema.json";
+    let files: [(PathBuf, String); 4] = [
+        (config_path, toml),
+        (dir.join(".gitignore"), "/reports/\n".into()),
+        (dir.join("trustmap.schema.json"), crate::schema::schema_json()),
+        (
+            example.source.clone(),
+            emit::emit(&example, Format::Yaml, Guidance { form: true, lang: config.lang }, Some(schema_ref)),
+        ),
+    ];
+    for (path, text) in &files {
+        atomic(path, text.as_bytes(), Overwrite::Refuse)?;
+        writeln!(out, "created {}", path.display())?;
+    }
+    Ok(Outcome::Ok)
+}
+
+/// A filled-in example, so a new workspace checks and (later) builds at once.
+fn example_assessment(path: &Path, lang: Lang) -> Assessment {
+    let mut answers = std::collections::BTreeMap::new();
+    let note = match lang {
+        Lang::Nl => "Sterk technisch team; levert al jaren op tijd.",
+        Lang::En => "Strong technical team; has delivered on time for years.",
+    };
+    answers.insert(
+        "trust.expertise".to_owned(),
+        crate::model::Answer { score: Some(4), note: Some(note.into()), ..Default::default() },
+    );
+    answers.insert(
+        "trust.keeps_agreements".to_owned(),
+        crate::model::Answer { score: Some(4), ..Default::default() },
+    );
+    Assessment {
+        source: path.to_path_buf(),
+        partner: "Example Partner".into(),
+        id: "example-partner".into(),
+        role: Role::Supplier,
+        strategic: true,
+        status: Status::Current,
+        date: Date::today(),
+        perspective: Perspective::Own,
+        respondent: None,
+        assessor: None,
+        lang: Some(lang),
+        answers,
+        spans: Default::default(),
+    }
+}
+
+fn new(args: &cli::NewArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let workspace = Workspace::find(Path::new("."))?;
+    let lang = lang(args.lang, &workspace);
+    let date = match &args.date {
+        Some(text) => Date::parse(text)
+            .ok_or_else(|| Error::Usage(format!("`{text}` is not a valid date (expected YYYY-MM-DD)")))?,
+        None => Date::today(),
+    };
+    let id = slugify(&args.partner);
+    if id.is_empty() {
+        return Err(Error::Usage(format!("cannot derive an id from the partner name `{}`", args.partner)));
+    }
+    let format = format(args.format);
+    let ext = match format {
+        Format::Yaml => "yaml",
+        Format::Markdown => "md",
+    };
+    let path =
+        args.output.clone().unwrap_or_else(|| workspace.assessments().join(format!("{id}-{date}.{ext}")));
+    let assessment = Assessment {
+        source: path.clone(),
+        partner: args.partner.clone(),
+        id,
+        role: match args.role {
+            RoleArg::Customer => Role::Customer,
+            RoleArg::Supplier => Role::Supplier,
+            RoleArg::Alliance => Role::Alliance,
+            RoleArg::Other => Role::Other,
+        },
+        strategic: args.strategic,
+        status: if args.desired { Status::Desired } else { Status::Current },
+        date,
+        perspective: if args.partner_perspective { Perspective::Partner } else { Perspective::Own },
+        respondent: None,
+        assessor: None,
+        lang: Some(lang),
+        answers: Default::default(),
+        spans: Default::default(),
+    };
+    let schema = relative_schema(&path, &workspace);
+    let text = emit::emit(&assessment, format, Guidance { form: true, lang }, schema.as_deref());
+    if path == Path::new("-") {
+        out.write_all(text.as_bytes())?;
+    } else {
+        atomic(&path, text.as_bytes(), Overwrite::Refuse)?;
+        writeln!(out, "created {}", path.display())?;
+    }
+    Ok(Outcome::Ok)
+}
+
+/// The workspace's `trustmap.schema.json` as seen from the folder of `file`, if there is one.
+fn relative_schema(file: &Path, workspace: &Workspace) -> Option<String> {
+    let schema = std::path::absolute(workspace.root.join("trustmap.schema.json")).ok()?;
+    if !schema.is_file() {
+        return None;
+    }
+    let dir = std::path::absolute(file.parent().unwrap_or(Path::new("."))).ok()?;
+    let common = dir.ancestors().find(|a| schema.starts_with(a))?;
+    let ups = dir.components().count() - common.components().count();
+    let rest = schema.strip_prefix(common).ok()?;
+    let mut rel = "../".repeat(ups);
+    rel.push_str(&rest.to_string_lossy());
+    Some(rel)
+}
+
+fn convert(args: &cli::ConvertArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let target = format(args.to);
+    let invalid = || Error::Invalid { path: args.file.clone() };
+    let doc = match load::load(&args.file) {
+        Loaded::Document(doc) => doc,
+        Loaded::Skipped(d) => return Err(Error::Usage(format!("`{}`: {}", args.file.display(), d.message))),
+        Loaded::Failed { text, diagnostics } => {
+            print_diagnostics(&args.file, text, &diagnostics);
+            return Err(invalid());
+        }
+    };
+    let checked = validate::validate(&doc, Questionnaire::get());
+    let Some(assessment) = checked.assessment else {
+        print_diagnostics(&args.file, Some(doc.text), &checked.diagnostics);
+        return Err(invalid());
+    };
+    let lang = assessment.lang.unwrap_or(Workspace::find(&args.file)?.config.lang);
+    let text = emit::emit(&assessment, target, Guidance { form: false, lang }, None);
+    verify_round_trip(&assessment, &text, target)?;
+    match &args.output {
+        None => out.write_all(text.as_bytes())?,
+        Some(path) => {
+            atomic(path, text.as_bytes(), Overwrite::Refuse)?;
+            writeln!(out, "created {}", path.display())?;
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Loads converted text back and compares: a conversion that would change the assessment (a
+/// note line that reads as a field in Markdown, say) is refused rather than written.
+fn verify_round_trip(original: &Assessment, text: &str, format: Format) -> Result<()> {
+    let path = original.source.with_extension(match format {
+        Format::Yaml => "yaml",
+        Format::Markdown => "md",
+    });
+    let back = match load::parse(&path, text.to_owned(), format) {
+        Loaded::Document(doc) => validate::validate(&doc, Questionnaire::get()).assessment,
+        _ => None,
+    };
+    let same = back.is_some_and(|b| {
+        Assessment { source: original.source.clone(), spans: original.spans.clone(), ..b } == *original
+    });
+    if same {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "`{}` cannot be written as {} without changing it (a note may hold a line that reads as a field or a heading)",
+            original.source.display(),
+            emit::format_name(format)
+        )))
+    }
+}
+
+fn print_diagnostics(path: &Path, text: Option<String>, diagnostics: &[diagnostic::Diagnostic]) {
+    let sources = text.map(|t| (path.to_path_buf(), t)).into_iter().collect();
+    if let Ok(report) = diagnostic::report(diagnostics, &sources, Output::Text { color: false }) {
+        eprint!("{report}");
+    }
+}

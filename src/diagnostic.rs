@@ -1,0 +1,242 @@
+//! Problems found in input files, with the `file:line:col` they point at, and their three
+//! renderings: rustc-style text with the source line and a caret, JSON, and GitHub annotations.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+/// A position in a source file: 1-based line and column (in characters), and the width of the
+/// offending text in characters (at least 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    #[serde(skip)]
+    pub len: u32,
+}
+
+impl Span {
+    pub const fn new(line: u32, column: u32, len: u32) -> Self {
+        Self { line, column, len }
+    }
+
+    /// The start of a file, for problems that concern the file as a whole.
+    pub const START: Span = Span::new(1, 1, 1);
+
+    /// This span moved down by `lines` (for YAML front matter inside a Markdown file).
+    pub fn shifted(self, lines: u32) -> Self {
+        Self { line: self.line + lines, ..self }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+
+    fn style(self) -> Style {
+        let color = match self {
+            Severity::Error => AnsiColor::BrightRed,
+            Severity::Warning => AnsiColor::BrightYellow,
+            Severity::Note => AnsiColor::BrightCyan,
+        };
+        Style::new().bold().fg_color(Some(color.into()))
+    }
+}
+
+/// One problem in one input file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub line: u32,
+    pub column: u32,
+    pub severity: Severity,
+    /// A stable, kebab-case identifier of the kind of problem (e.g. `unknown-question`).
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(skip)]
+    pub len: u32,
+}
+
+impl Diagnostic {
+    pub fn error(path: &Path, span: Span, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            line: span.line,
+            column: span.column,
+            len: span.len.max(1),
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders `path:line:col: severity: message`, then the source line with a caret under the
+    /// offending text, then any help. `source` is the file's text, if it could be read.
+    pub fn render(&self, source: Option<&str>, color: bool) -> String {
+        let paint = |style: Style, text: &str| {
+            if color { format!("{style}{text}{style:#}") } else { text.to_owned() }
+        };
+        let bold = Style::new().bold();
+        let blue = Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into()));
+        let mut out = format!(
+            "{}: {}: {}\n",
+            paint(bold, &format!("{}:{}:{}", self.path.display(), self.line, self.column)),
+            paint(self.severity.style(), self.severity.label()),
+            paint(bold, &self.message),
+        );
+        let line_text = source.and_then(|s| s.lines().nth(self.line.saturating_sub(1) as usize));
+        if let Some(text) = line_text {
+            let number = self.line.to_string();
+            let pad = " ".repeat(number.len());
+            let text = text.replace('\t', " ");
+            let available = text.chars().count().saturating_sub(self.column as usize - 1);
+            let width = (self.len as usize).min(available).max(1);
+            let caret = format!("{}{}", " ".repeat(self.column as usize - 1), "^".repeat(width));
+            let _ = writeln!(out, "{pad} {}", paint(blue, "|"));
+            let _ = writeln!(out, "{} {text}", paint(blue, &format!("{number} |")));
+            let _ = writeln!(out, "{pad} {} {}", paint(blue, "|"), paint(self.severity.style(), &caret));
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  {} {help}", paint(bold, "= help:"));
+        }
+        out
+    }
+
+    /// One GitHub Actions workflow command, e.g. `::error file=a.yaml,line=3,col=5::message`.
+    pub fn github(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str(" (");
+            message.push_str(help);
+            message.push(')');
+        }
+        format!(
+            "::{kind} file={},line={},col={},title={}::{}",
+            escape_property(&self.path.display().to_string()),
+            self.line,
+            self.column,
+            escape_property(self.code),
+            escape_data(&message)
+        )
+    }
+}
+
+/// How a list of diagnostics is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// `path:line:col: error: message`, the source line and a caret.
+    Text { color: bool },
+    /// A JSON array of diagnostics.
+    Json,
+    /// GitHub Actions workflow commands.
+    Github,
+}
+
+/// Renders diagnostics in one of the output formats; `sources` holds the files' texts.
+pub fn report(
+    diagnostics: &[Diagnostic],
+    sources: &std::collections::BTreeMap<PathBuf, String>,
+    output: Output,
+) -> crate::Result<String> {
+    Ok(match output {
+        Output::Text { color } => diagnostics
+            .iter()
+            .map(|d| d.render(sources.get(&d.path).map(String::as_str), color))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Output::Json => serde_json::to_string_pretty(diagnostics)? + "\n",
+        Output::Github => diagnostics.iter().map(|d| d.github() + "\n").collect(),
+    })
+}
+
+/// GitHub workflow-command escaping for the message part.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// GitHub workflow-command escaping for `key=value` properties.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Sorts diagnostics by file, then position, so output is stable.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code)));
+}
+
+/// The closest candidate to `word` if it is plausibly a typo of it ("did you mean").
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// `did you mean `x`?` as help text, if there is a close candidate.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    suggest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_caret_under_the_span() {
+        let d = Diagnostic::error(Path::new("a.yaml"), Span::new(2, 3, 5), "x", "bad thing");
+        let text = d.render(Some("one\n  trust: 4\n"), false);
+        assert_eq!(text, "a.yaml:2:3: error: bad thing\n  |\n2 |   trust: 4\n  |   ^^^^^\n");
+    }
+
+    #[test]
+    fn github_escapes_newlines_and_commas() {
+        let d = Diagnostic::error(Path::new("a,b.yaml"), Span::START, "c", "x\ny");
+        assert_eq!(d.github(), "::error file=a%2Cb.yaml,line=1,col=1,title=c::x%0Ay");
+    }
+
+    #[test]
+    fn suggests_close_ids_only() {
+        let ids = ["trust.expertise", "trust.openness"];
+        assert_eq!(suggest("trust.expertize", ids), Some("trust.expertise"));
+        assert_eq!(suggest("growth", ids), None);
+    }
+}

@@ -1,0 +1,144 @@
+//! Evaluates every relationship against the five propositions, then the network as a whole.
+//! Files are grouped by partner, side and round; respondents of one round are combined; the
+//! latest round of our own view is scored, with its delta to the previous round, the partner's
+//! view beside it, and the red flags that the rules raise.
+
+mod combine;
+pub mod config;
+pub mod flags;
+mod network;
+pub mod score;
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    Assessment, Date, Evaluation, FlagSeverity, PartnerEvaluation, Perspective, PropositionResult, Round,
+    Status, Verdict,
+};
+use crate::questionnaire::Questionnaire;
+
+pub use combine::Side;
+pub use config::EvaluationConfig;
+
+/// Evaluates all assessments. Partners come out sorted by id.
+pub fn evaluate(assessments: &[Assessment], cfg: &EvaluationConfig) -> Evaluation {
+    let q = Questionnaire::get();
+    let mut by_partner: BTreeMap<&str, Vec<&Assessment>> = BTreeMap::new();
+    for a in assessments {
+        by_partner.entry(&a.id).or_default().push(a);
+    }
+    let partners: Vec<PartnerEvaluation> =
+        by_partner.into_values().map(|files| evaluate_partner(files, q, cfg)).collect();
+    let network = network::evaluate(&partners, cfg);
+    Evaluation { partners, network }
+}
+
+/// The rounds of one perspective, oldest first, each with its respondents combined.
+fn rounds<'a>(files: &[&'a Assessment], perspective: Perspective) -> Vec<Side<'a>> {
+    let mut by_date: BTreeMap<Date, Vec<&'a Assessment>> = BTreeMap::new();
+    for a in files.iter().filter(|a| a.perspective == perspective) {
+        by_date.entry(a.date).or_default().push(a);
+    }
+    by_date
+        .into_values()
+        .map(|mut group| {
+            group.sort_by(|a, b| a.source.cmp(&b.source));
+            combine::combine(group)
+        })
+        .collect()
+}
+
+fn round_summary(side: &Side, results: &[PropositionResult]) -> Round {
+    Round {
+        date: side.date,
+        perspective: side.perspective,
+        scores: results.iter().map(|r| r.score).collect(),
+        respondents: side.files.len(),
+    }
+}
+
+fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &EvaluationConfig) -> PartnerEvaluation {
+    let own = rounds(&files, Perspective::Own);
+    let theirs = rounds(&files, Perspective::Partner);
+    // Our own view is what is evaluated; with only the partner's view, that is used instead.
+    let (main_rounds, other_rounds) = if own.is_empty() { (&theirs, &[][..]) } else { (&own, &theirs[..]) };
+    let scored: Vec<Vec<PropositionResult>> =
+        main_rounds.iter().map(|s| score::propositions(s, q, cfg)).collect();
+    let latest = main_rounds.last().expect("a partner has at least one file");
+    let mut results = scored.last().cloned().unwrap_or_default();
+    if let Some(previous) = scored.len().checked_sub(2).map(|i| &scored[i]) {
+        for (r, p) in results.iter_mut().zip(previous) {
+            r.previous = p.score;
+            r.delta = r.score.zip(p.score).map(|(a, b)| score::round1(a - b));
+        }
+    }
+    // The partner's view: the round on the same date if there is one, else their latest.
+    let view = other_rounds.iter().find(|s| s.date == latest.date).or(other_rounds.last());
+    let view_results = view.map(|s| score::propositions(s, q, cfg));
+    if let Some(view_results) = &view_results {
+        for (r, v) in results.iter_mut().zip(view_results) {
+            r.partner_view = v.score;
+            r.gap = r.score.zip(v.score).map(|(a, b)| score::round1(a - b));
+        }
+    }
+
+    let t = &cfg.flags;
+    let mut flags = flags::side_flags(latest, t);
+    flags.extend(flags::declining(&results, t));
+    flags.extend(flags::perception_gaps(&results, t));
+    flags.extend(flags::no_consensus(latest, t));
+
+    // Metadata comes from the latest file of the evaluated side.
+    let meta = *latest.files.last().expect("a side has files");
+    if meta.status == Status::Desired {
+        // A prospect is not a failing relationship: its findings are information only.
+        for f in &mut flags {
+            f.severity = FlagSeverity::Info;
+        }
+        flags.insert(0, flags::flag("prospect", FlagSeverity::Info, Vec::new(), &[]));
+    }
+    flags.sort_by(|a, b| (b.severity, &a.proposition, &a.code).cmp(&(a.severity, &b.proposition, &b.code)));
+
+    let sufficient: Vec<f64> =
+        results.iter().filter(|r| r.verdict != Verdict::Insufficient).filter_map(|r| r.score).collect();
+    let overall = (!sufficient.is_empty())
+        .then(|| score::round1(sufficient.iter().sum::<f64>() / sufficient.len() as f64));
+    let overall_verdict = if sufficient.len() * 2 > results.len() {
+        score::verdict(overall, 1.0, usize::MAX, cfg)
+    } else {
+        Verdict::Insufficient
+    };
+
+    let mut history: Vec<Round> = main_rounds.iter().zip(&scored).map(|(s, r)| round_summary(s, r)).collect();
+    for side in other_rounds {
+        history.push(round_summary(side, &score::propositions(side, q, cfg)));
+    }
+    history.sort_by_key(|r| (r.date, r.perspective));
+
+    let mut sources: Vec<_> = files.iter().map(|a| a.source.clone()).collect();
+    sources.sort();
+    let mut assessors: Vec<String> = latest.files.iter().filter_map(|a| a.assessor.clone()).collect();
+    assessors.dedup();
+    PartnerEvaluation {
+        id: meta.id.clone(),
+        partner: meta.partner.clone(),
+        role: meta.role,
+        strategic: meta.strategic,
+        status: meta.status,
+        date: latest.date,
+        perspective: latest.perspective,
+        respondents: latest.respondents(),
+        assessors,
+        overall,
+        overall_verdict,
+        propositions: results,
+        flags,
+        rounds: history,
+        partner_view_date: view.map(|s| s.date),
+        answers: q.questions().filter_map(|qu| latest.answers.get(&qu.id).cloned()).collect(),
+        people: latest.people.clone(),
+        growth_pct: latest.growth_pct.map(score::round1),
+        revenue_share_pct: latest.revenue_share_pct.map(score::round1),
+        sources,
+    }
+}

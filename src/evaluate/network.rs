@@ -1,0 +1,139 @@
+//! The network as a whole (box 1 and box 6): verdicts per proposition over the partners,
+//! partners by role, dependence concentration, key-person load, growth, and who lacks data.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    Dependence, FlagSeverity, GrowthRow, KeyPersonLoad, LackingData, NetworkEvaluation, NetworkProposition,
+    PartnerEvaluation, Status, Verdict,
+};
+use crate::questionnaire::Questionnaire;
+
+use super::config::EvaluationConfig;
+use super::flags::flag;
+use super::score::round1;
+
+/// Mean 1-5 answer of a question in a partner's evaluated round.
+fn item(p: &PartnerEvaluation, id: &str) -> Option<f64> {
+    p.answers.iter().find(|a| a.question == id).and_then(|a| a.score)
+}
+
+pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> NetworkEvaluation {
+    let q = Questionnaire::get();
+    let current: Vec<&PartnerEvaluation> = partners.iter().filter(|p| p.status == Status::Current).collect();
+
+    let propositions = q
+        .propositions
+        .iter()
+        .enumerate()
+        .map(|(i, prop)| {
+            let mut verdicts: BTreeMap<Verdict, usize> = BTreeMap::new();
+            let mut scores = Vec::new();
+            for p in &current {
+                let r = &p.propositions[i];
+                *verdicts.entry(r.verdict).or_default() += 1;
+                if r.verdict != Verdict::Insufficient {
+                    scores.extend(r.score);
+                }
+            }
+            let mean = (!scores.is_empty()).then(|| round1(scores.iter().sum::<f64>() / scores.len() as f64));
+            NetworkProposition { id: prop.id.clone(), mean, verdicts }
+        })
+        .collect();
+
+    let mut dependent_on: Vec<Dependence> = current
+        .iter()
+        .filter_map(|p| {
+            let ours = item(p, "dependence.our_competences")?;
+            let theirs = item(p, "dependence.their_competences")?;
+            (theirs > ours).then(|| Dependence {
+                id: p.id.clone(),
+                partner: p.partner.clone(),
+                gap: round1(theirs - ours),
+                revenue_share_pct: p.revenue_share_pct,
+            })
+        })
+        .collect();
+    dependent_on.sort_by(|a, b| b.gap.total_cmp(&a.gap).then_with(|| a.id.cmp(&b.id)));
+    let dependent_revenue_share_pct = round1(dependent_on.iter().filter_map(|d| d.revenue_share_pct).sum());
+
+    let mut load: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    for p in &current {
+        for person in &p.people.own {
+            let entry =
+                load.entry(person.name.to_lowercase()).or_insert_with(|| (person.name.clone(), Vec::new()));
+            if !entry.1.contains(&p.id) {
+                entry.1.push(p.id.clone());
+            }
+        }
+    }
+    let mut key_person_load: Vec<KeyPersonLoad> =
+        load.into_values().map(|(name, partners)| KeyPersonLoad { name, partners }).collect();
+    key_person_load.sort_by(|a, b| b.partners.len().cmp(&a.partners.len()).then_with(|| a.name.cmp(&b.name)));
+
+    let flags = key_person_load
+        .iter()
+        .filter(|k| k.partners.len() >= cfg.flags.key_person_bottleneck)
+        .map(|k| {
+            flag(
+                "key-person-bottleneck",
+                FlagSeverity::Warning,
+                k.partners.clone(),
+                &[("person", k.name.clone()), ("count", k.partners.len().to_string())],
+            )
+        })
+        .collect();
+
+    let lacking_data = partners
+        .iter()
+        .filter_map(|p| {
+            let missing: Vec<String> = p
+                .propositions
+                .iter()
+                .filter(|r| r.verdict == Verdict::Insufficient)
+                .map(|r| r.id.clone())
+                .collect();
+            (!missing.is_empty()).then(|| LackingData {
+                id: p.id.clone(),
+                partner: p.partner.clone(),
+                propositions: missing,
+            })
+        })
+        .collect();
+
+    let mut growth: Vec<GrowthRow> = current
+        .iter()
+        .filter(|p| p.growth_pct.is_some() || p.revenue_share_pct.is_some())
+        .map(|p| GrowthRow {
+            id: p.id.clone(),
+            partner: p.partner.clone(),
+            growth_pct: p.growth_pct,
+            revenue_share_pct: p.revenue_share_pct,
+            verdict: p.propositions[4].verdict,
+        })
+        .collect();
+    growth.sort_by(|a, b| {
+        b.growth_pct
+            .unwrap_or(f64::MIN)
+            .total_cmp(&a.growth_pct.unwrap_or(f64::MIN))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+
+    let mut by_role = BTreeMap::new();
+    for p in partners {
+        *by_role.entry(p.role).or_default() += 1;
+    }
+    NetworkEvaluation {
+        partners: partners.len(),
+        by_role,
+        strategic: partners.iter().filter(|p| p.strategic).map(|p| p.id.clone()).collect(),
+        desired: partners.iter().filter(|p| p.status == Status::Desired).map(|p| p.id.clone()).collect(),
+        propositions,
+        dependent_on,
+        dependent_revenue_share_pct,
+        key_person_load,
+        lacking_data,
+        growth,
+        flags,
+    }
+}

@@ -1,0 +1,26 @@
+//! trustmap: plain-text partner assessments in, relationship reports out.
+//!
+//! The pipeline, one module per stage: [`discover`] finds answer files, [`load`] reads them into
+//! a position-carrying tree, [`validate`] checks that against the [`questionnaire`] and yields
+//! [`model::Assessment`]s; [`pipeline`] runs these over a batch in parallel. [`commands`] holds
+//! one function per subcommand of the [`cli`].
+
+pub mod cli;
+pub mod commands;
+pub mod diagnostic;
+pub mod discover;
+pub mod emit;
+mod error;
+pub mod evaluate;
+pub mod load;
+pub mod model;
+pub mod pipeline;
+pub mod questionnaire;
+pub mod questions;
+pub mod schema;
+pub mod table;
+pub mod validate;
+pub mod workspace;
+pub mod write;
+
+pub use error::{Error, Result};

@@ -1,0 +1,246 @@
+//! A YAML-shaped value tree in which every key and value remembers where it stands in the
+//! source. Both answer-file formats are loaded into it, so one validator serves both.
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::diagnostic::Span;
+
+/// A value and its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in source order; keys are scalars rendered as text.
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key and its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub span: Span,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Self { value, span }
+    }
+
+    /// A short description of the value's type, for "expected X, found Y" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// Moves every span in the tree down by `lines`.
+    pub fn shift(&mut self, lines: u32) {
+        self.span = self.span.shifted(lines);
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(lines)),
+            Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.span = k.span.shifted(lines);
+                v.shift(lines);
+            }),
+            _ => {}
+        }
+    }
+
+    /// Text form of a scalar, as a key would be written.
+    fn scalar_text(&self) -> String {
+        match &self.value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Str(s) => s.clone(),
+            Value::Seq(_) => "[…]".into(),
+            Value::Map(_) => "{…}".into(),
+        }
+    }
+}
+
+/// Converts serde-saphyr's location into ours.
+pub(crate) fn span_of(location: &serde_saphyr::Location) -> Span {
+    let len = u32::try_from(location.span().len()).unwrap_or(1);
+    Span::new(
+        u32::try_from(location.line()).unwrap_or(u32::MAX),
+        u32::try_from(location.column()).unwrap_or(u32::MAX),
+        len.max(1),
+    )
+}
+
+/// The raw shape deserialised by serde-saphyr, converted into [`Node`] afterwards.
+enum Raw {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<serde_saphyr::Spanned<Raw>>),
+    Map(Vec<(serde_saphyr::Spanned<Raw>, serde_saphyr::Spanned<Raw>)>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_none<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+        Ok(Raw::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+        Ok(Raw::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+        Ok(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+        Ok(Raw::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+        Ok(Raw::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
+        Ok(Raw::Str(v))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+        Raw::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Raw::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(Raw::Map(entries))
+    }
+}
+
+fn convert(raw: serde_saphyr::Spanned<Raw>) -> Node {
+    let span = span_of(&raw.referenced);
+    let value = match raw.value {
+        Raw::Null => Value::Null,
+        Raw::Bool(b) => Value::Bool(b),
+        Raw::Int(i) => Value::Int(i),
+        Raw::Float(f) => Value::Float(f),
+        Raw::Str(s) => Value::Str(s),
+        Raw::Seq(items) => Value::Seq(items.into_iter().map(convert).collect()),
+        Raw::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = convert(k);
+                    (Key { name: key.scalar_text(), span: key.span }, convert(v))
+                })
+                .collect(),
+        ),
+    };
+    Node::new(value, span)
+}
+
+/// A YAML syntax problem: where, and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Budgets that stop alias bombs and absurdly deep documents in an answer file.
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 32;
+    budget.max_nodes = 50_000;
+    budget.max_aliases = 200;
+    budget.max_anchors = 200;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// Parses YAML text into a [`Node`] tree. An empty document is `Null`.
+pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
+    use serde_saphyr::MessageFormatter as _;
+    if text.trim().is_empty() {
+        return Ok(Node::new(Value::Null, Span::START));
+    }
+    match serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Raw>>(text, options()) {
+        Ok(raw) => Ok(convert(raw)),
+        Err(err) => {
+            let span = err.location().map_or(Span::START, |l| span_of(&l));
+            let message = serde_saphyr::UserMessageFormatter.format_message(err.without_snippet());
+            Err(SyntaxError { span, message: message.into_owned() })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_values_carry_positions() {
+        let node = parse_yaml("a: 1\nb:\n  c: x\n").unwrap();
+        let Value::Map(entries) = node.value else { panic!("not a map") };
+        assert_eq!(entries[1].0.span, Span::new(2, 1, 1));
+        let Value::Map(inner) = &entries[1].1.value else { panic!("not a map") };
+        assert_eq!(inner[0].1.span.line, 3);
+        assert_eq!(inner[0].1.span.column, 6);
+    }
+
+    #[test]
+    fn duplicate_keys_are_syntax_errors_with_position() {
+        let err = parse_yaml("partner: a\npartner: b\n").unwrap_err();
+        assert_eq!((err.span.line, err.span.column), (2, 1));
+        assert!(err.message.contains("duplicate"), "{}", err.message);
+    }
+
+    #[test]
+    fn alias_bombs_hit_the_budget() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        assert!(parse_yaml(&text).is_err());
+    }
+}

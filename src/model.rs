@@ -1,0 +1,499 @@
+//! The types that cross stage boundaries: a loaded assessment and its parts. They derive
+//! `Serialize` because they are also what JSON output and templates see.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Span;
+
+/// Declares a closed set of lowercase keywords (an enum that files spell as text).
+macro_rules! keyword_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every keyword, in declaration order.
+            pub const ALL: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+keyword_enum!(
+    /// The kind of partner (box 1).
+    Role { Customer = "customer", Supplier = "supplier", Alliance = "alliance", Other = "other" }
+);
+
+keyword_enum!(
+    /// Whether the partnership exists or is wished for (box 1).
+    Status { Current = "current", Desired = "desired" }
+);
+
+keyword_enum!(
+    /// Whose view a file records: ours of the partner, or the partner's of us.
+    Perspective { Own = "own", Partner = "partner" }
+);
+
+keyword_enum!(
+    /// A language of the instrument and the reports.
+    Lang { Nl = "nl", En = "en" }
+);
+
+keyword_enum!(
+    /// How often a key person is in contact with the other side, most frequent first.
+    Frequency {
+        Weekly = "weekly",
+        Monthly = "monthly",
+        Quarterly = "quarterly",
+        Yearly = "yearly",
+        Rarely = "rarely",
+    }
+);
+
+keyword_enum!(
+    /// The format of an answer file.
+    Format { Yaml = "yaml", Markdown = "md" }
+);
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses a strict `YYYY-MM-DD` that names a real day.
+    pub fn parse(text: &str) -> Option<Date> {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u16> {
+            let s = &text[r];
+            s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+        };
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date { year, month: month as u8, day: day as u8 })
+    }
+}
+
+impl Date {
+    /// Today in UTC, or the day of `SOURCE_DATE_EPOCH` when that is set (reproducible builds).
+    pub fn today() -> Date {
+        let seconds = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64)
+            });
+        Date::from_days(seconds.div_euclid(86_400))
+    }
+
+    /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A key person named in box 5.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Frequency>,
+}
+
+/// The answer to one question. Every part is optional; an answer with nothing in it is the same
+/// as no answer.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Answer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
+    /// Markdown text, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Key persons (box 5 questions only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<Person>,
+    /// Whether a breach of trust occurred (`exchange.breaches` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breach: Option<bool>,
+    /// Whether that breach was resolved (`exchange.breaches` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<bool>,
+    /// Growth of the order portfolio in percent, may be negative (`growth.order_portfolio` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub growth_pct: Option<f64>,
+    /// The partner's share of our revenue in percent (`growth.order_portfolio` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revenue_share_pct: Option<f64>,
+}
+
+impl Answer {
+    /// Whether the answer carries anything besides a score.
+    pub fn has_details(&self) -> bool {
+        self.note.is_some()
+            || !self.people.is_empty()
+            || self.breach.is_some()
+            || self.resolved.is_some()
+            || self.growth_pct.is_some()
+            || self.revenue_share_pct.is_some()
+    }
+}
+
+/// One answer file: one partner, one round, one side, one respondent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The file it came from, as given on the command line or found by discovery.
+    pub source: PathBuf,
+    pub partner: String,
+    pub id: String,
+    pub role: Role,
+    pub strategic: bool,
+    pub status: Status,
+    pub date: Date,
+    pub perspective: Perspective,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub respondent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+    /// Answers by question id (only the questions that were answered).
+    pub answers: BTreeMap<String, Answer>,
+    /// Where each metadata key and each answer stands in the source (`partner`, `id`,
+    /// `answers.trust.expertise`, ...).
+    #[serde(skip)]
+    pub spans: BTreeMap<String, Span>,
+}
+
+impl Assessment {
+    /// The span of a key, or the start of the file.
+    pub fn span(&self, key: &str) -> Span {
+        self.spans.get(key).copied().unwrap_or(Span::START)
+    }
+
+    /// Whether the metadata `id` was written in the file (rather than derived).
+    pub fn id_is_explicit(&self) -> bool {
+        self.spans.contains_key("id")
+    }
+}
+
+keyword_enum!(
+    /// What a proposition's score says, by the bands of `[evaluation.bands]`.
+    Verdict {
+        Strong = "strong",
+        Adequate = "adequate",
+        AtRisk = "at_risk",
+        Critical = "critical",
+        /// Too little answered to judge: coverage below the minimum or too few items.
+        Insufficient = "insufficient",
+    }
+);
+
+keyword_enum!(
+    /// How serious a red flag is.
+    FlagSeverity { Info = "info", Warning = "warning", Critical = "critical" }
+);
+
+/// A text in both report languages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bilingual {
+    pub nl: String,
+    pub en: String,
+}
+
+/// One item behind a score: which question, its (mean) answer, and its weight.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub question: String,
+    /// The 1-5 answer; the mean when several respondents answered.
+    pub answer: f64,
+    pub weight: f64,
+}
+
+/// A score on 0-100 with how much of what it could rest on was answered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubScore {
+    pub id: String,
+    pub score: Option<f64>,
+    pub coverage: f64,
+    pub evidence: Vec<String>,
+}
+
+/// One proposition evaluated for one relationship.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PropositionResult {
+    pub id: String,
+    /// Weighted mean of the answered items, 0-100; reported even when insufficient.
+    pub score: Option<f64>,
+    /// Answered weight / mapped weight, 0-1.
+    pub coverage: f64,
+    pub items: usize,
+    pub verdict: Verdict,
+    /// Change since the previous round, in points.
+    pub delta: Option<f64>,
+    pub previous: Option<f64>,
+    /// The partner's own view of the same proposition, if a partner-perspective file exists.
+    pub partner_view: Option<f64>,
+    /// Our score minus the partner's.
+    pub gap: Option<f64>,
+    pub subscores: Vec<SubScore>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A red flag raised by a rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flag {
+    pub code: String,
+    pub proposition: Option<String>,
+    pub severity: FlagSeverity,
+    /// Question ids (or partner ids, for network flags) the flag rests on.
+    pub evidence: Vec<String>,
+    pub message: Bilingual,
+    pub recommendation: Bilingual,
+    pub source: String,
+}
+
+/// One combined answer: the answers of all respondents of one side and round.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CombinedAnswer {
+    pub question: String,
+    /// Mean score, if anyone scored it.
+    pub score: Option<f64>,
+    /// Highest minus lowest score, when more than one respondent scored it.
+    pub spread: Option<u8>,
+    /// Every score given, in respondent order.
+    pub scores: Vec<u8>,
+    pub notes: Vec<Note>,
+}
+
+/// A note and who wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub respondent: Option<String>,
+}
+
+/// The scores of one round, for trends.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Round {
+    pub date: Date,
+    pub perspective: Perspective,
+    /// Score per proposition, in order P1..P5.
+    pub scores: Vec<Option<f64>>,
+    pub respondents: usize,
+}
+
+/// The key persons of both sides, merged over respondents.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct KeyPeople {
+    pub partner: Vec<Person>,
+    pub own: Vec<Person>,
+}
+
+/// One relationship evaluated: the latest round of our own view, with its history and the
+/// partner's view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnerEvaluation {
+    pub id: String,
+    pub partner: String,
+    pub role: Role,
+    pub strategic: bool,
+    pub status: Status,
+    /// The round evaluated.
+    pub date: Date,
+    /// The perspective of the round evaluated: `own` unless only the partner's view exists.
+    pub perspective: Perspective,
+    pub respondents: Vec<String>,
+    pub assessors: Vec<String>,
+    /// Overall score: mean of the proposition scores that are not insufficient.
+    pub overall: Option<f64>,
+    pub overall_verdict: Verdict,
+    pub propositions: Vec<PropositionResult>,
+    pub flags: Vec<Flag>,
+    pub rounds: Vec<Round>,
+    /// The date of the partner-perspective round compared, if any.
+    pub partner_view_date: Option<Date>,
+    pub answers: Vec<CombinedAnswer>,
+    pub people: KeyPeople,
+    pub growth_pct: Option<f64>,
+    pub revenue_share_pct: Option<f64>,
+    /// Every file that went into this evaluation.
+    pub sources: Vec<PathBuf>,
+}
+
+/// How the partners spread over the verdicts of one proposition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkProposition {
+    pub id: String,
+    /// Mean score over current partners with a sufficient verdict.
+    pub mean: Option<f64>,
+    /// Number of current partners per verdict, in verdict order.
+    pub verdicts: BTreeMap<Verdict, usize>,
+}
+
+/// A relationship in which we depend on the partner more than the partner on us.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dependence {
+    pub id: String,
+    pub partner: String,
+    /// Our need minus the partner's need, in scale points.
+    pub gap: f64,
+    pub revenue_share_pct: Option<f64>,
+}
+
+/// One of our people and the relationships they are key person in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyPersonLoad {
+    pub name: String,
+    pub partners: Vec<String>,
+}
+
+/// A partner whose answers do not carry every proposition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LackingData {
+    pub id: String,
+    pub partner: String,
+    pub propositions: Vec<String>,
+}
+
+/// A partner's growth figures (box 6).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GrowthRow {
+    pub id: String,
+    pub partner: String,
+    pub growth_pct: Option<f64>,
+    pub revenue_share_pct: Option<f64>,
+    /// The P5 verdict: how well growth is managed.
+    pub verdict: Verdict,
+}
+
+/// The whole network (box 1 and box 6): "relatiemanagement wordt netwerkmanagement".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkEvaluation {
+    pub partners: usize,
+    pub by_role: BTreeMap<Role, usize>,
+    pub strategic: Vec<String>,
+    pub desired: Vec<String>,
+    pub propositions: Vec<NetworkProposition>,
+    /// Relationships where we are the more dependent side, most dependent first.
+    pub dependent_on: Vec<Dependence>,
+    /// Sum of the revenue shares of those relationships, in percent.
+    pub dependent_revenue_share_pct: f64,
+    /// Our key persons, by the number of relationships they carry.
+    pub key_person_load: Vec<KeyPersonLoad>,
+    /// Partners with at least one proposition `insufficient`, and which.
+    pub lacking_data: Vec<LackingData>,
+    /// Partners with growth figures, fastest growing first.
+    pub growth: Vec<GrowthRow>,
+    pub flags: Vec<Flag>,
+}
+
+/// Everything `evaluate` produces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub partners: Vec<PartnerEvaluation>,
+    pub network: NetworkEvaluation,
+}
+
+/// Derives a partner id from a display name: lowercase, accents folded, runs of anything but
+/// letters and digits turned into one `-`.
+pub fn slugify(name: &str) -> String {
+    let folded = deunicode::deunicode(name).to_lowercase();
+    let mut slug = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// Whether `id` is a valid partner slug: `[a-z0-9-]+`.
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_fold_accents_and_punctuation() {
+        assert_eq!(slugify("Café Ñoño & Zonen B.V."), "cafe-nono-zonen-b-v");
+        assert_eq!(slugify("  --Ærø 2000-- "), "aero-2000");
+        assert!(is_slug("de-korenaar-2"));
+        assert!(!is_slug("De_Korenaar"));
+        assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn dates_must_be_real_days() {
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
+        assert_eq!(Date::parse("2023-02-29"), None);
+        assert_eq!(Date::parse("2023-13-01"), None);
+        assert_eq!(Date::parse("2023-1-01"), None);
+        assert_eq!(Date::parse("+023-01-01"), None);
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(19_782).to_string(), "2024-02-29");
+    }
+}

@@ -1,0 +1,106 @@
+//! Runs the first stages over a batch: discover the files, then load and validate each of them
+//! in parallel. One bad file yields diagnostics and no assessment; the others go on.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::Result;
+use crate::diagnostic::{self, Diagnostic};
+use crate::discover::discover;
+use crate::load::{self, Loaded};
+use crate::model::Assessment;
+use crate::questionnaire::Questionnaire;
+use crate::validate;
+
+/// Everything read from a set of paths.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Valid assessments, sorted by source path.
+    pub assessments: Vec<Assessment>,
+    /// Every problem and note, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of every file read, to show source lines in diagnostics.
+    pub sources: BTreeMap<PathBuf, String>,
+    /// How many files were found.
+    pub files: usize,
+    /// How many files were skipped as not being assessments.
+    pub skipped: usize,
+}
+
+impl Batch {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Files with at least one error.
+    pub fn failed_files(&self) -> usize {
+        let mut paths: Vec<_> = self.diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.path).collect();
+        paths.dedup();
+        paths.len()
+    }
+}
+
+/// One file's outcome.
+struct FileResult {
+    path: PathBuf,
+    text: Option<String>,
+    assessment: Option<Assessment>,
+    diagnostics: Vec<Diagnostic>,
+    skipped: bool,
+}
+
+/// Discovers, loads and validates every answer file under `paths`, leaving out `exclude`.
+/// `progress` is called once per file loaded.
+pub fn read(paths: &[PathBuf], exclude: &[PathBuf], progress: &(dyn Fn() + Sync)) -> Result<Batch> {
+    let files = discover(paths, exclude)?;
+    let questionnaire = Questionnaire::get();
+    let results: Vec<FileResult> = files
+        .par_iter()
+        .map(|path| {
+            let result = read_one(path.clone(), questionnaire);
+            progress();
+            result
+        })
+        .collect();
+    let mut batch = Batch { files: files.len(), ..Batch::default() };
+    for r in results {
+        batch.diagnostics.extend(r.diagnostics);
+        batch.skipped += usize::from(r.skipped);
+        if let Some(a) = r.assessment {
+            batch.assessments.push(a);
+        }
+        if let Some(text) = r.text {
+            batch.sources.insert(r.path, text);
+        }
+    }
+    let refs: Vec<&Assessment> = batch.assessments.iter().collect();
+    let duplicates = validate::duplicates(&refs);
+    // A file whose partner id clashes yields no report, like any other invalid file.
+    batch.assessments.retain(|a| !duplicates.iter().any(|d| d.path == a.source));
+    batch.diagnostics.extend(duplicates);
+    diagnostic::sort(&mut batch.diagnostics);
+    Ok(batch)
+}
+
+fn read_one(path: PathBuf, questionnaire: &Questionnaire) -> FileResult {
+    match load::load(&path) {
+        Loaded::Document(doc) => {
+            let checked = validate::validate(&doc, questionnaire);
+            FileResult {
+                path,
+                text: Some(doc.text),
+                assessment: checked.assessment,
+                diagnostics: checked.diagnostics,
+                skipped: false,
+            }
+        }
+        Loaded::Skipped(note) => {
+            FileResult { path, text: None, assessment: None, diagnostics: vec![note], skipped: true }
+        }
+        Loaded::Failed { text, diagnostics } => {
+            FileResult { path, text, assessment: None, diagnostics, skipped: false }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The instrument from the article, as data: six boxes of questions, the five summary
+//! propositions and the red-flag texts, in Dutch (verbatim) and English. It is embedded in the
+//! binary from `questionnaire.yaml`; code refers to questions by their stable id only.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Lang;
+
+/// The embedded questionnaire source.
+pub const SOURCE: &str = include_str!("questionnaire.yaml");
+
+/// A text in both languages.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub nl: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Questionnaire {
+    pub version: u32,
+    pub source: SourceRef,
+    pub boxes: Vec<QuestionBox>,
+    pub propositions: Vec<Proposition>,
+    pub flags: Vec<FlagText>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub title: String,
+    pub author: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionBox {
+    pub number: u8,
+    pub id: String,
+    pub title: Text,
+    pub section: Text,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub prompt: Text,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    /// Box 1's bullets, answered by an answer file's metadata rather than by a score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metadata: Vec<MetadataQuestion>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataQuestion {
+    pub field: String,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub text: Text,
+    pub kind: AnswerKind,
+    /// What each point 1..=5 of the scale means.
+    pub anchors: BTreeMap<u8, Text>,
+    pub informs: Vec<Informs>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<Extra>,
+}
+
+/// How the 1-5 scale of a question reads.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    /// A judgement of the relationship: 1 = worst, 5 = best.
+    Scale,
+    /// A degree of need: 1 = not at all, 5 = critically.
+    Need,
+}
+
+/// Extra answer fields a question accepts besides `score` and `note`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Extra {
+    /// `people`: key persons with name, role and contact frequency (box 5).
+    People,
+    /// `breach` and `resolved`: whether trust was breached, and whether that was resolved (box 4).
+    Breach,
+    /// `growth_pct` and `revenue_share_pct` (box 6).
+    Growth,
+}
+
+impl Extra {
+    /// The answer fields this extra allows.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Extra::People => &["people"],
+            Extra::Breach => &["breach", "resolved"],
+            Extra::Growth => &["growth_pct", "revenue_share_pct"],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Informs {
+    pub proposition: String,
+    pub weight: f64,
+    pub construct: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Proposition {
+    pub id: String,
+    pub short: Text,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagText {
+    pub code: String,
+    pub proposition: Option<String>,
+    pub message: Text,
+    pub recommendation: Text,
+    pub source: String,
+}
+
+impl Questionnaire {
+    /// The embedded questionnaire, parsed and checked once.
+    pub fn get() -> &'static Questionnaire {
+        static CELL: OnceLock<Questionnaire> = OnceLock::new();
+        CELL.get_or_init(|| match Self::parse(SOURCE) {
+            Ok(q) => q,
+            // The file is compiled in and checked by a unit test, so this cannot happen in a
+            // released binary; failing loudly beats running with a broken instrument.
+            Err(e) => panic!("{e}"),
+        })
+    }
+
+    /// Parses and checks a questionnaire.
+    pub fn parse(text: &str) -> crate::Result<Questionnaire> {
+        let q: Questionnaire =
+            serde_saphyr::from_str(text).map_err(|e| crate::Error::Questionnaire(e.to_string()))?;
+        q.check()?;
+        Ok(q)
+    }
+
+    fn check(&self) -> crate::Result<()> {
+        let fail = |m: String| Err(crate::Error::Questionnaire(m));
+        let mut seen = std::collections::BTreeSet::new();
+        for q in self.questions() {
+            if !seen.insert(q.id.as_str()) {
+                return fail(format!("question `{}` appears twice", q.id));
+            }
+            if q.anchors.keys().copied().collect::<Vec<_>>() != [1, 2, 3, 4, 5] {
+                return fail(format!("question `{}` needs anchors 1 to 5", q.id));
+            }
+            for i in &q.informs {
+                if self.proposition(&i.proposition).is_none() {
+                    return fail(format!("question `{}` informs unknown `{}`", q.id, i.proposition));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every scored question, in questionnaire order.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.boxes.iter().flat_map(|b| b.groups.iter().flat_map(|g| g.questions.iter()))
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().find(|q| q.id == id)
+    }
+
+    /// The box a question belongs to.
+    pub fn box_of(&self, id: &str) -> Option<&QuestionBox> {
+        self.boxes.iter().find(|b| b.groups.iter().any(|g| g.questions.iter().any(|q| q.id == id)))
+    }
+
+    pub fn proposition(&self, id: &str) -> Option<&Proposition> {
+        self.propositions.iter().find(|p| p.id == id)
+    }
+
+    pub fn flag(&self, code: &str) -> Option<&FlagText> {
+        self.flags.iter().find(|f| f.code == code)
+    }
+
+    pub fn question_ids(&self) -> impl Iterator<Item = &str> {
+        self.questions().map(|q| q.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_questionnaire_is_complete() {
+        let q = Questionnaire::parse(SOURCE).unwrap();
+        assert_eq!(q.boxes.len(), 6);
+        assert_eq!(q.questions().count(), 27);
+        let ids: Vec<_> = q.propositions.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["P1", "P2", "P3", "P4", "P5"]);
+        let need: Vec<_> = q.questions().filter(|q| q.kind == AnswerKind::Need).map(|q| &q.id).collect();
+        assert_eq!(need, ["dependence.our_competences", "dependence.their_competences"]);
+    }
+
+    #[test]
+    fn dutch_text_is_verbatim_from_the_article() {
+        let q = Questionnaire::get();
+        let article = include_str!("../tests/fixtures/article.txt");
+        let article = article.split_whitespace().collect::<Vec<_>>().join(" ");
+        for question in q.questions() {
+            let nl = question.text.nl.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(article.contains(&nl), "not verbatim: {nl}");
+        }
+        for p in &q.propositions {
+            assert!(article.contains(&p.text.nl), "not verbatim: {}", p.text.nl);
+        }
+    }
+}

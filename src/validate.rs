@@ -1,0 +1,481 @@
+//! Checks a loaded [`Document`] against the questionnaire and turns it into an [`Assessment`].
+//! Every problem is collected, never just the first; an assessment comes out only when there is
+//! no error. Also the checks across files (two files claiming the same partner and round).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Severity, Span, did_you_mean};
+use crate::load::{Document, Key, Node, Value};
+use crate::model::{
+    Answer, Assessment, Date, Frequency, Lang, Person, Perspective, Role, Status, is_slug, slugify,
+};
+use crate::questionnaire::{Extra, Question, Questionnaire};
+
+/// The metadata keys of an answer file, in the order they are written.
+pub const METADATA_KEYS: &[&str] = &[
+    "partner",
+    "id",
+    "role",
+    "strategic",
+    "status",
+    "date",
+    "perspective",
+    "respondent",
+    "assessor",
+    "lang",
+    "answers",
+];
+const REQUIRED_KEYS: &[&str] = &["partner", "role", "date"];
+/// Answer fields every question accepts.
+const BASE_FIELDS: &[&str] = &["score", "note"];
+const PERSON_KEYS: &[&str] = &["name", "role", "contact"];
+
+/// The outcome of validating one document.
+#[derive(Debug)]
+pub struct Checked {
+    /// Present only when there is no error.
+    pub assessment: Option<Assessment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Validates one document.
+pub fn validate(doc: &Document, questionnaire: &Questionnaire) -> Checked {
+    let mut v = Validator { path: &doc.path, questionnaire, diagnostics: Vec::new() };
+    let assessment = v.assessment(&doc.root);
+    let has_error = v.diagnostics.iter().any(Diagnostic::is_error);
+    Checked { assessment: assessment.filter(|_| !has_error), diagnostics: v.diagnostics }
+}
+
+struct Validator<'a> {
+    path: &'a Path,
+    questionnaire: &'a Questionnaire,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Metadata read from the file, before required keys are checked.
+#[derive(Default)]
+struct Meta {
+    partner: Option<String>,
+    id: Option<String>,
+    role: Option<Role>,
+    strategic: Option<bool>,
+    status: Option<Status>,
+    date: Option<Date>,
+    perspective: Option<Perspective>,
+    respondent: Option<String>,
+    assessor: Option<String>,
+    lang: Option<Lang>,
+    answers: BTreeMap<String, Answer>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, span: Span, code: &'static str, message: String) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::error(self.path, span, code, message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn assessment(&mut self, root: &Node) -> Option<Assessment> {
+        let Value::Map(entries) = &root.value else {
+            let found = root.type_name();
+            self.error(
+                root.span,
+                "wrong-type",
+                format!("expected a mapping of metadata keys, found {found}"),
+            );
+            return None;
+        };
+        let mut meta = Meta::default();
+        let mut spans = BTreeMap::new();
+        for (key, value) in self.unique(entries) {
+            spans.insert(key.name.clone(), key.span);
+            self.metadata(&mut meta, key, value, &mut spans);
+        }
+        let mut missing = false;
+        for required in REQUIRED_KEYS {
+            if !spans.contains_key(*required) {
+                missing = true;
+                self.error(root.span, "missing-key", format!("missing required key `{required}`"));
+            }
+        }
+        let partner = meta.partner?;
+        let id = match meta.id {
+            Some(id) => id,
+            None => {
+                let id = slugify(&partner);
+                if id.is_empty() {
+                    let span = spans["partner"];
+                    self.error(span, "invalid-slug", format!("cannot derive an id from `{partner}`")).help =
+                        Some("add an `id:` made of lowercase letters, digits and `-`".into());
+                    return None;
+                }
+                id
+            }
+        };
+        if missing {
+            return None;
+        }
+        Some(Assessment {
+            source: self.path.to_path_buf(),
+            partner,
+            id,
+            role: meta.role?,
+            strategic: meta.strategic.unwrap_or(false),
+            status: meta.status.unwrap_or(Status::Current),
+            date: meta.date?,
+            perspective: meta.perspective.unwrap_or(Perspective::Own),
+            respondent: meta.respondent,
+            assessor: meta.assessor,
+            lang: meta.lang,
+            answers: meta.answers,
+            spans,
+        })
+    }
+
+    /// The entries of a mapping, reporting and dropping repeated keys.
+    fn unique<'n>(&mut self, entries: &'n [(Key, Node)]) -> Vec<&'n (Key, Node)> {
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        let mut out = Vec::with_capacity(entries.len());
+        for entry in entries {
+            if let Some(first) = seen.get(entry.0.name.as_str()) {
+                let first = *first;
+                self.error(entry.0.span, "duplicate-key", format!("`{}` is given twice", entry.0.name))
+                    .help = Some(format!("first given at line {}", first.line));
+            } else {
+                seen.insert(&entry.0.name, entry.0.span);
+                out.push(entry);
+            }
+        }
+        out
+    }
+
+    fn metadata(&mut self, meta: &mut Meta, key: &Key, value: &Node, spans: &mut BTreeMap<String, Span>) {
+        match key.name.as_str() {
+            "partner" => meta.partner = self.text(value, "partner"),
+            "id" => {
+                meta.id = self.text(value, "id").and_then(|id| {
+                    if is_slug(&id) {
+                        return Some(id);
+                    }
+                    let hint = slugify(&id);
+                    let d = self.error(value.span, "invalid-slug", format!("`{id}` is not a valid id"));
+                    d.help = Some(if hint.is_empty() {
+                        "use lowercase letters, digits and `-`".into()
+                    } else {
+                        format!("use lowercase letters, digits and `-`, e.g. `{hint}`")
+                    });
+                    None
+                })
+            }
+            "role" => meta.role = self.keyword(value, "role", Role::ALL, Role::parse),
+            "strategic" => meta.strategic = self.boolean(value, "strategic"),
+            "status" => meta.status = self.keyword(value, "status", Status::ALL, Status::parse),
+            "date" => meta.date = self.date(value),
+            "perspective" => {
+                meta.perspective = self.keyword(value, "perspective", Perspective::ALL, Perspective::parse)
+            }
+            "respondent" => meta.respondent = self.text(value, "respondent"),
+            "assessor" => meta.assessor = self.text(value, "assessor"),
+            "lang" => meta.lang = self.keyword(value, "lang", Lang::ALL, Lang::parse),
+            "answers" => meta.answers = self.answers(value, spans),
+            other => {
+                let help = did_you_mean(other, METADATA_KEYS.iter().copied());
+                let d = self.error(key.span, "unknown-key", format!("unknown key `{other}`"));
+                d.help = help.or_else(|| Some(format!("known keys: {}", METADATA_KEYS.join(", "))));
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        let found = match &node.value {
+            Value::Str(s) => format!("text `{s}`"),
+            Value::Int(i) => format!("`{i}`"),
+            Value::Float(f) => format!("`{f}`"),
+            Value::Bool(b) => format!("`{b}`"),
+            _ => node.type_name().to_owned(),
+        };
+        self.error(node.span, "wrong-type", format!("`{what}` must be {expected}, found {found}"));
+    }
+
+    /// Free text; a number written where text is expected (a partner called `3M` is text, `1910`
+    /// is a number to YAML) is taken as its text.
+    fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+        let text = match &node.value {
+            Value::Str(s) => s.trim().to_owned(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            _ => {
+                self.wrong_type(node, what, "text");
+                return None;
+            }
+        };
+        if text.is_empty() {
+            self.error(node.span, "empty-value", format!("`{what}` is empty"));
+            return None;
+        }
+        Some(text)
+    }
+
+    fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, what, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    fn keyword<T>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        all: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let Value::Str(text) = &node.value else {
+            self.wrong_type(node, what, &format!("one of {}", quoted(all)));
+            return None;
+        };
+        if let Some(value) = parse(text.trim()) {
+            return Some(value);
+        }
+        let help = did_you_mean(&text.to_lowercase(), all.iter().copied())
+            .unwrap_or_else(|| format!("expected one of {}", quoted(all)));
+        self.error(node.span, "unknown-value", format!("unknown {what} `{text}`")).help = Some(help);
+        None
+    }
+
+    fn date(&mut self, node: &Node) -> Option<Date> {
+        let Value::Str(text) = &node.value else {
+            self.wrong_type(node, "date", "a date `YYYY-MM-DD`");
+            return None;
+        };
+        let date = Date::parse(text.trim());
+        if date.is_none() {
+            self.error(node.span, "bad-date", format!("`{text}` is not a valid date")).help =
+                Some("write the date as `YYYY-MM-DD`, e.g. `2026-03-15`".into());
+        }
+        date
+    }
+
+    fn answers(&mut self, node: &Node, spans: &mut BTreeMap<String, Span>) -> BTreeMap<String, Answer> {
+        let mut answers = BTreeMap::new();
+        let entries = match &node.value {
+            Value::Null => return answers,
+            Value::Map(entries) => entries,
+            _ => {
+                self.wrong_type(node, "answers", "a mapping from question id to answer");
+                return answers;
+            }
+        };
+        for (key, value) in self.unique(entries) {
+            let Some(question) = self.questionnaire.question(&key.name) else {
+                let help = did_you_mean(&key.name, self.questionnaire.question_ids());
+                let d =
+                    self.error(key.span, "unknown-question", format!("unknown question id `{}`", key.name));
+                d.help = help.or_else(|| Some("`trustmap questions` lists every id".into()));
+                continue;
+            };
+            spans.insert(format!("answers.{}", key.name), key.span);
+            if let Some(answer) = self.answer(question, value)
+                && answer != Answer::default()
+            {
+                answers.insert(key.name.clone(), answer);
+            }
+        }
+        answers
+    }
+
+    fn answer(&mut self, question: &Question, node: &Node) -> Option<Answer> {
+        match &node.value {
+            Value::Null => Some(Answer::default()),
+            Value::Map(entries) => self.answer_fields(question, entries),
+            Value::Seq(_) => {
+                self.wrong_type(
+                    node,
+                    &question.id,
+                    "a score from 1 to 5 or a mapping with `score` and `note`",
+                );
+                None
+            }
+            _ => Some(Answer { score: self.score(node)?, ..Answer::default() }),
+        }
+    }
+
+    fn answer_fields(&mut self, question: &Question, entries: &[(Key, Node)]) -> Option<Answer> {
+        let mut answer = Answer::default();
+        let extra = question.extra.map_or(&[][..], Extra::fields);
+        let mut ok = true;
+        for (key, value) in self.unique(entries) {
+            let field = key.name.as_str();
+            if value.value == Value::Null {
+                continue;
+            }
+            let known = BASE_FIELDS.contains(&field) || extra.contains(&field);
+            match field {
+                "score" => answer.score = self.score(value).flatten(),
+                "note" => answer.note = self.text(value, "note"),
+                "people" if known => answer.people = self.people(value),
+                "breach" | "resolved" if known => {
+                    let b = self.boolean(value, field);
+                    if field == "breach" { answer.breach = b } else { answer.resolved = b }
+                }
+                "growth_pct" if known => answer.growth_pct = self.percent(value, field, -100.0, 10_000.0),
+                "revenue_share_pct" if known => {
+                    answer.revenue_share_pct = self.percent(value, field, 0.0, 100.0)
+                }
+                _ => {
+                    ok = false;
+                    self.unknown_field(question, key, extra);
+                }
+            }
+        }
+        if answer.resolved.is_some() && answer.breach != Some(true) {
+            let span = entries.iter().find(|(k, _)| k.name == "resolved").map_or(Span::START, |e| e.0.span);
+            self.diagnostics.push(
+                Diagnostic::error(
+                    self.path,
+                    span,
+                    "resolved-without-breach",
+                    "`resolved` is given but `breach` is not `true`",
+                )
+                .with_severity(Severity::Warning)
+                .with_help("set `breach: true` if trust was breached, or remove `resolved`"),
+            );
+        }
+        ok.then_some(answer)
+    }
+
+    fn unknown_field(&mut self, question: &Question, key: &Key, extra: &[&str]) {
+        let allowed: Vec<&str> = BASE_FIELDS.iter().chain(extra).copied().collect();
+        let owner = self
+            .questionnaire
+            .questions()
+            .find(|q| q.extra.is_some_and(|e| e.fields().contains(&key.name.as_str())));
+        let d =
+            self.error(key.span, "unknown-field", format!("`{}` has no field `{}`", question.id, key.name));
+        d.help = Some(match owner {
+            Some(q) => format!("`{}` belongs to questions such as `{}`", key.name, q.id),
+            None => did_you_mean(&key.name, allowed.iter().copied())
+                .unwrap_or_else(|| format!("fields here: {}", allowed.join(", "))),
+        });
+    }
+
+    /// A score; `Some(None)` for an explicit null.
+    fn score(&mut self, node: &Node) -> Option<Option<u8>> {
+        match node.value {
+            Value::Null => Some(None),
+            Value::Int(s) if (1..=5).contains(&s) => Some(Some(s as u8)),
+            Value::Int(s) => {
+                self.error(node.span, "score-range", format!("score must be from 1 to 5, found `{s}`"));
+                None
+            }
+            Value::Float(s) => {
+                self.error(
+                    node.span,
+                    "not-integer",
+                    format!("score must be a whole number from 1 to 5, found `{s}`"),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(node, "score", "a whole number from 1 to 5");
+                None
+            }
+        }
+    }
+
+    fn percent(&mut self, node: &Node, what: &str, min: f64, max: f64) -> Option<f64> {
+        let value = match node.value {
+            Value::Int(i) => i as f64,
+            Value::Float(f) => f,
+            _ => {
+                self.wrong_type(node, what, "a percentage (a number)");
+                return None;
+            }
+        };
+        if !(min..=max).contains(&value) {
+            self.error(
+                node.span,
+                "out-of-range",
+                format!("`{what}` must be from {min} to {max}, found `{value}`"),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn people(&mut self, node: &Node) -> Vec<Person> {
+        let Value::Seq(items) = &node.value else {
+            self.wrong_type(node, "people", "a list of people");
+            return Vec::new();
+        };
+        items.iter().filter_map(|item| self.person(item)).collect()
+    }
+
+    fn person(&mut self, node: &Node) -> Option<Person> {
+        let entries = match &node.value {
+            Value::Str(_) => {
+                return Some(Person { name: self.text(node, "name")?, role: None, contact: None });
+            }
+            Value::Map(entries) => entries,
+            _ => {
+                self.wrong_type(node, "person", "a mapping with `name`, `role` and `contact`");
+                return None;
+            }
+        };
+        let (mut name, mut role, mut contact) = (None, None, None);
+        for (key, value) in self.unique(entries) {
+            match key.name.as_str() {
+                "name" => name = self.text(value, "name"),
+                "role" => role = self.text(value, "role"),
+                "contact" => contact = self.keyword(value, "contact", Frequency::ALL, Frequency::parse),
+                other => {
+                    let help = did_you_mean(other, PERSON_KEYS.iter().copied())
+                        .unwrap_or_else(|| format!("a person has {}", quoted(PERSON_KEYS)));
+                    self.error(key.span, "unknown-key", format!("unknown key `{other}`")).help = Some(help);
+                }
+            }
+        }
+        if name.is_none() && !entries.iter().any(|(k, _)| k.name == "name") {
+            self.error(node.span, "missing-key", "a person needs a `name`".into());
+        }
+        Some(Person { name: name?, role, contact })
+    }
+}
+
+fn quoted(words: &[&str]) -> String {
+    words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Reports partner ids claimed by two files of the same round, side and respondent.
+pub fn duplicates(assessments: &[&Assessment]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<(&str, Date, Perspective, Option<&str>), &Assessment> = BTreeMap::new();
+    let mut out = Vec::new();
+    let mut sorted: Vec<_> = assessments.to_vec();
+    sorted.sort_by(|a, b| a.source.cmp(&b.source));
+    for a in sorted {
+        let key = (a.id.as_str(), a.date, a.perspective, a.respondent.as_deref());
+        if let Some(first) = seen.get(&key) {
+            let at = if a.id_is_explicit() { a.span("id") } else { a.span("partner") };
+            out.push(
+                Diagnostic::error(
+                    &a.source,
+                    at,
+                    "duplicate-partner",
+                    format!(
+                        "partner id `{}` for {} is also claimed by `{}`",
+                        a.id,
+                        a.date,
+                        first.source.display()
+                    ),
+                )
+                .with_help("give one of the files another `id`, `date`, `perspective` or `respondent`"),
+            );
+        } else {
+            seen.insert(key, a);
+        }
+    }
+    out
+}

@@ -1,0 +1,169 @@
+//! The workspace: the folder holding `trustmap.toml`, found by walking up from where a command
+//! points (as cargo finds `Cargo.toml`), and the settings in that file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::evaluate::EvaluationConfig;
+use crate::model::Lang;
+use crate::{Error, Result};
+
+/// The name of the workspace file.
+pub const CONFIG_FILE: &str = "trustmap.toml";
+
+/// The contents of `trustmap.toml`. Unknown keys are errors.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The client organisation whose partners are assessed.
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// Language of reports and of new answer files.
+    #[serde(default = "default_lang")]
+    pub lang: Lang,
+    /// Folder of answer files, relative to the workspace root.
+    #[serde(default = "default_assessments")]
+    pub assessments: PathBuf,
+    /// Folder reports are written to, relative to the workspace root.
+    #[serde(default = "default_output")]
+    pub output: PathBuf,
+    /// Verdict bands, weights and flag thresholds of the scoring model.
+    #[serde(default)]
+    pub evaluation: EvaluationConfig,
+}
+
+fn default_lang() -> Lang {
+    Lang::Nl
+}
+fn default_assessments() -> PathBuf {
+    PathBuf::from("assessments")
+}
+fn default_output() -> PathBuf {
+    PathBuf::from("reports")
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            organisation: None,
+            lang: default_lang(),
+            assessments: default_assessments(),
+            output: default_output(),
+            evaluation: EvaluationConfig::default(),
+        }
+    }
+}
+
+/// A workspace root and its configuration. Without a `trustmap.toml` the root is the current
+/// folder and the configuration is the default.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Whether a `trustmap.toml` was found.
+    pub found: bool,
+}
+
+impl Workspace {
+    /// Finds the workspace that contains `start` (a file or folder), walking up.
+    pub fn find(start: &Path) -> Result<Workspace> {
+        let start = if start.is_file() { start.parent().unwrap_or(Path::new("")) } else { start };
+        let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+        let absolute =
+            std::path::absolute(start).map_err(|e| Error::Read { path: start.into(), cause: e })?;
+        for dir in absolute.ancestors() {
+            let file = dir.join(CONFIG_FILE);
+            if file.is_file() {
+                // Keep the root relative when the start was, so paths in output stay short.
+                let depth = absolute.components().count() - dir.components().count();
+                let mut root = start.to_path_buf();
+                for _ in 0..depth {
+                    root.push("..");
+                }
+                let root = if depth == 0 { start.to_path_buf() } else { normalise(&root) };
+                let config = Config::load(&root.join(CONFIG_FILE))?;
+                return Ok(Workspace { root, config, found: true });
+            }
+        }
+        Ok(Workspace { root: start.to_path_buf(), config: Config::default(), found: false })
+    }
+
+    /// The folder of answer files.
+    pub fn assessments(&self) -> PathBuf {
+        self.root.join(&self.config.assessments)
+    }
+
+    /// The output folder.
+    pub fn output(&self) -> PathBuf {
+        self.root.join(&self.config.output)
+    }
+}
+
+/// Removes `x/..` pairs lexically, so `samples/assessments/../..` reads as `.`.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+}
+
+impl Config {
+    /// Reads and checks a `trustmap.toml`; a problem is reported with its line and column.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Read { path: path.into(), cause: e })?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let span = e.span().map_or(Span::START, |r| {
+                let before = &text[..r.start.min(text.len())];
+                let line = before.matches('\n').count() as u32 + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+                Span::new(line, column, (r.end - r.start).max(1) as u32)
+            });
+            let message = e.message().trim_end_matches('\n').replace('\n', "; ");
+            let diagnostic = Diagnostic::error(path, span, "config", message);
+            Error::Config { path: path.into(), message: diagnostic.render(Some(text), false) }
+        })?;
+        let problems = config.evaluation.problems(crate::questionnaire::Questionnaire::get());
+        if !problems.is_empty() {
+            return Err(Error::Config { path: path.into(), message: problems.join("\n") });
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_position() {
+        let err = Config::parse(Path::new("t.toml"), "lang = \"en\"\norganistion = \"X\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("t.toml:2:1: error: unknown field `organistion`"), "{text}");
+    }
+
+    #[test]
+    fn defaults_fill_what_is_missing() {
+        let c = Config::parse(Path::new("t.toml"), "organisation = \"Van Dijk\"\n").unwrap();
+        assert_eq!(c.lang, Lang::Nl);
+        assert_eq!(c.output, PathBuf::from("reports"));
+    }
+
+    #[test]
+    fn normalise_folds_parent_steps() {
+        assert_eq!(normalise(Path::new("samples/assessments/../..")), PathBuf::from("."));
+        assert_eq!(normalise(Path::new("a/b/..")), PathBuf::from("a"));
+    }
+}

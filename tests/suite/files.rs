@@ -1,0 +1,168 @@
+//! Making and converting answer files: `init`, `new` → fill in → `check`, `convert` round trips,
+//! and the JSON Schema against the samples.
+
+use std::path::Path;
+
+use trustmap::load::{self, Loaded};
+use trustmap::model::Assessment;
+use trustmap::questionnaire::Questionnaire;
+
+use super::{sample_files, trustmap, workspace};
+
+/// Loads and validates a file through the library, as `check` does.
+fn assessment(path: &Path) -> Assessment {
+    let Loaded::Document(doc) = load::load(path) else { panic!("{} did not load", path.display()) };
+    let checked = trustmap::validate::validate(&doc, Questionnaire::get());
+    checked.assessment.unwrap_or_else(|| panic!("{} invalid: {:?}", path.display(), checked.diagnostics))
+}
+
+/// The parts of an assessment that must survive a conversion.
+fn content(a: &Assessment) -> Assessment {
+    Assessment { source: Default::default(), spans: Default::default(), ..a.clone() }
+}
+
+#[test]
+fn init_makes_a_workspace_that_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = trustmap(dir.path(), &["init", "ws", "--organisation", "Van Dijk B.V."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ws = dir.path().join("ws");
+    for file in ["trustmap.toml", ".gitignore", "trustmap.schema.json", "assessments/example-partner.yaml"] {
+        assert!(ws.join(file).is_file(), "{file} missing");
+    }
+    assert!(
+        std::fs::read_to_string(ws.join("trustmap.toml"))
+            .unwrap()
+            .contains("organisation = \"Van Dijk B.V.\"")
+    );
+    let run = trustmap(&ws, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let again = trustmap(dir.path(), &["init", "ws"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+}
+
+#[test]
+fn new_then_fill_in_then_check() {
+    let dir = workspace(&[("trustmap.toml", "lang = \"en\"\n"), ("trustmap.schema.json", "{}")]);
+    for (format, filled) in [("yaml", "  trust.expertise: 4\n"), ("md", "Score: 4\n")] {
+        let run = trustmap(
+            dir.path(),
+            &["new", "Café Noord & Zn.", "--role", "alliance", "--format", format, "--date", "2026-04-01"],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let path = dir.path().join(format!("assessments/cafe-noord-zn-2026-04-01.{format}"));
+        let blank = std::fs::read_to_string(&path).unwrap();
+        assert!(blank.contains("Do they have sufficient expertise in-house?"), "{blank}");
+        for id in Questionnaire::get().question_ids() {
+            assert!(blank.contains(id), "{id} missing from the {format} form");
+        }
+        if format == "yaml" {
+            assert!(
+                blank.starts_with("# yaml-language-server: $schema=../trustmap.schema.json\n"),
+                "{blank}"
+            );
+        }
+        // A blank form is valid: nothing answered yet.
+        assert_eq!(trustmap(dir.path(), &["check", path.to_str().unwrap()]).code, 0);
+        let empty = if format == "yaml" { "  trust.expertise:\n" } else { "Score:\n" };
+        std::fs::write(&path, blank.replacen(empty, filled, 1)).unwrap();
+        let run = trustmap(dir.path(), &["check", path.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        let a = assessment(&path);
+        assert_eq!(a.answers["trust.expertise"].score, Some(4));
+        assert_eq!(a.answers.len(), 1);
+        assert_eq!(a.partner, "Café Noord & Zn.");
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+#[test]
+fn new_refuses_to_overwrite() {
+    let dir = workspace(&[("x.yaml", "keep me")]);
+    let run = trustmap(dir.path(), &["new", "X", "--role", "other", "-o", "x.yaml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(std::fs::read_to_string(dir.path().join("x.yaml")).unwrap(), "keep me");
+}
+
+#[test]
+fn every_sample_survives_a_round_trip_through_the_other_format() {
+    for path in sample_files() {
+        let original = assessment(&path);
+        let there = if path.extension().unwrap() == "md" { "yaml" } else { "md" };
+        let back = path.extension().unwrap().to_str().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mid = dir.path().join(format!("mid.{there}"));
+        let end = dir.path().join(format!("end.{back}"));
+        let run = trustmap(
+            dir.path(),
+            &["convert", path.to_str().unwrap(), "--to", there, "-o", mid.to_str().unwrap()],
+        );
+        assert_eq!(run.code, 0, "{}: {}", path.display(), run.stderr);
+        let run = trustmap(
+            dir.path(),
+            &["convert", mid.to_str().unwrap(), "--to", back, "-o", end.to_str().unwrap()],
+        );
+        assert_eq!(run.code, 0, "{}: {}", path.display(), run.stderr);
+        assert_eq!(content(&assessment(&mid)), content(&original), "{}", path.display());
+        assert_eq!(content(&assessment(&end)), content(&original), "{}", path.display());
+    }
+}
+
+#[test]
+fn convert_keeps_awkward_text_and_refuses_what_it_cannot_keep() {
+    let note = "Line one: with a colon\n\n  indented # not a comment\n- \"quoted\" & <b>";
+    let text = format!(
+        "partner: \"Yes\"\nrole: other\ndate: 2026-01-01\nrespondent: \"#1: 'x'\"\nanswers:\n  trust.openness:\n    score: 2\n    note: {}\n",
+        serde_json::Value::from(note)
+    );
+    let dir = workspace(&[("a.yaml", &text)]);
+    let run = trustmap(dir.path(), &["convert", "a.yaml", "--to", "md", "-o", "a.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = assessment(&dir.path().join("a.md"));
+    assert_eq!(md.answers["trust.openness"].note.as_deref(), Some(note));
+    assert_eq!(md.partner, "Yes");
+    assert_eq!(md.respondent.as_deref(), Some("#1: 'x'"));
+
+    let tricky = "partner: X\nrole: other\ndate: 2026-01-01\nanswers:\n  trust.openness:\n    note: \"Score: 5 was asked\"\n";
+    let dir = workspace(&[("a.yaml", tricky)]);
+    let run = trustmap(dir.path(), &["convert", "a.yaml", "--to", "md"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot be written as Markdown"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn the_schema_accepts_every_sample_and_rejects_bad_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = trustmap(dir.path(), &["schema"]);
+    assert_eq!(run.code, 0);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for path in sample_files() {
+        // Markdown samples are checked in their YAML form.
+        let yaml = if path.extension().unwrap() == "md" {
+            trustmap(dir.path(), &["convert", path.to_str().unwrap(), "--to", "yaml"]).stdout
+        } else {
+            std::fs::read_to_string(&path).unwrap()
+        };
+        let value: serde_json::Value = serde_saphyr::from_str(&yaml).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+    let base = "partner: X\nrole: customer\ndate: \"2026-01-01\"\n";
+    for bad in [
+        format!("{base}answers:\n  trust.expertise: 7\n"),
+        format!("{base}answers:\n  trust.expertise: {{score: 2.5}}\n"),
+        format!("{base}answers:\n  trust.expertize: 3\n"),
+        format!("{base}answers:\n  trust.expertise: {{people: [Anna]}}\n"),
+        format!("{base}answers:\n  key_people.own_confidant: {{people: [{{name: A, contact: soms}}]}}\n"),
+        "partner: X\nrole: klant\ndate: \"2026-01-01\"\n".into(),
+        format!("{base}id: Not A Slug\n"),
+        format!("{base}colour: red\n"),
+        "partner: X\nrole: customer\n".into(),
+    ] {
+        let value: serde_json::Value = serde_saphyr::from_str(&bad).unwrap();
+        assert!(!validator.is_valid(&value), "schema accepted:\n{bad}");
+    }
+}
