@@ -267,7 +267,7 @@ pub struct Evidence {
     pub weight: f64,
 }
 
-/// A score on 0-100 with how much of what it could rest on was answered.
+/// A score on 0-100 with how much of what it could rest on was answered (in percent).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubScore {
     pub id: String,
@@ -282,7 +282,7 @@ pub struct PropositionResult {
     pub id: String,
     /// Weighted mean of the answered items, 0-100; reported even when insufficient.
     pub score: Option<f64>,
-    /// Answered weight / mapped weight, 0-1.
+    /// Answered weight / mapped weight, in percent.
     pub coverage: f64,
     pub items: usize,
     pub verdict: Verdict,

@@ -65,21 +65,22 @@ fn partner(out: &mut String, p: &PartnerEvaluation, lang: Lang, color: bool) {
         tags.join(", "),
         p.date
     );
+    let label = |id: &str| format!("{id} {}", q.proposition(id).map_or("", |pr| pr.short.get(lang)));
+    let width = q.propositions.iter().map(|p| label(&p.id).chars().count()).max().unwrap_or(0);
     let _ = writeln!(
         out,
-        "  {:<26} {:>6}  {:<12} {:>5} {:>7} {:>8}",
+        "  {:<width$} {:>6}  {:<12} {:>5} {:>7} {:>8}",
         "", "score", "verdict", "cov", "Δ", "partner"
     );
     for r in &p.propositions {
-        let label = q.proposition(&r.id).map_or("", |pr| pr.short.get(lang));
         let verdict = format!("{:<12}", r.verdict.as_str());
         let _ = writeln!(
             out,
-            "  {:<26} {:>6}  {} {:>4}% {:>7} {:>8}",
-            format!("{} {}", r.id, label),
+            "  {:<width$} {:>6}  {} {:>4}% {:>7} {:>8}",
+            label(&r.id),
             number(r.score),
             paint(color, verdict_style(r.verdict), &verdict),
-            (r.coverage * 100.0).round(),
+            r.coverage.round(),
             signed(r.delta),
             number(r.partner_view),
         );

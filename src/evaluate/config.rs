@@ -14,7 +14,8 @@ pub struct EvaluationConfig {
     /// Lower bounds (0-100) of the verdicts `strong`, `adequate` and `at_risk`; below the last is
     /// `critical`.
     pub bands: Bands,
-    /// Below this coverage (answered weight / mapped weight) a verdict is `insufficient`.
+    /// Below this coverage (answered weight / mapped weight, in percent) a verdict is
+    /// `insufficient`.
     pub min_coverage: f64,
     /// Fewer answered items than this make a verdict `insufficient`.
     pub min_items: usize,
@@ -113,7 +114,7 @@ impl Default for EvaluationConfig {
     fn default() -> Self {
         Self {
             bands: Bands::default(),
-            min_coverage: 0.5,
+            min_coverage: 50.0,
             min_items: 2,
             weights: BTreeMap::new(),
             flags: FlagThresholds::default(),
@@ -130,8 +131,8 @@ impl EvaluationConfig {
         if !(100.0 >= b.strong && b.strong > b.adequate && b.adequate > b.at_risk && b.at_risk >= 0.0) {
             out.push("`evaluation.bands` must satisfy 100 >= strong > adequate > at_risk >= 0".into());
         }
-        if !(0.0..=1.0).contains(&self.min_coverage) {
-            out.push("`evaluation.min_coverage` must be from 0 to 1".into());
+        if !(0.0..=100.0).contains(&self.min_coverage) {
+            out.push("`evaluation.min_coverage` must be from 0 to 100 (percent)".into());
         }
         let f = &self.flags;
         for (name, value) in [

@@ -7,7 +7,7 @@ use crate::questionnaire::Questionnaire;
 
 use super::combine::Side;
 use super::config::FlagThresholds;
-use super::score::{points, round1};
+use super::score::points;
 
 /// Builds a flag from the questionnaire's texts, filling `{placeholders}` from `values`.
 pub fn flag(code: &str, severity: FlagSeverity, evidence: Vec<String>, values: &[(&str, String)]) -> Flag {
@@ -113,7 +113,7 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
                 "asymmetric-dependence",
                 FlagSeverity::Info,
                 ids(&[ours, theirs]),
-                &[("gap", format!("{}", round1(gap)))],
+                &[("gap", format!("{gap}"))],
             ));
         }
     }
@@ -194,7 +194,7 @@ pub fn declining(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag>
                 "declining",
                 FlagSeverity::Warning,
                 vec![r.id.clone()],
-                &[("delta", format!("{delta}"))],
+                &[("delta", format!("{delta:.1}"))],
             );
             f.proposition = Some(r.id.clone());
             f
@@ -213,7 +213,7 @@ pub fn perception_gaps(results: &[PropositionResult], t: &FlagThresholds) -> Vec
                 "perception-gap",
                 FlagSeverity::Warning,
                 vec![r.id.clone()],
-                &[("gap", format!("{gap}"))],
+                &[("gap", format!("{gap:+.1}"))],
             );
             f.proposition = Some(r.id.clone());
             f

@@ -104,7 +104,7 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
     let overall = (!sufficient.is_empty())
         .then(|| score::round1(sufficient.iter().sum::<f64>() / sufficient.len() as f64));
     let overall_verdict = if sufficient.len() * 2 > results.len() {
-        score::verdict(overall, 1.0, usize::MAX, cfg)
+        score::verdict(overall, 100.0, usize::MAX, cfg)
     } else {
         Verdict::Insufficient
     };

@@ -50,7 +50,7 @@ impl Weighted<'_> {
             }
         }
         let score = (answered > 0.0).then(|| round1(sum / answered));
-        let coverage = if mapped > 0.0 { round1(answered / mapped * 100.0) / 100.0 } else { 0.0 };
+        let coverage = if mapped > 0.0 { round1(answered / mapped * 100.0) } else { 0.0 };
         let items = evidence.iter().filter(|e| e.weight > 0.0).count();
         (score, coverage, items, evidence)
     }
@@ -128,7 +128,7 @@ fn single(id: &str, question: &str, side: &Side) -> SubScore {
     SubScore {
         id: id.into(),
         score,
-        coverage: if score.is_some() { 1.0 } else { 0.0 },
+        coverage: if score.is_some() { 100.0 } else { 0.0 },
         evidence: vec![question.into()],
     }
 }
@@ -148,7 +148,7 @@ fn special_subscores(proposition: &str, side: &Side) -> Vec<SubScore> {
                 SubScore {
                     id: "asymmetry".into(),
                     score: asymmetry,
-                    coverage: if asymmetry.is_some() { 1.0 } else { 0.0 },
+                    coverage: if asymmetry.is_some() { 100.0 } else { 0.0 },
                     evidence: vec![ours.into(), theirs.into()],
                 },
             ]
@@ -161,7 +161,7 @@ fn special_subscores(proposition: &str, side: &Side) -> Vec<SubScore> {
             vec![SubScore {
                 id: "frequency".into(),
                 score: best.map(frequency_points),
-                coverage: if best.is_some() { 1.0 } else { 0.0 },
+                coverage: if best.is_some() { 100.0 } else { 0.0 },
                 evidence,
             }]
         }

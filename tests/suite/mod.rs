@@ -1,6 +1,7 @@
 //! Shared helpers: run the real binary on real files in a temporary folder.
 
 mod check;
+mod evaluate;
 mod files;
 
 use std::path::{Path, PathBuf};

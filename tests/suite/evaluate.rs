@@ -1,0 +1,449 @@
+//! The scoring model: every rule just firing and just not firing at its threshold, rounds, both
+//! sides, several respondents, the network aggregates, config overrides, and the CLI output.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use trustmap::evaluate::{EvaluationConfig, evaluate};
+use trustmap::model::{
+    Answer, Assessment, Date, Evaluation, FlagSeverity, Frequency, Person, Perspective, Role, Status, Verdict,
+};
+
+use super::{trustmap, workspace};
+
+/// An assessment of partner `id` on `date` with the given scores.
+fn file(id: &str, date: &str, scores: &[(&str, u8)]) -> Assessment {
+    let answers = scores
+        .iter()
+        .map(|(q, s)| ((*q).to_owned(), Answer { score: Some(*s), ..Answer::default() }))
+        .collect::<BTreeMap<_, _>>();
+    Assessment {
+        source: PathBuf::from(format!("{id}-{date}.yaml")),
+        partner: id.to_uppercase(),
+        id: id.into(),
+        role: Role::Supplier,
+        strategic: false,
+        status: Status::Current,
+        date: Date::parse(date).unwrap(),
+        perspective: Perspective::Own,
+        respondent: None,
+        assessor: None,
+        lang: None,
+        answers,
+        spans: BTreeMap::new(),
+    }
+}
+
+fn person(name: &str, contact: Frequency) -> Person {
+    Person { name: name.into(), role: None, contact: Some(contact) }
+}
+
+/// Sets extra fields on an answer of an assessment.
+fn with(mut a: Assessment, question: &str, edit: impl FnOnce(&mut Answer)) -> Assessment {
+    edit(a.answers.entry(question.into()).or_default());
+    a
+}
+
+fn codes(e: &Evaluation) -> Vec<&str> {
+    e.partners[0].flags.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn fires(files: &[Assessment], code: &str) -> bool {
+    codes(&evaluate(files, &EvaluationConfig::default())).contains(&code)
+}
+
+const TRUST: [&str; 4] = ["trust.expertise", "trust.keeps_agreements", "trust.benevolence", "trust.openness"];
+const VULN: [&str; 3] = [
+    "vulnerability.sensitive_information",
+    "vulnerability.oral_agreements",
+    "vulnerability.joint_improvement",
+];
+
+fn scores(ids: &[&'static str], values: &[u8]) -> Vec<(&'static str, u8)> {
+    ids.iter().copied().zip(values.iter().copied()).collect()
+}
+
+#[test]
+fn each_rule_fires_at_its_threshold_and_not_just_below() {
+    let people = |partner: usize, own: usize, contact: Frequency| {
+        let mut a = file("p", "2026-01-01", &[]);
+        a = with(a, "key_people.partner_influence", |x| {
+            x.people = (0..partner).map(|i| person(&format!("T{i}"), contact)).collect()
+        });
+        with(a, "key_people.own_ambassador", |x| {
+            x.people = (0..own).map(|i| person(&format!("O{i}"), contact)).collect()
+        })
+    };
+    let growth = |pct: f64, share: f64, item: (&'static str, u8)| {
+        with(file("p", "2026-01-01", &[item]), "growth.order_portfolio", |x| {
+            x.growth_pct = Some(pct);
+            x.revenue_share_pct = Some(share);
+        })
+    };
+    let breach = |resolved: Option<bool>| {
+        with(file("p", "2026-01-01", &[]), "exchange.breaches", |x| {
+            x.breach = Some(true);
+            x.resolved = resolved;
+        })
+    };
+    let trust_and = |trust: [u8; 4], more: &[(&'static str, u8)]| {
+        let mut s = scores(&TRUST, &trust);
+        s.extend_from_slice(more);
+        file("p", "2026-01-01", &s)
+    };
+    // (code, case that just fires, case that just does not)
+    let cases: Vec<(&str, Assessment, Assessment)> = vec![
+        ("trust-dimension-low", trust_and([4, 4, 2, 4], &[]), trust_and([4, 4, 3, 4], &[])),
+        (
+            "trust-not-acted-on",
+            file("p", "2026-01-01", &[scores(&TRUST, &[4, 4, 4, 4]), scores(&VULN, &[3, 3, 2])].concat()),
+            file("p", "2026-01-01", &[scores(&TRUST, &[4, 4, 4, 4]), scores(&VULN, &[3, 3, 3])].concat()),
+        ),
+        (
+            "asymmetric-dependence",
+            file(
+                "p",
+                "2026-01-01",
+                &[("dependence.our_competences", 2), ("dependence.their_competences", 4)],
+            ),
+            file(
+                "p",
+                "2026-01-01",
+                &[("dependence.our_competences", 3), ("dependence.their_competences", 4)],
+            ),
+        ),
+        (
+            "one-sided-investment",
+            file("p", "2026-01-01", &[("commitment.specific_investments", 2)]),
+            file("p", "2026-01-01", &[("commitment.specific_investments", 3)]),
+        ),
+        (
+            "calculative-commitment",
+            trust_and([3, 3, 3, 3], &[("commitment.safeguards", 4)]),
+            trust_and([3, 3, 3, 4], &[("commitment.safeguards", 4)]),
+        ),
+        (
+            "unreciprocated-vulnerability",
+            file("p", "2026-01-01", &[("exchange.partner_vulnerability", 2)]),
+            file("p", "2026-01-01", &[("exchange.partner_vulnerability", 3)]),
+        ),
+        ("unresolved-breach", breach(None), breach(Some(true))),
+        ("single-key-person", people(1, 2, Frequency::Weekly), people(2, 2, Frequency::Weekly)),
+        ("infrequent-contact", people(2, 2, Frequency::Yearly), people(2, 2, Frequency::Quarterly)),
+        (
+            "growth-dependence",
+            growth(20.0, 0.0, ("growth.dependence_measures", 2)),
+            growth(19.9, 29.9, ("growth.dependence_measures", 2)),
+        ),
+        (
+            "key-people-overstretched",
+            growth(10.0, 0.0, ("growth.key_people_capacity", 2)),
+            growth(9.9, 0.0, ("growth.key_people_capacity", 2)),
+        ),
+    ];
+    for (code, firing, quiet) in &cases {
+        assert!(fires(std::slice::from_ref(firing), code), "{code} should fire");
+        assert!(!fires(std::slice::from_ref(quiet), code), "{code} should not fire");
+    }
+}
+
+#[test]
+fn growth_dependence_also_fires_on_revenue_share_and_needs_weak_control() {
+    let a = |share: f64, shift: u8, measures: u8| {
+        with(
+            file(
+                "p",
+                "2026-01-01",
+                &[("growth.dependence_shift", shift), ("growth.dependence_measures", measures)],
+            ),
+            "growth.order_portfolio",
+            |x| x.revenue_share_pct = Some(share),
+        )
+    };
+    assert!(fires(&[a(30.0, 2, 3)], "growth-dependence"));
+    assert!(!fires(&[a(30.0, 3, 3)], "growth-dependence"));
+}
+
+#[test]
+fn breach_severity_depends_on_what_is_known() {
+    let a = |resolved| {
+        with(file("p", "2026-01-01", &[]), "exchange.breaches", |x| {
+            x.breach = Some(true);
+            x.resolved = resolved;
+        })
+    };
+    let severity = |a: Assessment| {
+        let e = evaluate(&[a], &EvaluationConfig::default());
+        e.partners[0].flags.iter().find(|f| f.code == "unresolved-breach").map(|f| f.severity)
+    };
+    assert_eq!(severity(a(Some(false))), Some(FlagSeverity::Critical));
+    assert_eq!(severity(a(None)), Some(FlagSeverity::Warning));
+    assert_eq!(severity(a(Some(true))), None);
+}
+
+#[test]
+fn scores_coverage_and_verdicts_follow_the_documented_formula() {
+    // P3 maps three items of weight 1. Answers 4 and 3: (75 + 50) / 2 = 62.5, coverage 2/3.
+    let e = evaluate(
+        &[file(
+            "p",
+            "2026-01-01",
+            &[("exchange.partner_vulnerability", 4), ("exchange.own_vulnerability", 3)],
+        )],
+        &EvaluationConfig::default(),
+    );
+    let p3 = &e.partners[0].propositions[2];
+    assert_eq!(p3.id, "P3");
+    assert_eq!(p3.score, Some(62.5));
+    assert_eq!(p3.coverage, 66.7);
+    assert_eq!(p3.items, 2);
+    assert_eq!(p3.verdict, Verdict::Adequate);
+    assert_eq!(p3.evidence.len(), 2);
+    // One item is too few: the score is still reported, the verdict is insufficient.
+    let e = evaluate(&[file("p", "2026-01-01", &[("exchange.breaches", 5)])], &EvaluationConfig::default());
+    let p3 = &e.partners[0].propositions[2];
+    assert_eq!((p3.score, p3.verdict), (Some(100.0), Verdict::Insufficient));
+    // P2's half weights: needs 5 and 1 (0.5 each) and balance 3 (1): (50 + 0 + 50) / 2 = 50.
+    let e = evaluate(
+        &[file(
+            "p",
+            "2026-01-01",
+            &[
+                ("dependence.our_competences", 5),
+                ("dependence.their_competences", 1),
+                ("dependence.balance", 3),
+            ],
+        )],
+        &EvaluationConfig::default(),
+    );
+    let p2 = &e.partners[0].propositions[1];
+    assert_eq!(p2.score, Some(50.0));
+    let asym = p2.subscores.iter().find(|s| s.id == "asymmetry").unwrap();
+    assert_eq!(asym.score, Some(100.0));
+}
+
+#[test]
+fn bands_are_inclusive_lower_bounds() {
+    let verdict = |s: u8| {
+        let e = evaluate(
+            &[file(
+                "p",
+                "2026-01-01",
+                &[("exchange.partner_vulnerability", s), ("exchange.own_vulnerability", s)],
+            )],
+            &EvaluationConfig::default(),
+        );
+        e.partners[0].propositions[2].verdict
+    };
+    assert_eq!(verdict(5), Verdict::Strong);
+    assert_eq!(verdict(4), Verdict::Strong); // 75 is the strong band's bound
+    assert_eq!(verdict(3), Verdict::AtRisk); // 50: above at_risk (35), below adequate (55)
+    assert_eq!(verdict(2), Verdict::Critical); // 25
+}
+
+#[test]
+fn rounds_give_deltas_and_declining_at_the_threshold() {
+    let old = file("p", "2025-09-01", &[("trust.expertise", 4), ("trust.keeps_agreements", 4)]);
+    let new = |a, b| file("p", "2026-03-01", &[("trust.expertise", a), ("trust.keeps_agreements", b)]);
+    let mut cfg = EvaluationConfig::default();
+    cfg.flags.declining = 12.5;
+    let e = evaluate(&[old.clone(), new(4, 3)], &cfg);
+    let p1 = &e.partners[0].propositions[0];
+    assert_eq!((p1.score, p1.previous, p1.delta), (Some(62.5), Some(75.0), Some(-12.5)));
+    assert_eq!(e.partners[0].date.to_string(), "2026-03-01");
+    assert_eq!(e.partners[0].rounds.len(), 2);
+    assert!(codes(&e).contains(&"declining"));
+    cfg.flags.declining = 12.6;
+    assert!(!codes(&evaluate(&[old, new(4, 3)], &cfg)).contains(&"declining"));
+}
+
+#[test]
+fn the_partners_view_gives_a_signed_gap_and_flags_large_ones() {
+    let own = file("p", "2026-03-01", &[("trust.expertise", 4), ("trust.keeps_agreements", 4)]);
+    let theirs = |a, b| Assessment {
+        perspective: Perspective::Partner,
+        ..file("p", "2026-03-01", &[("trust.expertise", a), ("trust.keeps_agreements", b)])
+    };
+    let e = evaluate(&[own.clone(), theirs(3, 3)], &EvaluationConfig::default());
+    let p1 = &e.partners[0].propositions[0];
+    assert_eq!((p1.score, p1.partner_view, p1.gap), (Some(75.0), Some(50.0), Some(25.0)));
+    assert_eq!(e.partners[0].perspective, Perspective::Own);
+    assert!(codes(&e).contains(&"perception-gap"));
+    let e = evaluate(&[own, theirs(4, 3)], &EvaluationConfig::default());
+    assert_eq!(e.partners[0].propositions[0].gap, Some(12.5));
+    assert!(!codes(&e).contains(&"perception-gap"));
+}
+
+#[test]
+fn respondents_are_combined_with_their_spread() {
+    let by = |who: &str, s: u8| Assessment {
+        respondent: Some(who.into()),
+        source: PathBuf::from(format!("p-{who}.yaml")),
+        ..file("p", "2026-03-01", &[("trust.expertise", s), ("trust.openness", 4)])
+    };
+    let e = evaluate(&[by("ann", 2), by("bob", 4)], &EvaluationConfig::default());
+    let p = &e.partners[0];
+    assert_eq!(p.respondents, ["ann", "bob"]);
+    let expertise = p.answers.iter().find(|a| a.question == "trust.expertise").unwrap();
+    assert_eq!((expertise.score, expertise.spread), (Some(3.0), Some(2)));
+    assert!(codes(&e).contains(&"no-consensus"));
+    let e = evaluate(&[by("ann", 3), by("bob", 4)], &EvaluationConfig::default());
+    assert!(!codes(&e).contains(&"no-consensus"));
+}
+
+#[test]
+fn a_desired_partner_is_a_prospect() {
+    let a = Assessment { status: Status::Desired, ..file("p", "2026-01-01", &[("trust.benevolence", 1)]) };
+    let e = evaluate(&[a], &EvaluationConfig::default());
+    let flags = &e.partners[0].flags;
+    assert_eq!(flags[0].code, "prospect");
+    assert!(flags.iter().all(|f| f.severity == FlagSeverity::Info), "{flags:?}");
+    assert!(flags.iter().any(|f| f.code == "trust-dimension-low"));
+    assert!(e.network.propositions[0].verdicts.is_empty(), "prospects are not in the distribution");
+    assert_eq!(e.network.desired, ["p"]);
+}
+
+#[test]
+fn the_network_aggregates_over_partners() {
+    let dependent = |id: &str, ours, theirs, share| {
+        with(
+            file(
+                id,
+                "2026-01-01",
+                &[("dependence.our_competences", ours), ("dependence.their_competences", theirs)],
+            ),
+            "growth.order_portfolio",
+            |x| x.revenue_share_pct = Some(share),
+        )
+    };
+    let marieke = |a: Assessment| {
+        with(a, "key_people.own_confidant", |x| x.people = vec![person("Marieke Jansen", Frequency::Monthly)])
+    };
+    let files = vec![
+        marieke(dependent("a", 2, 5, 30.0)),
+        marieke(dependent("b", 3, 4, 12.5)),
+        marieke(dependent("c", 4, 2, 50.0)),
+        dependent("d", 3, 3, 5.0),
+    ];
+    let e = evaluate(&files, &EvaluationConfig::default());
+    let n = &e.network;
+    assert_eq!(n.partners, 4);
+    let dependent_ids: Vec<&str> = n.dependent_on.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(dependent_ids, ["a", "b"]);
+    assert_eq!(n.dependent_revenue_share_pct, 42.5);
+    assert_eq!(n.key_person_load[0].name, "Marieke Jansen");
+    assert_eq!(n.key_person_load[0].partners, ["a", "b", "c"]);
+    assert!(n.flags.is_empty(), "three relationships are below the bottleneck threshold");
+    let mut more = files.clone();
+    more[3] = marieke(more[3].clone());
+    let e = evaluate(&more, &EvaluationConfig::default());
+    assert_eq!(e.network.flags[0].code, "key-person-bottleneck");
+    assert_eq!(e.network.flags[0].evidence, ["a", "b", "c", "d"]);
+    assert!(e.network.flags[0].message.en.contains("Marieke Jansen"), "{}", e.network.flags[0].message.en);
+    assert_eq!(e.network.lacking_data.len(), 4);
+    let p2 = &e.network.propositions[1];
+    assert_eq!(p2.verdicts.values().sum::<usize>(), 4);
+}
+
+#[test]
+fn config_overrides_weights_bands_and_thresholds() {
+    let text = r#"
+[evaluation]
+bands = { strong = 90, adequate = 60, at_risk = 40 }
+[evaluation.weights.P3]
+"exchange.own_vulnerability" = 3.0
+[evaluation.flags]
+asymmetry_gap = 1
+"#;
+    let cfg = trustmap::workspace::Config::parse(std::path::Path::new("t.toml"), text).unwrap().evaluation;
+    let a = file(
+        "p",
+        "2026-01-01",
+        &[
+            ("exchange.partner_vulnerability", 5),
+            ("exchange.own_vulnerability", 3),
+            ("dependence.our_competences", 3),
+            ("dependence.their_competences", 4),
+        ],
+    );
+    let e = evaluate(std::slice::from_ref(&a), &cfg);
+    let p3 = &e.partners[0].propositions[2];
+    // (100 * 1 + 50 * 3) / 4 = 62.5: adequate under the new bands (60), not strong.
+    assert_eq!((p3.score, p3.verdict), (Some(62.5), Verdict::Adequate));
+    assert!(codes(&e).contains(&"asymmetric-dependence"));
+    assert!(!fires(&[a], "asymmetric-dependence"));
+}
+
+#[test]
+fn invalid_evaluation_settings_are_rejected() {
+    for (text, expected) in [
+        ("[evaluation]\nbands = { strong = 50, adequate = 60, at_risk = 40 }\n", "strong > adequate"),
+        ("[evaluation.weights.P9]\n\"trust.expertise\" = 1.0\n", "unknown proposition `P9`"),
+        ("[evaluation.weights.P1]\n\"exchange.breaches\" = 1.0\n", "does not inform P1"),
+        ("[evaluation.flags]\ndeclinig = 10.0\n", "unknown field `declinig`"),
+        ("[evaluation.flags]\ntrust_dimension_low = 7\n", "from 1 to 5"),
+    ] {
+        let err = trustmap::workspace::Config::parse(std::path::Path::new("t.toml"), text).unwrap_err();
+        assert!(err.to_string().contains(expected), "{text}: {err}");
+    }
+}
+
+#[test]
+fn the_cli_prints_a_table_and_stable_json() {
+    let dir = workspace(&[
+        (
+            "a.yaml",
+            "partner: Alfa\nrole: customer\ndate: 2026-01-01\nanswers:\n  trust.expertise: 2\n  trust.openness: 4\n",
+        ),
+        ("b.yaml", "partner: Beta\nrole: supplier\ndate: 2026-01-01\nanswers:\n  trust.expertise: 9\n"),
+    ]);
+    let run = trustmap(dir.path(), &["evaluate", "--format", "json", "--lang", "en", "."]);
+    assert_eq!(run.code, 1, "the broken file makes the exit code 1");
+    assert!(run.stderr.contains("b.yaml:5:20: error"), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let partners = json["partners"].as_array().unwrap();
+    assert_eq!(partners.len(), 1, "the valid partner is still evaluated");
+    let p = &partners[0];
+    assert_eq!(p["id"], "alfa");
+    assert_eq!(p["propositions"][0]["id"], "P1");
+    assert_eq!(p["propositions"][0]["score"], 50.0);
+    assert_eq!(p["propositions"][0]["delta"], serde_json::Value::Null);
+    assert_eq!(p["flags"][0]["code"], "trust-dimension-low");
+    assert!(p["flags"][0]["message"]["nl"].is_string());
+    assert!(json["network"]["propositions"].is_array());
+    let text = trustmap(dir.path(), &["evaluate", "--lang", "en", "a.yaml"]);
+    assert_eq!(text.code, 0);
+    assert!(text.stdout.contains("P1 Trust"), "{}", text.stdout);
+    assert!(text.stdout.contains("trust-dimension-low"), "{}", text.stdout);
+}
+
+#[test]
+fn the_samples_show_every_kind_of_result() {
+    let run = trustmap(&super::samples(), &["evaluate", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut seen: Vec<String> = json["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["flags"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()))
+        .chain(
+            json["network"]["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["code"].as_str().unwrap().to_owned()),
+        )
+        .collect();
+    seen.sort();
+    seen.dedup();
+    let mut all: Vec<String> = trustmap::evaluate::flags::CODES.iter().map(|c| (*c).to_owned()).collect();
+    all.sort();
+    assert_eq!(seen, all, "the samples raise every flag");
+    let has = |key: &str| {
+        json["partners"].as_array().unwrap().iter().any(|p| p["propositions"][0][key].is_number())
+    };
+    assert!(has("delta") && has("partner_view"));
+    let again = trustmap(&super::samples(), &["evaluate", "--format", "json"]);
+    assert_eq!(again.stdout, run.stdout, "same inputs, same bytes");
+}
