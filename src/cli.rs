@@ -30,6 +30,11 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build the reports: per partner and for the network, in Markdown and HTML.
+    Build(BuildArgs),
+    /// List the built-in templates, or export them as a starting point for your own.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
     /// Validate answer files and print every problem with its file, line and column.
     Check(CheckArgs),
     /// Score every relationship against the five propositions, with red flags and the network.
@@ -44,6 +49,53 @@ pub enum Command {
     Schema,
     /// Convert an answer file between YAML and Markdown without losing anything.
     Convert(ConvertArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Files or folders to read [default: the workspace's assessments folder].
+    pub paths: Vec<PathBuf>,
+    /// Output folder [default: the workspace's, else `reports`].
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Formats to write, comma-separated [default: from trustmap.toml, else html,md].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<OutputFormatArg>,
+    /// Only this partner's report (repeatable); the network report and index are always written.
+    #[arg(long = "partner", value_name = "ID")]
+    pub partners: Vec<String>,
+    /// Report language [default: the workspace's, else nl].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Number of worker threads [default: one per core].
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the template context as JSON instead of writing reports.
+    #[arg(long)]
+    pub dump_context: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormatArg {
+    Md,
+    Html,
+    Pdf,
+    /// The Typst sources of the PDFs.
+    Typ,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the built-in templates.
+    List,
+    /// Write the built-in templates into DIR (typically the workspace's `templates/`).
+    Export {
+        /// Folder to write into; existing files are not overwritten.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -34,6 +34,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
     };
     match cli.command {
+        Command::Build(args) => build(&args, color, out),
+        Command::Templates(cmd) => templates(&cmd, out),
         Command::Check(args) => check(&args, color, out),
         Command::Evaluate(args) => evaluate(&args, color, out),
         Command::Questions(args) => questions(&args, out),
@@ -80,6 +82,60 @@ fn inputs(paths: &[PathBuf]) -> Result<(Workspace, Vec<PathBuf>)> {
         paths.to_vec()
     };
     Ok((workspace, paths))
+}
+
+fn build(args: &cli::BuildArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+    use crate::build::OutputFormat;
+    let (workspace, paths) = inputs(&args.paths)?;
+    let formats = if args.format.is_empty() {
+        workspace.config.report.formats.iter().copied().collect()
+    } else {
+        args.format
+            .iter()
+            .map(|f| match f {
+                cli::OutputFormatArg::Md => OutputFormat::Md,
+                cli::OutputFormatArg::Html => OutputFormat::Html,
+                cli::OutputFormatArg::Pdf => OutputFormat::Pdf,
+                cli::OutputFormatArg::Typ => OutputFormat::Typ,
+            })
+            .collect()
+    };
+    let settings = crate::build::Settings {
+        out: args.output.clone().unwrap_or_else(|| workspace.output()),
+        lang: lang(args.lang, &workspace),
+        workspace,
+        paths,
+        formats,
+        partners: args.partners.iter().cloned().collect(),
+        jobs: args.jobs,
+        quiet: args.quiet,
+        dump_context: args.dump_context,
+    };
+    let summary = crate::build::build(&settings, color)?;
+    eprint!("{}", summary.diagnostics);
+    if let Some(context) = summary.context {
+        out.write_all(context.as_bytes())?;
+    }
+    Ok(if summary.has_errors { Outcome::Problems } else { Outcome::Ok })
+}
+
+fn templates(cmd: &cli::TemplatesCommand, out: &mut dyn Write) -> Result<Outcome> {
+    use crate::render::BUILTINS;
+    match cmd {
+        cli::TemplatesCommand::List => {
+            for (name, _) in BUILTINS {
+                writeln!(out, "{name}")?;
+            }
+        }
+        cli::TemplatesCommand::Export { dir } => {
+            for (name, text) in BUILTINS {
+                let path = dir.join(name);
+                atomic(&path, text.as_bytes(), Overwrite::Refuse)?;
+                writeln!(out, "created {}", path.display())?;
+            }
+        }
+    }
+    Ok(Outcome::Ok)
 }
 
 fn check(args: &cli::CheckArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {

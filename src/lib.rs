@@ -5,6 +5,7 @@
 //! [`model::Assessment`]s; [`pipeline`] runs these over a batch in parallel. [`commands`] holds
 //! one function per subcommand of the [`cli`].
 
+pub mod build;
 pub mod cli;
 pub mod commands;
 pub mod diagnostic;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod pipeline;
 pub mod questionnaire;
 pub mod questions;
+pub mod render;
 pub mod schema;
 pub mod table;
 pub mod validate;

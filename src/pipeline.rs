@@ -27,6 +27,8 @@ pub struct Batch {
     pub files: usize,
     /// How many files were skipped as not being assessments.
     pub skipped: usize,
+    /// Partner ids claimed by files that have errors.
+    pub failed_ids: std::collections::BTreeSet<String>,
 }
 
 impl Batch {
@@ -47,6 +49,7 @@ struct FileResult {
     path: PathBuf,
     text: Option<String>,
     assessment: Option<Assessment>,
+    failed_id: Option<String>,
     diagnostics: Vec<Diagnostic>,
     skipped: bool,
 }
@@ -71,14 +74,20 @@ pub fn read(paths: &[PathBuf], exclude: &[PathBuf], progress: &(dyn Fn() + Sync)
         if let Some(a) = r.assessment {
             batch.assessments.push(a);
         }
+        batch.failed_ids.extend(r.failed_id);
         if let Some(text) = r.text {
             batch.sources.insert(r.path, text);
         }
     }
     let refs: Vec<&Assessment> = batch.assessments.iter().collect();
     let duplicates = validate::duplicates(&refs);
+    let duplicate_ids: Vec<String> = duplicates
+        .iter()
+        .filter_map(|d| refs.iter().find(|a| a.source == d.path).map(|a| a.id.clone()))
+        .collect();
     // A file whose partner id clashes yields no report, like any other invalid file.
     batch.assessments.retain(|a| !duplicates.iter().any(|d| d.path == a.source));
+    batch.failed_ids.extend(duplicate_ids);
     batch.diagnostics.extend(duplicates);
     diagnostic::sort(&mut batch.diagnostics);
     Ok(batch)
@@ -88,19 +97,26 @@ fn read_one(path: PathBuf, questionnaire: &Questionnaire) -> FileResult {
     match load::load(&path) {
         Loaded::Document(doc) => {
             let checked = validate::validate(&doc, questionnaire);
+            let failed_id = if checked.assessment.is_none() { checked.id } else { None };
             FileResult {
                 path,
                 text: Some(doc.text),
                 assessment: checked.assessment,
+                failed_id,
                 diagnostics: checked.diagnostics,
                 skipped: false,
             }
         }
-        Loaded::Skipped(note) => {
-            FileResult { path, text: None, assessment: None, diagnostics: vec![note], skipped: true }
-        }
+        Loaded::Skipped(note) => FileResult {
+            path,
+            text: None,
+            assessment: None,
+            failed_id: None,
+            diagnostics: vec![note],
+            skipped: true,
+        },
         Loaded::Failed { text, diagnostics } => {
-            FileResult { path, text, assessment: None, diagnostics, skipped: false }
+            FileResult { path, text, assessment: None, failed_id: None, diagnostics, skipped: false }
         }
     }
 }

@@ -36,21 +36,25 @@ const PERSON_KEYS: &[&str] = &["name", "role", "contact"];
 pub struct Checked {
     /// Present only when there is no error.
     pub assessment: Option<Assessment>,
+    /// The partner id the file claims, when it can be told even though the file has errors
+    /// (so a build can keep that partner's previous reports rather than call them stale).
+    pub id: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Validates one document.
 pub fn validate(doc: &Document, questionnaire: &Questionnaire) -> Checked {
-    let mut v = Validator { path: &doc.path, questionnaire, diagnostics: Vec::new() };
+    let mut v = Validator { path: &doc.path, questionnaire, diagnostics: Vec::new(), id: None };
     let assessment = v.assessment(&doc.root);
     let has_error = v.diagnostics.iter().any(Diagnostic::is_error);
-    Checked { assessment: assessment.filter(|_| !has_error), diagnostics: v.diagnostics }
+    Checked { assessment: assessment.filter(|_| !has_error), id: v.id, diagnostics: v.diagnostics }
 }
 
 struct Validator<'a> {
     path: &'a Path,
     questionnaire: &'a Questionnaire,
     diagnostics: Vec<Diagnostic>,
+    id: Option<String>,
 }
 
 /// Metadata read from the file, before required keys are checked.
@@ -98,6 +102,8 @@ impl Validator<'_> {
                 self.error(root.span, "missing-key", format!("missing required key `{required}`"));
             }
         }
+        self.id =
+            meta.id.clone().or_else(|| meta.partner.as_deref().map(slugify)).filter(|id| !id.is_empty());
         let partner = meta.partner?;
         let id = match meta.id {
             Some(id) => id,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::build::OutputFormat;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::evaluate::EvaluationConfig;
 use crate::model::Lang;
@@ -32,6 +33,34 @@ pub struct Config {
     /// Verdict bands, weights and flag thresholds of the scoring model.
     #[serde(default)]
     pub evaluation: EvaluationConfig,
+    /// Report formats and branding.
+    #[serde(default)]
+    pub report: ReportConfig,
+}
+
+/// The `[report]` table: default formats and branding.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// Formats `build` writes when `--format` is not given.
+    pub formats: Vec<OutputFormat>,
+    /// The consultant, shown on reports and as PDF author.
+    pub consultant: Option<String>,
+    /// An SVG or PNG logo, relative to the workspace root; embedded in every report.
+    pub logo: Option<PathBuf>,
+    /// The accent colour, `#rrggbb`.
+    pub accent: String,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        Self {
+            formats: vec![OutputFormat::Html, OutputFormat::Md],
+            consultant: None,
+            logo: None,
+            accent: "#0b57a4".into(),
+        }
+    }
 }
 
 fn default_lang() -> Lang {
@@ -52,6 +81,7 @@ impl Default for Config {
             assessments: default_assessments(),
             output: default_output(),
             evaluation: EvaluationConfig::default(),
+            report: ReportConfig::default(),
         }
     }
 }
@@ -135,7 +165,14 @@ impl Config {
             let diagnostic = Diagnostic::error(path, span, "config", message);
             Error::Config { path: path.into(), message: diagnostic.render(Some(text), false) }
         })?;
-        let problems = config.evaluation.problems(crate::questionnaire::Questionnaire::get());
+        let mut problems = config.evaluation.problems(crate::questionnaire::Questionnaire::get());
+        let accent = config.report.accent.as_bytes();
+        if !(accent.len() == 7 && accent[0] == b'#' && accent[1..].iter().all(u8::is_ascii_hexdigit)) {
+            problems.push(format!(
+                "`report.accent` must be a colour `#rrggbb`, found `{}`",
+                config.report.accent
+            ));
+        }
         if !problems.is_empty() {
             return Err(Error::Config { path: path.into(), message: problems.join("\n") });
         }

@@ -12,8 +12,13 @@ use super::score::points;
 /// Builds a flag from the questionnaire's texts, filling `{placeholders}` from `values`.
 pub fn flag(code: &str, severity: FlagSeverity, evidence: Vec<String>, values: &[(&str, String)]) -> Flag {
     let q = Questionnaire::get();
-    let fill = |text: &str| {
-        values.iter().fold(text.to_owned(), |t, (name, value)| t.replace(&format!("{{{name}}}"), value))
+    // Dutch writes a decimal comma.
+    let fill = |text: &str, comma: bool| {
+        values.iter().fold(text.to_owned(), |t, (name, value)| {
+            let value =
+                if comma && value.parse::<f64>().is_ok() { value.replace('.', ",") } else { value.clone() };
+            t.replace(&format!("{{{name}}}"), &value)
+        })
     };
     match q.flag(code) {
         Some(t) => Flag {
@@ -21,8 +26,11 @@ pub fn flag(code: &str, severity: FlagSeverity, evidence: Vec<String>, values: &
             proposition: t.proposition.clone(),
             severity,
             evidence,
-            message: Bilingual { nl: fill(&t.message.nl), en: fill(&t.message.en) },
-            recommendation: Bilingual { nl: fill(&t.recommendation.nl), en: fill(&t.recommendation.en) },
+            message: Bilingual { nl: fill(&t.message.nl, true), en: fill(&t.message.en, false) },
+            recommendation: Bilingual {
+                nl: fill(&t.recommendation.nl, true),
+                en: fill(&t.recommendation.en, false),
+            },
             source: t.source.clone(),
         },
         // Every code used here has a text (a unit test checks); keep going without one.

@@ -1,8 +1,11 @@
 //! Shared helpers: run the real binary on real files in a temporary folder.
 
+mod browser;
+mod build;
 mod check;
 mod evaluate;
 mod files;
+mod snapshots;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

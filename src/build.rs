@@ -1,0 +1,417 @@
+//! `trustmap build`: the main job. Reads and evaluates the workspace, renders every report in
+//! every requested format in parallel, and writes them atomically inside the output folder with
+//! a manifest; reports of partners that no longer exist are removed, but only files the manifest
+//! says this tool wrote.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::{Date, Evaluation, Lang};
+use crate::pipeline::{self, Batch};
+use crate::render::context::{Branding, Builder, Meta, NetworkContext, PartnerContext};
+use crate::render::{Markup, Renderer};
+use crate::workspace::Workspace;
+use crate::write::{Overwrite, atomic};
+use crate::{Error, Result};
+
+/// The name of the manifest in the output folder.
+pub const MANIFEST: &str = "manifest.json";
+
+/// An output format of `build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    Md,
+    Html,
+    Pdf,
+    /// The generated Typst sources of the PDFs.
+    Typ,
+}
+
+/// Checked settings of one build.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub workspace: Workspace,
+    pub paths: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub formats: BTreeSet<OutputFormat>,
+    pub partners: BTreeSet<String>,
+    pub lang: Lang,
+    pub jobs: Option<usize>,
+    pub quiet: bool,
+    pub dump_context: bool,
+}
+
+/// One file the build writes, relative to the output folder.
+struct Output {
+    path: String,
+    bytes: Vec<u8>,
+    inputs: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Default)]
+struct Manifest {
+    trustmap: String,
+    commit: Option<String>,
+    dirty: bool,
+    files: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Clone)]
+struct ManifestEntry {
+    path: String,
+    sha256: String,
+    inputs: Vec<String>,
+    /// The partner a file belongs to, if it is a partner's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    partner: Option<String>,
+}
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub written: usize,
+    pub removed: usize,
+    pub partners: usize,
+    pub failed_files: usize,
+    pub has_errors: bool,
+    /// Diagnostics as text, for the caller to print.
+    pub diagnostics: String,
+    /// The context JSON, with `--dump-context`.
+    pub context: Option<String>,
+}
+
+fn progress(quiet: bool, len: usize, what: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(what.to_owned());
+    bar
+}
+
+/// Runs a build.
+pub fn build(s: &Settings, color: bool) -> Result<Summary> {
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(s.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {} worker threads ({e})", s.jobs.unwrap_or(0))))?;
+    pool.install(|| run(s, color, started))
+}
+
+fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
+    let files = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out))?;
+    let bar = progress(s.quiet, files.len(), "loading");
+    let batch = pipeline::read(&s.paths, std::slice::from_ref(&s.out), &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let errors: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    let diagnostics =
+        crate::diagnostic::report(&errors, &batch.sources, crate::diagnostic::Output::Text { color })?;
+    let unknown: Vec<&String> =
+        s.partners.iter().filter(|id| !batch.assessments.iter().any(|a| &a.id == *id)).collect();
+    if let Some(id) = unknown.first() {
+        return Err(Error::Usage(format!("no partner with id `{id}` (see `trustmap evaluate` for the ids)")));
+    }
+    let evaluation = crate::evaluate::evaluate(&batch.assessments, &s.workspace.config.evaluation);
+    let renderer = Renderer::new(Some(&s.workspace.root.join("templates")), s.lang)?;
+    let builder = Builder::new(
+        s.lang,
+        branding(&s.workspace)?,
+        meta(&s.workspace, &s.out, &evaluation),
+        &s.workspace.config.evaluation,
+    );
+    let root = &s.workspace.root;
+    let shown = |p: &Path| relative(p, root);
+    let selected: Vec<_> =
+        evaluation.partners.iter().filter(|p| s.partners.is_empty() || s.partners.contains(&p.id)).collect();
+    let partner_contexts: Vec<PartnerContext> =
+        selected.iter().map(|p| builder.partner(p, p.sources.iter().map(|x| shown(x)).collect())).collect();
+    let all_sources: Vec<String> = batch.assessments.iter().map(|a| shown(&a.source)).collect();
+    let network = builder.network(&evaluation, all_sources.clone());
+    if s.dump_context {
+        let dump = serde_json::json!({ "network": network, "partners": partner_contexts });
+        return Ok(Summary {
+            context: Some(serde_json::to_string_pretty(&dump)? + "\n"),
+            diagnostics,
+            ..Summary::default()
+        });
+    }
+
+    let bar = progress(s.quiet, partner_contexts.len() + 1, "rendering");
+    let mut outputs: Vec<(Option<String>, Output)> = partner_contexts
+        .par_iter()
+        .map(|ctx| {
+            let result = partner_outputs(&renderer, s, ctx);
+            bar.inc(1);
+            result.map(|outs| outs.into_iter().map(|o| (Some(ctx.partner.id.clone()), o)).collect::<Vec<_>>())
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    outputs.extend(network_outputs(&renderer, s, &network, &all_sources)?.into_iter().map(|o| (None, o)));
+    bar.finish_and_clear();
+
+    let (written, removed) = write_all(s, &batch, outputs, &evaluation)?;
+    let summary = Summary {
+        written,
+        removed,
+        partners: selected.len(),
+        failed_files: batch.failed_files(),
+        has_errors: batch.has_errors(),
+        diagnostics,
+        context: None,
+    };
+    if !s.quiet {
+        eprintln!(
+            "wrote {} files for {} partners{}{} in {:.1}s",
+            summary.written,
+            summary.partners,
+            if summary.removed > 0 { format!(", removed {} stale", summary.removed) } else { String::new() },
+            if summary.failed_files > 0 {
+                format!(", {} files with errors", summary.failed_files)
+            } else {
+                String::new()
+            },
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(summary)
+}
+
+fn partner_outputs(renderer: &Renderer, s: &Settings, ctx: &PartnerContext) -> Result<Vec<Output>> {
+    let id = &ctx.partner.id;
+    let inputs = ctx.partner.sources.clone();
+    let mut outs = Vec::new();
+    let mut chart_files = vec![(ctx.charts.radar_file.clone(), ctx.charts.radar.clone())];
+    if let (Some(file), Some(svg)) = (&ctx.charts.trend_file, &ctx.charts.trend) {
+        chart_files.push((file.clone(), svg.clone()));
+    }
+    for format in &s.formats {
+        match format {
+            OutputFormat::Html => outs.push(Output {
+                path: format!("partners/{id}.html"),
+                bytes: renderer.render(Markup::Html, "partner.html", ctx)?.into_bytes(),
+                inputs: inputs.clone(),
+            }),
+            OutputFormat::Md => {
+                outs.push(Output {
+                    path: format!("partners/{id}.md"),
+                    bytes: renderer.render(Markup::Markdown, "partner.md", ctx)?.into_bytes(),
+                    inputs: inputs.clone(),
+                });
+                for (file, svg) in &chart_files {
+                    outs.push(Output {
+                        path: format!("partners/charts/{file}"),
+                        bytes: svg.clone().into_bytes(),
+                        inputs: inputs.clone(),
+                    });
+                }
+            }
+            OutputFormat::Pdf | OutputFormat::Typ => {
+                return Err(Error::Usage("PDF output is not available yet".into()));
+            }
+        }
+    }
+    Ok(outs)
+}
+
+fn network_outputs(
+    renderer: &Renderer,
+    s: &Settings,
+    ctx: &NetworkContext,
+    inputs: &[String],
+) -> Result<Vec<Output>> {
+    let mut outs = Vec::new();
+    let out = |path: &str, bytes: Vec<u8>| Output { path: path.into(), bytes, inputs: inputs.to_vec() };
+    if s.formats.contains(&OutputFormat::Html) || s.formats.is_empty() {
+        outs.push(out("index.html", renderer.render(Markup::Html, "index.html", ctx)?.into_bytes()));
+    }
+    for format in &s.formats {
+        match format {
+            OutputFormat::Html => outs
+                .push(out("network.html", renderer.render(Markup::Html, "network.html", ctx)?.into_bytes())),
+            OutputFormat::Md => {
+                outs.push(out(
+                    "network.md",
+                    renderer.render(Markup::Markdown, "network.md", ctx)?.into_bytes(),
+                ));
+                outs.push(out(&format!("charts/{}", ctx.map_file), ctx.map.clone().into_bytes()));
+            }
+            OutputFormat::Pdf | OutputFormat::Typ => {}
+        }
+    }
+    Ok(outs)
+}
+
+/// Whether a manifest path stays inside the output folder.
+fn inside(path: &str) -> bool {
+    let p = Path::new(path);
+    !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes the outputs and the manifest, and removes stale files. Returns (written, removed).
+fn write_all(
+    s: &Settings,
+    batch: &Batch,
+    outputs: Vec<(Option<String>, Output)>,
+    evaluation: &Evaluation,
+) -> Result<(usize, usize)> {
+    let old: Manifest = std::fs::read(s.out.join(MANIFEST))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let mut entries: BTreeMap<String, ManifestEntry> = BTreeMap::new();
+    for (partner, o) in &outputs {
+        atomic(&s.out.join(&o.path), &o.bytes, Overwrite::Allow)?;
+        entries.insert(
+            o.path.clone(),
+            ManifestEntry {
+                path: o.path.clone(),
+                sha256: sha256(&o.bytes),
+                inputs: o.inputs.clone(),
+                partner: partner.clone(),
+            },
+        );
+    }
+    // A partner whose files have errors, or that was left out with --partner, keeps its old
+    // reports; everything else the old manifest lists and this build did not write is stale.
+    let keep = |e: &ManifestEntry| {
+        e.partner.as_ref().is_some_and(|id| {
+            batch.failed_ids.contains(id)
+                || (!s.partners.is_empty()
+                    && !s.partners.contains(id)
+                    && evaluation.partners.iter().any(|p| &p.id == id))
+        })
+    };
+    let mut removed = 0;
+    let previous: Vec<ManifestEntry> =
+        old.files.into_iter().filter(|e| inside(&e.path) && !entries.contains_key(&e.path)).collect();
+    for e in previous {
+        if keep(&e) {
+            entries.insert(e.path.clone(), e);
+        } else {
+            match std::fs::remove_file(s.out.join(&e.path)) {
+                Ok(()) => removed += 1,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => return Err(Error::Write { path: s.out.join(&e.path), cause: err }),
+            }
+        }
+    }
+    let (commit, dirty) = git(&s.workspace.root, &s.out);
+    let manifest = Manifest {
+        trustmap: env!("CARGO_PKG_VERSION").into(),
+        commit,
+        dirty,
+        files: entries.into_values().collect(),
+    };
+    atomic(
+        &s.out.join(MANIFEST),
+        (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes(),
+        Overwrite::Allow,
+    )?;
+    Ok((outputs.len(), removed))
+}
+
+/// `path` relative to the workspace root, with `/` separators, for stable output.
+pub fn relative(path: &Path, root: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (path_abs, root_abs) = (abs(path), abs(root));
+    let rel = path_abs.strip_prefix(&root_abs).map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// The git commit of the workspace and whether its tree (outside the output folder) is dirty.
+fn git(root: &Path, out: &Path) -> (Option<String>, bool) {
+    let run = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let Some(commit) = run(&["rev-parse", "HEAD"]) else { return (None, false) };
+    let exclude = format!(":(exclude){}", relative(out, root));
+    let dirty = run(&["status", "--porcelain", "--", ".", &exclude]).is_some_and(|s| !s.is_empty());
+    (Some(commit), dirty)
+}
+
+fn meta(workspace: &Workspace, out: &Path, e: &Evaluation) -> Meta {
+    let date = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .map(|secs| Date::from_days(secs.div_euclid(86_400)).to_string())
+        .or_else(|| e.partners.iter().map(|p| p.date).max().map(|d| d.to_string()))
+        .unwrap_or_default();
+    let (commit, dirty) = git(&workspace.root, out);
+    Meta {
+        version: env!("CARGO_PKG_VERSION"),
+        date,
+        commit: commit.map(|c| c.chars().take(12).collect()),
+        dirty,
+    }
+}
+
+/// Branding from the configuration, with the logo read and embedded as a data URI.
+fn branding(workspace: &Workspace) -> Result<Branding> {
+    let report = &workspace.config.report;
+    let logo = match &report.logo {
+        None => None,
+        Some(file) => {
+            let path = workspace.root.join(file);
+            let bytes = std::fs::read(&path).map_err(|e| Error::Read { path: path.clone(), cause: e })?;
+            let mime = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref()
+            {
+                Some("svg") => "image/svg+xml",
+                Some("png") => "image/png",
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "logo `{}` must be an .svg or .png file",
+                        path.display()
+                    )));
+                }
+            };
+            Some(format!("data:{mime};base64,{}", STANDARD.encode(&bytes)))
+        }
+    };
+    Ok(Branding {
+        organisation: workspace.config.organisation.clone(),
+        consultant: report.consultant.clone(),
+        accent: report.accent.clone(),
+        logo,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_paths_must_stay_inside() {
+        assert!(inside("partners/a.html"));
+        assert!(!inside("../a.html"));
+        assert!(!inside("/etc/passwd"));
+        assert!(!inside("partners/../../x"));
+    }
+}

@@ -1,0 +1,697 @@
+//! The report context: what templates see. It is built from the evaluation, the translation
+//! table and the branding, with every label already in the report language, so templates hold
+//! no logic and no scoring. `trustmap build --dump-context` prints it; the book documents it.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::evaluate::EvaluationConfig;
+use crate::model::{
+    CombinedAnswer, Evaluation, Flag, Lang, Note, PartnerEvaluation, Person, PropositionResult, Status,
+    Verdict,
+};
+use crate::questionnaire::Questionnaire;
+
+use super::charts;
+
+const LABELS: &str = include_str!("labels.yaml");
+
+/// The translation table in one language: every `{nl, en}` pair replaced by its text.
+pub fn labels(lang: Lang) -> Value {
+    static TABLE: OnceLock<Value> = OnceLock::new();
+    let table = TABLE.get_or_init(|| serde_saphyr::from_str(LABELS).unwrap_or(Value::Null));
+    localise(table, lang)
+}
+
+fn localise(value: &Value, lang: Lang) -> Value {
+    match value {
+        Value::Object(map) if map.len() == 2 && map.contains_key("nl") && map.contains_key("en") => {
+            map[lang.as_str()].clone()
+        }
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), localise(v, lang))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// Branding from `trustmap.toml`, ready for templates.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Branding {
+    pub organisation: Option<String>,
+    pub consultant: Option<String>,
+    /// `#rrggbb`.
+    pub accent: String,
+    /// The logo as a `data:` URI, embedded so reports stay self-contained.
+    pub logo: Option<String>,
+}
+
+/// Facts about the build, for the provenance footer.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Meta {
+    pub version: &'static str,
+    /// `SOURCE_DATE_EPOCH` as a date if set, else the latest round's date: never the clock.
+    pub date: String,
+    pub commit: Option<String>,
+    pub dirty: bool,
+}
+
+/// What every report's context shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common {
+    pub lang: Lang,
+    /// The translation table in `lang`.
+    pub t: Value,
+    pub org: Branding,
+    pub meta: Meta,
+    pub method: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictView {
+    pub id: Verdict,
+    pub label: String,
+    pub color: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagView {
+    pub code: String,
+    pub proposition: Option<String>,
+    pub severity: String,
+    pub severity_label: String,
+    pub evidence: Vec<String>,
+    pub message: String,
+    pub recommendation: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubScoreView {
+    pub id: String,
+    pub label: String,
+    pub score: Option<f64>,
+    pub coverage: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    pub question: String,
+    pub text: String,
+    pub answer: f64,
+    pub weight: f64,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PropositionView {
+    pub id: String,
+    pub short: String,
+    pub text: String,
+    pub score: Option<f64>,
+    pub coverage: f64,
+    pub items: usize,
+    pub verdict: VerdictView,
+    pub delta: Option<f64>,
+    pub previous: Option<f64>,
+    pub partner_view: Option<f64>,
+    pub gap: Option<f64>,
+    pub subscores: Vec<SubScoreView>,
+    pub evidence: Vec<EvidenceView>,
+    pub flags: Vec<FlagView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub name: String,
+    pub role: Option<String>,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    pub id: String,
+    pub text: String,
+    pub score: Option<f64>,
+    pub spread: Option<u8>,
+    pub scores: Vec<u8>,
+    /// The scale's meaning of the (rounded) score.
+    pub anchor: Option<String>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BoxView {
+    pub number: u8,
+    pub title: String,
+    pub answers: Vec<AnswerView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundView {
+    pub date: String,
+    pub perspective: String,
+    pub scores: Vec<Option<f64>>,
+    pub respondents: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerView {
+    pub id: String,
+    pub name: String,
+    pub role: Label,
+    pub strategic: bool,
+    pub status: Label,
+    pub desired: bool,
+    pub date: String,
+    pub respondents: Vec<String>,
+    pub assessors: Vec<String>,
+    pub overall: Option<f64>,
+    pub overall_verdict: VerdictView,
+    pub propositions: Vec<PropositionView>,
+    pub flags: Vec<FlagView>,
+    pub rounds: Vec<RoundView>,
+    pub partner_view_date: Option<String>,
+    pub people_partner: Vec<PersonView>,
+    pub people_own: Vec<PersonView>,
+    pub boxes: Vec<BoxView>,
+    pub growth_pct: Option<f64>,
+    pub revenue_share_pct: Option<f64>,
+    pub sources: Vec<String>,
+}
+
+/// The charts of a partner report: inline SVG, and the file name of the same SVG beside the
+/// reports (for Markdown).
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerCharts {
+    pub radar: String,
+    pub radar_file: String,
+    pub trend: Option<String>,
+    pub trend_file: Option<String>,
+}
+
+/// The context of `partner.*`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerContext {
+    #[serde(flatten)]
+    pub common: Common,
+    pub partner: PartnerView,
+    pub charts: PartnerCharts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CellView {
+    pub score: Option<f64>,
+    pub verdict: VerdictView,
+}
+
+/// One partner as a row of the portfolio and the heatmap.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowView {
+    pub id: String,
+    pub name: String,
+    pub role: Label,
+    pub strategic: bool,
+    pub desired: bool,
+    pub date: String,
+    pub overall: Option<f64>,
+    pub overall_verdict: VerdictView,
+    pub cells: Vec<CellView>,
+    pub flags: usize,
+    pub critical: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountView {
+    pub verdict: VerdictView,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkPropositionView {
+    pub id: String,
+    pub short: String,
+    pub text: String,
+    pub mean: Option<f64>,
+    pub counts: Vec<CountView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleCount {
+    pub role: Label,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DependenceView {
+    pub name: String,
+    pub gap: f64,
+    pub revenue_share_pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadView {
+    pub name: String,
+    pub count: usize,
+    pub partners: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LackingView {
+    pub name: String,
+    pub propositions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GrowthView {
+    pub name: String,
+    pub growth_pct: Option<f64>,
+    pub revenue_share_pct: Option<f64>,
+    pub verdict: VerdictView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkView {
+    pub partners: usize,
+    pub strategic: usize,
+    pub desired: Vec<String>,
+    pub by_role: Vec<RoleCount>,
+    pub propositions: Vec<NetworkPropositionView>,
+    pub rows: Vec<RowView>,
+    pub dependent_on: Vec<DependenceView>,
+    pub dependence_text: String,
+    pub key_person_load: Vec<LoadView>,
+    pub lacking_data: Vec<LackingView>,
+    pub growth: Vec<GrowthView>,
+    pub flags: Vec<FlagView>,
+    pub sources: Vec<String>,
+}
+
+/// The context of `network.*` and `index.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkContext {
+    #[serde(flatten)]
+    pub common: Common,
+    pub network: NetworkView,
+    pub map: String,
+    pub map_file: String,
+}
+
+/// Builds contexts in one language.
+pub struct Builder<'a> {
+    pub lang: Lang,
+    pub t: Value,
+    pub common: Common,
+    pub q: &'a Questionnaire,
+}
+
+fn text(v: &Value, path: &[&str]) -> String {
+    path.iter().fold(v, |v, k| &v[*k]).as_str().unwrap_or_default().to_owned()
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(lang: Lang, org: Branding, meta: Meta, cfg: &EvaluationConfig) -> Self {
+        let t = labels(lang);
+        let b = &cfg.bands;
+        let method = text(&t, &["method_text"])
+            .replace("{strong}", &b.strong.to_string())
+            .replace("{adequate}", &b.adequate.to_string())
+            .replace("{at_risk}", &b.at_risk.to_string())
+            .replace("{min_coverage}", &cfg.min_coverage.to_string())
+            .replace("{min_items}", &cfg.min_items.to_string());
+        let common = Common { lang, t: t.clone(), org, meta, method };
+        Self { lang, t, common, q: Questionnaire::get() }
+    }
+
+    fn label(&self, table: &str, id: &str) -> Label {
+        Label { id: id.to_owned(), label: text(&self.t, &[table, id]) }
+    }
+
+    fn verdict(&self, v: Verdict) -> VerdictView {
+        VerdictView {
+            id: v,
+            label: text(&self.t, &["verdicts", v.as_str()]),
+            color: charts::verdict_color(v),
+        }
+    }
+
+    pub fn flag(&self, f: &Flag) -> FlagView {
+        let pick = |b: &crate::model::Bilingual| match self.lang {
+            Lang::Nl => b.nl.clone(),
+            Lang::En => b.en.clone(),
+        };
+        FlagView {
+            code: f.code.clone(),
+            proposition: f.proposition.clone(),
+            severity: f.severity.as_str().to_owned(),
+            severity_label: text(&self.t, &["severities", f.severity.as_str()]),
+            evidence: f.evidence.clone(),
+            message: pick(&f.message),
+            recommendation: pick(&f.recommendation),
+            source: f.source.clone(),
+        }
+    }
+
+    fn question_text(&self, id: &str) -> String {
+        self.q.question(id).map_or_else(|| id.to_owned(), |q| q.text.get(self.lang).to_owned())
+    }
+
+    fn person(&self, p: &Person) -> PersonView {
+        PersonView {
+            name: p.name.clone(),
+            role: p.role.clone(),
+            contact: p.contact.map(|c| text(&self.t, &["contacts", c.as_str()])),
+        }
+    }
+
+    fn proposition(&self, r: &PropositionResult, p: &PartnerEvaluation) -> PropositionView {
+        let prop = self.q.proposition(&r.id);
+        let notes =
+            |q: &str| p.answers.iter().find(|a| a.question == q).map(|a| a.notes.clone()).unwrap_or_default();
+        PropositionView {
+            id: r.id.clone(),
+            short: prop.map(|p| p.short.get(self.lang).to_owned()).unwrap_or_default(),
+            text: prop.map(|p| p.text.get(self.lang).to_owned()).unwrap_or_default(),
+            score: r.score,
+            coverage: r.coverage,
+            items: r.items,
+            verdict: self.verdict(r.verdict),
+            delta: r.delta,
+            previous: r.previous,
+            partner_view: r.partner_view,
+            gap: r.gap,
+            subscores: r
+                .subscores
+                .iter()
+                .map(|s| SubScoreView {
+                    id: s.id.clone(),
+                    label: text(&self.t, &["constructs", &s.id]),
+                    score: s.score,
+                    coverage: s.coverage,
+                })
+                .collect(),
+            evidence: r
+                .evidence
+                .iter()
+                .map(|e| EvidenceView {
+                    question: e.question.clone(),
+                    text: self.question_text(&e.question),
+                    answer: e.answer,
+                    weight: e.weight,
+                    notes: notes(&e.question),
+                })
+                .collect(),
+            flags: p
+                .flags
+                .iter()
+                .filter(|f| f.proposition.as_deref() == Some(&r.id))
+                .map(|f| self.flag(f))
+                .collect(),
+        }
+    }
+
+    fn answer(&self, a: &CombinedAnswer) -> AnswerView {
+        let anchor = a.score.and_then(|s| {
+            let point = s.round().clamp(1.0, 5.0) as u8;
+            self.q.question(&a.question)?.anchors.get(&point).map(|t| t.get(self.lang).to_owned())
+        });
+        AnswerView {
+            id: a.question.clone(),
+            text: self.question_text(&a.question),
+            score: a.score.map(crate::evaluate::score::round1),
+            spread: a.spread,
+            scores: a.scores.clone(),
+            anchor,
+            notes: a.notes.clone(),
+        }
+    }
+
+    fn boxes(&self, p: &PartnerEvaluation) -> Vec<BoxView> {
+        self.q
+            .boxes
+            .iter()
+            .filter_map(|b| {
+                let answers: Vec<AnswerView> = b
+                    .groups
+                    .iter()
+                    .flat_map(|g| &g.questions)
+                    .filter_map(|q| p.answers.iter().find(|a| a.question == q.id))
+                    .map(|a| self.answer(a))
+                    .collect();
+                (!answers.is_empty()).then(|| BoxView {
+                    number: b.number,
+                    title: b.title.get(self.lang).to_owned(),
+                    answers,
+                })
+            })
+            .collect()
+    }
+
+    /// The context of one partner report. `sources` are the input paths as shown.
+    pub fn partner(&self, p: &PartnerEvaluation, sources: Vec<String>) -> PartnerContext {
+        let view = PartnerView {
+            id: p.id.clone(),
+            name: p.partner.clone(),
+            role: self.label("roles", p.role.as_str()),
+            strategic: p.strategic,
+            status: self.label("statuses", p.status.as_str()),
+            desired: p.status == Status::Desired,
+            date: p.date.to_string(),
+            respondents: p.respondents.clone(),
+            assessors: p.assessors.clone(),
+            overall: p.overall,
+            overall_verdict: self.verdict(p.overall_verdict),
+            propositions: p.propositions.iter().map(|r| self.proposition(r, p)).collect(),
+            flags: p.flags.iter().map(|f| self.flag(f)).collect(),
+            rounds: p
+                .rounds
+                .iter()
+                .map(|r| RoundView {
+                    date: r.date.to_string(),
+                    perspective: text(&self.t, &["perspectives", r.perspective.as_str()]),
+                    scores: r.scores.clone(),
+                    respondents: r.respondents,
+                })
+                .collect(),
+            partner_view_date: p.partner_view_date.map(|d| d.to_string()),
+            people_partner: p.people.partner.iter().map(|x| self.person(x)).collect(),
+            people_own: p.people.own.iter().map(|x| self.person(x)).collect(),
+            boxes: self.boxes(p),
+            growth_pct: p.growth_pct,
+            revenue_share_pct: p.revenue_share_pct,
+            sources,
+        };
+        let charts = self.partner_charts(p, &view);
+        PartnerContext { common: self.common.clone(), partner: view, charts }
+    }
+
+    fn partner_charts(&self, p: &PartnerEvaluation, view: &PartnerView) -> PartnerCharts {
+        let labels: Vec<String> = view.propositions.iter().map(|r| format!("{} {}", r.id, r.short)).collect();
+        let axes: Vec<charts::RadarAxis> = p
+            .propositions
+            .iter()
+            .zip(&labels)
+            .map(|(r, label)| charts::RadarAxis {
+                label,
+                ours: r.score,
+                partner: r.partner_view,
+                previous: r.previous,
+            })
+            .collect();
+        let legend = charts::RadarLegend {
+            ours: self.t["our_view"].as_str().unwrap_or_default(),
+            partner: self.t["partner_view"].as_str().unwrap_or_default(),
+            previous: self.t["previous_round"].as_str().unwrap_or_default(),
+        };
+        let title = format!("{}: {}", text(&self.t, &["chart_radar"]), p.partner);
+        let desc: Vec<String> = view
+            .propositions
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}: {} ({})",
+                    r.id,
+                    r.short,
+                    r.score.map_or("–".into(), |s| s.to_string()),
+                    r.verdict.label
+                )
+            })
+            .collect();
+        let radar = charts::radar(&title, &desc.join("; "), &axes, &legend, &self.common.org.accent);
+        let own_rounds: Vec<&crate::model::Round> =
+            p.rounds.iter().filter(|r| r.perspective == p.perspective).collect();
+        let trend = (own_rounds.len() > 1).then(|| {
+            let dates: Vec<String> = own_rounds.iter().map(|r| r.date.to_string()).collect();
+            let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
+            let series: Vec<charts::TrendSeries> = labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| charts::TrendSeries {
+                    label,
+                    points: own_rounds.iter().map(|r| r.scores.get(i).copied().flatten()).collect(),
+                })
+                .collect();
+            let title = format!("{}: {}", text(&self.t, &["chart_trend"]), p.partner);
+            charts::trend(&title, &title, &dates, &series)
+        });
+        PartnerCharts {
+            radar,
+            radar_file: format!("{}-radar.svg", p.id),
+            trend_file: trend.as_ref().map(|_| format!("{}-trend.svg", p.id)),
+            trend,
+        }
+    }
+
+    fn row(&self, p: &PartnerEvaluation) -> RowView {
+        RowView {
+            id: p.id.clone(),
+            name: p.partner.clone(),
+            role: self.label("roles", p.role.as_str()),
+            strategic: p.strategic,
+            desired: p.status == Status::Desired,
+            date: p.date.to_string(),
+            overall: p.overall,
+            overall_verdict: self.verdict(p.overall_verdict),
+            cells: p
+                .propositions
+                .iter()
+                .map(|r| CellView { score: r.score, verdict: self.verdict(r.verdict) })
+                .collect(),
+            flags: p.flags.len(),
+            critical: p.flags.iter().filter(|f| f.severity == crate::model::FlagSeverity::Critical).count(),
+        }
+    }
+
+    /// The context of the network report and the index.
+    pub fn network(&self, e: &Evaluation, sources: Vec<String>) -> NetworkContext {
+        let n = &e.network;
+        let name_of = |id: &str| {
+            e.partners.iter().find(|p| p.id == id).map_or_else(|| id.to_owned(), |p| p.partner.clone())
+        };
+        let verdict_order =
+            [Verdict::Strong, Verdict::Adequate, Verdict::AtRisk, Verdict::Critical, Verdict::Insufficient];
+        let view = NetworkView {
+            partners: n.partners,
+            strategic: n.strategic.len(),
+            desired: n.desired.iter().map(|id| name_of(id)).collect(),
+            by_role: n
+                .by_role
+                .iter()
+                .map(|(r, c)| RoleCount { role: self.label("roles", r.as_str()), count: *c })
+                .collect(),
+            propositions: n
+                .propositions
+                .iter()
+                .map(|np| {
+                    let prop = self.q.proposition(&np.id);
+                    NetworkPropositionView {
+                        id: np.id.clone(),
+                        short: prop.map(|p| p.short.get(self.lang).to_owned()).unwrap_or_default(),
+                        text: prop.map(|p| p.text.get(self.lang).to_owned()).unwrap_or_default(),
+                        mean: np.mean,
+                        counts: verdict_order
+                            .iter()
+                            .map(|v| CountView {
+                                verdict: self.verdict(*v),
+                                count: np.verdicts.get(v).copied().unwrap_or(0),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+            rows: e.partners.iter().map(|p| self.row(p)).collect(),
+            dependent_on: n
+                .dependent_on
+                .iter()
+                .map(|d| DependenceView {
+                    name: d.partner.clone(),
+                    gap: d.gap,
+                    revenue_share_pct: d.revenue_share_pct,
+                })
+                .collect(),
+            dependence_text: text(&self.t, &["dependence_text"])
+                .replace("{share}", &n.dependent_revenue_share_pct.to_string()),
+            key_person_load: n
+                .key_person_load
+                .iter()
+                .map(|k| LoadView {
+                    name: k.name.clone(),
+                    count: k.partners.len(),
+                    partners: k.partners.iter().map(|id| name_of(id)).collect(),
+                })
+                .collect(),
+            lacking_data: n
+                .lacking_data
+                .iter()
+                .map(|l| LackingView { name: l.partner.clone(), propositions: l.propositions.clone() })
+                .collect(),
+            growth: n
+                .growth
+                .iter()
+                .map(|g| GrowthView {
+                    name: g.partner.clone(),
+                    growth_pct: g.growth_pct,
+                    revenue_share_pct: g.revenue_share_pct,
+                    verdict: self.verdict(g.verdict),
+                })
+                .collect(),
+            flags: n.flags.iter().map(|f| self.flag(f)).collect(),
+            sources,
+        };
+        let map = self.map(e);
+        NetworkContext { common: self.common.clone(), network: view, map, map_file: "network-map.svg".into() }
+    }
+
+    fn map(&self, e: &Evaluation) -> String {
+        let hrefs: BTreeMap<&str, String> =
+            e.partners.iter().map(|p| (p.id.as_str(), format!("partners/{}.html", p.id))).collect();
+        let nodes: Vec<charts::MapNode> = e
+            .partners
+            .iter()
+            .map(|p| charts::MapNode {
+                label: &p.partner,
+                role: p.role,
+                verdict: p.overall_verdict,
+                strategic: p.strategic,
+                desired: p.status == Status::Desired,
+                href: hrefs.get(p.id.as_str()).map(String::as_str),
+            })
+            .collect();
+        let t = |table: &str, id: &str| text(&self.t, &[table, id]);
+        let roles = ["customer", "supplier", "alliance", "other"].map(|r| t("roles", r));
+        let verdicts =
+            ["strong", "adequate", "at_risk", "critical", "insufficient"].map(|v| t("verdicts", v));
+        let (strategic, desired) = (text(&self.t, &["strategic"]), text(&self.t, &["desired"]));
+        let legend = charts::MapLegend {
+            roles: [&roles[0], &roles[1], &roles[2], &roles[3]].map(String::as_str),
+            verdicts: [&verdicts[0], &verdicts[1], &verdicts[2], &verdicts[3], &verdicts[4]]
+                .map(String::as_str),
+            strategic: &strategic,
+            desired: &desired,
+        };
+        let center = self.common.org.organisation.clone().unwrap_or_default();
+        let title = text(&self.t, &["chart_map"]);
+        let desc: Vec<String> = e
+            .partners
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({}, {})",
+                    p.partner,
+                    t("roles", p.role.as_str()),
+                    t("verdicts", p.overall_verdict.as_str())
+                )
+            })
+            .collect();
+        charts::network_map(&title, &desc.join("; "), &center, &nodes, &legend)
+    }
+}

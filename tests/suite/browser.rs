@@ -1,0 +1,126 @@
+//! A real browser looks at the reports: headless Chromium loads `index.html`, a partner report
+//! and the network report, and reports what a person would see. Screenshots are kept under
+//! `target/browser/` for a person to look at.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::build::samples_copy;
+use super::trustmap;
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| {
+        let out = Command::new("which").arg(name).output().ok()?;
+        out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+    })
+}
+
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--allow-file-access-from-files",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=5000",
+    ]);
+    cmd.arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+/// A page that loads `report` in a frame and writes what it sees into its own DOM.
+const HARNESS: &str = r#"<!DOCTYPE html><html><body><iframe id="f" style="width:1200px;height:1600px" src="REPORT"></iframe>
+<script>
+const f = document.getElementById('f');
+f.addEventListener('load', () => {
+  const d = f.contentDocument;
+  const svgs = [...d.querySelectorAll('svg[role="img"]')].map(s => { const r = s.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; });
+  const out = { title: d.title, h1: (d.querySelector('h1') || {}).textContent, glance: d.querySelectorAll('section[aria-labelledby="glance"] tbody tr').length,
+    heat: d.querySelectorAll('main table tbody tr').length, svgs, scripts: d.querySelectorAll('script').length };
+  const pre = document.createElement('pre'); pre.id = 'result'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+});
+</script></body></html>"#;
+
+fn inspect(browser: &Path, out: &Path, report: &str, profile: &Path) -> (serde_json::Value, String) {
+    let harness = out.join(format!("harness-{}.html", report.replace('/', "-")));
+    std::fs::write(&harness, HARNESS.replace("REPORT", report)).unwrap();
+    let output = headless(browser, profile)
+        .arg("--dump-dom")
+        .arg(format!("file://{}", harness.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let start = dom
+        .find("<pre id=\"result\">")
+        .map(|i| i + 17)
+        .unwrap_or_else(|| panic!("no result for {report}: {dom}"));
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end]
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    (serde_json::from_str(&json).unwrap(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+fn screenshot(browser: &Path, page: &Path, png: &Path, profile: &Path) {
+    let status = headless(browser, profile)
+        .arg(format!("--screenshot={}", png.display()))
+        .arg("--window-size=1200,2400")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "screenshot of {} failed", page.display());
+    assert!(std::fs::metadata(png).map(|m| m.len() > 10_000).unwrap_or(false), "{} is empty", png.display());
+}
+
+#[test]
+fn a_browser_shows_the_reports_as_a_person_would_see_them() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "Chromium is required in CI (.ci/run installs it)");
+        eprintln!("SKIPPED: no chromium on PATH; install Debian's `chromium` to run the browser test");
+        return;
+    };
+    let ws = samples_copy();
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "html"]).code, 0);
+    let out = ws.path().join("reports");
+    let profile = tempfile::tempdir().unwrap();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../browser");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let (partner, log) = inspect(&browser, &out, "partners/medivorm.html", profile.path());
+    assert_eq!(partner["title"], "Medivorm B.V. · Partnerrapport");
+    assert_eq!(partner["h1"], "Medivorm B.V.");
+    assert_eq!(partner["glance"], 5, "five proposition rows");
+    assert_eq!(partner["scripts"], 0);
+    let svgs = partner["svgs"].as_array().unwrap();
+    assert!(!svgs.is_empty());
+    for size in svgs {
+        assert!(
+            size[0].as_i64().unwrap() > 100 && size[1].as_i64().unwrap() > 100,
+            "chart too small: {size}"
+        );
+    }
+    let (network, log2) = inspect(&browser, &out, "network.html", profile.path());
+    assert_eq!(network["h1"], "Netwerkrapport");
+    assert!(network["svgs"][0][0].as_i64().unwrap() > 300, "the network map is drawn: {network}");
+    let (index, log3) = inspect(&browser, &out, "index.html", profile.path());
+    assert_eq!(index["h1"], "Partnerportefeuille");
+    assert_eq!(index["heat"], 12, "one row per partner");
+    for log in [log, log2, log3] {
+        let errors: Vec<&str> =
+            log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
+        assert!(errors.is_empty(), "console errors: {errors:?}");
+    }
+    for page in ["index.html", "network.html", "partners/medivorm.html"] {
+        let png = shots.join(format!("{}.png", page.replace('/', "-")));
+        screenshot(&browser, &out.join(page), &png, profile.path());
+    }
+}

@@ -1,0 +1,282 @@
+//! `trustmap build`: the reports on disk, partial failure, atomic writes and stale files,
+//! templates, branding, languages, injection through every text field, determinism.
+
+use std::path::{Path, PathBuf};
+
+use super::{trustmap, workspace};
+
+/// A copy of the samples outside any git repository (so no commit id ends up in the output).
+pub fn samples_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&super::samples(), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        if rel.starts_with("reports") {
+            continue;
+        }
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+/// Every file under `dir`, relative, sorted.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect();
+    files.sort();
+    files
+}
+
+const PARTNER: &str = "partner: Alfa B.V.\nid: alfa\nrole: customer\ndate: 2026-03-01\nanswers:\n  trust.expertise: 4\n  trust.openness: 3\n";
+
+#[test]
+fn the_samples_build_into_a_complete_deliverable() {
+    let ws = samples_copy();
+    let run = trustmap(ws.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let out = ws.path().join("reports");
+    for file in ["index.html", "network.html", "network.md", "manifest.json", "charts/network-map.svg"] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let partners = tree(&out.join("partners"));
+    let html = partners.iter().filter(|p| p.extension().is_some_and(|e| e == "html")).count();
+    assert_eq!(html, 12, "{partners:?}");
+    let brabant = read(out.join("partners/brabant-oppervlaktetechniek.html"));
+    assert!(brabant.contains("<title>Brabant Oppervlaktetechniek B.V. · Partnerrapport</title>"));
+    assert!(brabant.contains("<svg"), "the radar chart is inline");
+    assert!(brabant.contains("unresolved-breach"));
+    for external in ["src=\"http", "href=\"http", "url(http", "@import", "<script"] {
+        assert!(!brabant.contains(external), "no external requests or scripts: {external}");
+    }
+    let md = read(out.join("partners/brabant-oppervlaktetechniek.md"));
+    assert!(
+        md.contains("![Radardiagram van de vijf stellingen](charts/brabant-oppervlaktetechniek-radar.svg)")
+    );
+    assert!(out.join("partners/charts/brabant-oppervlaktetechniek-radar.svg").is_file());
+    let manifest: serde_json::Value = serde_json::from_str(&read(out.join("manifest.json"))).unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    assert_eq!(files.len(), tree(&out).len() - 1, "every file but the manifest is listed");
+    let entry = files.iter().find(|f| f["path"] == "partners/medivorm.html").unwrap();
+    assert_eq!(entry["sha256"].as_str().unwrap().len(), 64);
+    let inputs: Vec<&str> = entry["inputs"].as_array().unwrap().iter().map(|i| i.as_str().unwrap()).collect();
+    assert_eq!(
+        inputs,
+        [
+            "assessments/medivorm/medivorm-2026-03-15-partner.yaml",
+            "assessments/medivorm/medivorm-2026-03-15.md"
+        ]
+    );
+    assert_eq!(manifest["commit"], serde_json::Value::Null);
+}
+
+#[test]
+fn building_twice_gives_the_same_bytes() {
+    let ws = samples_copy();
+    assert_eq!(trustmap(ws.path(), &["build", "-o", "one"]).code, 0);
+    assert_eq!(trustmap(ws.path(), &["build", "-o", "two", "--jobs", "1"]).code, 0);
+    let (one, two) = (ws.path().join("one"), ws.path().join("two"));
+    assert_eq!(tree(&one), tree(&two));
+    for file in tree(&one) {
+        assert_eq!(
+            std::fs::read(one.join(&file)).unwrap(),
+            std::fs::read(two.join(&file)).unwrap(),
+            "{}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn a_broken_file_costs_only_its_own_report() {
+    let ws = workspace(&[
+        ("trustmap.toml", "organisation = \"Van Dijk\"\n"),
+        ("assessments/alfa.yaml", PARTNER),
+        ("assessments/beta.yaml", "partner: Beta\nrole: supplier\ndate: 2026-03-01\n"),
+    ]);
+    assert_eq!(trustmap(ws.path(), &["build"]).code, 0);
+    let out = ws.path().join("reports");
+    let beta_before = read(out.join("partners/beta.html"));
+    std::fs::write(
+        ws.path().join("assessments/beta.yaml"),
+        "partner: Beta\nrole: supplier\ndate: 2026-13-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ws.path().join("assessments/alfa.yaml"),
+        PARTNER.replace("trust.openness: 3", "trust.openness: 5"),
+    )
+    .unwrap();
+    let run = trustmap(ws.path(), &["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("assessments/beta.yaml:3:7: error"), "{}", run.stderr);
+    assert!(read(out.join("partners/alfa.html")).contains(">100</td>"), "alfa was rebuilt");
+    assert_eq!(read(out.join("partners/beta.html")), beta_before, "beta keeps its last good report");
+}
+
+#[test]
+fn stale_reports_are_removed_but_nothing_else() {
+    let ws = workspace(&[
+        ("assessments/alfa.yaml", PARTNER),
+        ("assessments/beta.yaml", "partner: Beta\nrole: supplier\ndate: 2026-03-01\n"),
+        ("reports/notes.txt", "mine"),
+    ]);
+    assert_eq!(trustmap(ws.path(), &["build"]).code, 0);
+    let out = ws.path().join("reports");
+    // A manifest entry pointing outside the output folder must never be acted on.
+    let outside = ws.path().join("keep.txt");
+    std::fs::write(&outside, "outside").unwrap();
+    let manifest = read(out.join("manifest.json")).replace(
+        "\"files\": [",
+        "\"files\": [\n{\"path\": \"../keep.txt\", \"sha256\": \"\", \"inputs\": []},",
+    );
+    std::fs::write(out.join("manifest.json"), manifest).unwrap();
+    std::fs::remove_file(ws.path().join("assessments/beta.yaml")).unwrap();
+    let run = trustmap(ws.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!out.join("partners/beta.html").exists());
+    assert!(!out.join("partners/beta.md").exists());
+    assert!(out.join("partners/alfa.html").exists());
+    assert_eq!(read(out.join("notes.txt")), "mine");
+    assert_eq!(read(&outside), "outside");
+    let names: Vec<String> = tree(&out).iter().map(|p| p.display().to_string()).collect();
+    assert!(names.iter().all(|n| !n.contains(".trustmap-")), "no temporary files left: {names:?}");
+}
+
+#[test]
+fn templates_override_and_extend_the_built_ins() {
+    let ws = workspace(&[
+        ("assessments/alfa.yaml", PARTNER),
+        (
+            "templates/partner.html",
+            "{% extends \"builtin/partner.html\" %}{% block footer %}<footer>CUSTOM {{ partner.name }}</footer>{% endblock footer %}",
+        ),
+        ("templates/network.md", "# Eigen netwerk: {{ network.partners }}\n"),
+    ]);
+    let run = trustmap(ws.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(ws.path().join("reports/partners/alfa.html"));
+    assert!(html.contains("<footer>CUSTOM Alfa B.V.</footer>"), "{html}");
+    assert!(html.contains("<h1>Alfa B.V.</h1>"), "the rest comes from the built-in");
+    assert_eq!(read(ws.path().join("reports/network.md")), "# Eigen netwerk: 1\n");
+}
+
+#[test]
+fn a_template_error_names_the_file_line_and_variable() {
+    let ws = workspace(&[
+        ("assessments/alfa.yaml", PARTNER),
+        ("templates/partner.md", "# {{ partner.name }}\n\n{{ partner.nmae }}\n"),
+    ]);
+    let run = trustmap(ws.path(), &["build"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("partner.md"), "{}", run.stderr);
+    assert!(run.stderr.contains("nmae"), "{}", run.stderr);
+    assert!(run.stderr.contains(":3:"), "{}", run.stderr);
+}
+
+#[test]
+fn branding_and_language() {
+    let logo = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>";
+    let ws = workspace(&[
+        (
+            "trustmap.toml",
+            "organisation = \"Van Dijk B.V.\"\n[report]\nconsultant = \"Eva Smit\"\nlogo = \"logo.svg\"\naccent = \"#aa3300\"\n",
+        ),
+        ("logo.svg", logo),
+        ("assessments/alfa.yaml", PARTNER),
+    ]);
+    assert_eq!(trustmap(ws.path(), &["build", "--lang", "en"]).code, 0);
+    let html = read(ws.path().join("reports/partners/alfa.html"));
+    assert!(html.contains("<img src=\"data:image/svg+xml;base64,"), "the logo is embedded");
+    assert!(html.contains("#aa3300"));
+    assert!(html.contains("Eva Smit") && html.contains("Van Dijk B.V."));
+    assert!(html.contains("Partner report") && html.contains("<html lang=\"en\">"));
+    assert_eq!(trustmap(ws.path(), &["build", "--lang", "nl", "-o", "nl"]).code, 0);
+    let nl = read(ws.path().join("nl/partners/alfa.html"));
+    assert!(nl.contains("Partnerrapport") && nl.contains("<html lang=\"nl\">"));
+    assert!(nl.contains("62,5"), "Dutch decimal commas");
+    let bad =
+        workspace(&[("trustmap.toml", "[report]\naccent = \"red\"\n"), ("assessments/a.yaml", PARTNER)]);
+    let run = trustmap(bad.path(), &["build"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("`report.accent` must be a colour"), "{}", run.stderr);
+}
+
+#[test]
+fn injected_markup_stays_text_in_every_format() {
+    let evil = "<script>alert(1)</script> **vet** {{ 7*7 }} {% raw %} #read(\"/etc/passwd\") [x](javascript:alert(2)) | pipe";
+    let file = format!(
+        "partner: {name}\nrole: customer\ndate: 2026-03-01\nrespondent: {name}\nanswers:\n  trust.expertise:\n    score: 4\n    note: {name}\n  key_people.partner_influence:\n    score: 3\n    people:\n      - name: {name}\n        role: {name}\n",
+        name = serde_json::Value::from(evil)
+    );
+    let ws = workspace(&[("assessments/evil.yaml", &file)]);
+    let run = trustmap(ws.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = ws.path().join("reports");
+    let id = "script-alert-1-script-vet-7-7-raw-read-etc-passwd-x-javascript-alert-2-pipe";
+    for html in [
+        read(out.join(format!("partners/{id}.html"))),
+        read(out.join("index.html")),
+        read(out.join("network.html")),
+    ] {
+        assert!(!html.contains("<script"), "raw script tag in HTML");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("{{ 7*7 }}") && !html.contains(" 49 "), "Tera syntax in data is not evaluated");
+        assert!(!html.contains("href=\"javascript:"));
+    }
+    let md = read(out.join(format!("partners/{id}.md")));
+    assert!(md.contains(r"\<script\>alert(1)\</script\> \*\*vet\*\* \{\{ 7\*7 \}\}"), "{md}");
+    assert!(md.contains("&lt;script>alert(1)&lt;/script>"), "the note's raw HTML is inert: {md}");
+    assert!(!md.contains("\n<script"), "{md}");
+}
+
+#[test]
+fn dump_context_prints_what_templates_see() {
+    let ws = workspace(&[("assessments/alfa.yaml", PARTNER)]);
+    let run = trustmap(ws.path(), &["build", "--dump-context", "--lang", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["partners"][0]["partner"]["name"], "Alfa B.V.");
+    assert_eq!(json["partners"][0]["t"]["partner_report"], "Partner report");
+    assert_eq!(json["network"]["network"]["partners"], 1);
+    assert!(!ws.path().join("reports").exists(), "nothing is written");
+}
+
+#[test]
+fn only_the_requested_partner_is_rebuilt() {
+    let ws = workspace(&[
+        ("assessments/alfa.yaml", PARTNER),
+        ("assessments/beta.yaml", "partner: Beta\nrole: supplier\ndate: 2026-03-01\n"),
+    ]);
+    assert_eq!(trustmap(ws.path(), &["build", "--format", "md", "--partner", "beta", "-q"]).code, 0);
+    let out = ws.path().join("reports");
+    assert!(out.join("partners/beta.md").exists() && !out.join("partners/alfa.md").exists());
+    assert!(!out.join("index.html").exists(), "html was not asked for");
+    assert_eq!(trustmap(ws.path(), &["build", "--partner", "gamma"]).code, 2);
+}
+
+#[test]
+fn templates_can_be_listed_and_exported() {
+    let ws = tempfile::tempdir().unwrap();
+    let run = trustmap(ws.path(), &["templates", "list"]);
+    assert!(run.stdout.contains("partner.html\n") && run.stdout.contains("network.md\n"), "{}", run.stdout);
+    assert_eq!(trustmap(ws.path(), &["templates", "export", "templates"]).code, 0);
+    assert!(read(ws.path().join("templates/partner.html")).contains("{% extends \"base.html\" %}"));
+    assert_eq!(trustmap(ws.path(), &["templates", "export", "templates"]).code, 2, "never overwrites");
+}
