@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::model::{Date, Evaluation, Lang};
+use crate::pdf::{self, Engine, Job, PdfSettings};
 use crate::pipeline::{self, Batch};
 use crate::render::context::{Branding, Builder, Meta, NetworkContext, PartnerContext};
 use crate::render::{Markup, Renderer};
@@ -49,7 +50,11 @@ pub struct Settings {
     pub jobs: Option<usize>,
     pub quiet: bool,
     pub dump_context: bool,
+    pub pdf: PdfSettings,
 }
+
+/// A file a Typst source may read: name and bytes.
+type Asset = (String, Vec<u8>);
 
 /// One file the build writes, relative to the output folder.
 struct Output {
@@ -127,12 +132,12 @@ fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
     }
     let evaluation = crate::evaluate::evaluate(&batch.assessments, &s.workspace.config.evaluation);
     let renderer = Renderer::new(Some(&s.workspace.root.join("templates")), s.lang)?;
-    let builder = Builder::new(
-        s.lang,
-        branding(&s.workspace)?,
-        meta(&s.workspace, &s.out, &evaluation),
-        &s.workspace.config.evaluation,
-    );
+    if let (Engine::Cli(bin), true) = (&s.pdf.engine, s.formats.contains(&OutputFormat::Pdf)) {
+        pdf::check_cli(bin)?;
+    }
+    let (org, logo) = branding(&s.workspace)?;
+    let builder =
+        Builder::new(s.lang, org, meta(&s.workspace, &s.out, &evaluation), &s.workspace.config.evaluation);
     let root = &s.workspace.root;
     let shown = |p: &Path| relative(p, root);
     let selected: Vec<_> =
@@ -154,7 +159,7 @@ fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
     let mut outputs: Vec<(Option<String>, Output)> = partner_contexts
         .par_iter()
         .map(|ctx| {
-            let result = partner_outputs(&renderer, s, ctx);
+            let result = partner_outputs(&renderer, s, ctx, logo.as_ref());
             bar.inc(1);
             result.map(|outs| outs.into_iter().map(|o| (Some(ctx.partner.id.clone()), o)).collect::<Vec<_>>())
         })
@@ -162,7 +167,9 @@ fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
         .into_iter()
         .flatten()
         .collect();
-    outputs.extend(network_outputs(&renderer, s, &network, &all_sources)?.into_iter().map(|o| (None, o)));
+    outputs.extend(
+        network_outputs(&renderer, s, &network, &all_sources, logo.as_ref())?.into_iter().map(|o| (None, o)),
+    );
     bar.finish_and_clear();
 
     let (written, removed) = write_all(s, &batch, outputs, &evaluation)?;
@@ -192,7 +199,42 @@ fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
     Ok(summary)
 }
 
-fn partner_outputs(renderer: &Renderer, s: &Settings, ctx: &PartnerContext) -> Result<Vec<Output>> {
+/// The Typst source of a report and the PDF compiled from it, as the formats ask.
+fn typst_outputs(
+    renderer: &Renderer,
+    s: &Settings,
+    (template, stem): (&str, &str),
+    ctx: &impl Serialize,
+    assets: Vec<Asset>,
+    date: Date,
+    inputs: &[String],
+) -> Result<Vec<Output>> {
+    let wants_typ = s.formats.contains(&OutputFormat::Typ);
+    if !wants_typ && !s.formats.contains(&OutputFormat::Pdf) {
+        return Ok(Vec::new());
+    }
+    let source = renderer.render(Markup::Typst, template, ctx)?;
+    let dir = Path::new(stem).parent().map(|d| d.to_string_lossy().into_owned()).filter(|d| !d.is_empty());
+    let beside = |name: &str| dir.as_ref().map_or_else(|| name.to_owned(), |d| format!("{d}/{name}"));
+    let output = |path: String, bytes: Vec<u8>| Output { path, bytes, inputs: inputs.to_vec() };
+    let mut outs = Vec::new();
+    if s.formats.contains(&OutputFormat::Pdf) {
+        let job = Job { template, source: source.clone(), assets: assets.clone(), date };
+        outs.push(output(format!("{stem}.pdf"), pdf::compile(&job, &s.pdf)?));
+    }
+    if wants_typ {
+        outs.push(output(format!("{stem}.typ"), source.into_bytes()));
+        outs.extend(assets.into_iter().map(|(name, bytes)| output(beside(&name), bytes)));
+    }
+    Ok(outs)
+}
+
+fn partner_outputs(
+    renderer: &Renderer,
+    s: &Settings,
+    ctx: &PartnerContext,
+    logo: Option<&Asset>,
+) -> Result<Vec<Output>> {
     let id = &ctx.partner.id;
     let inputs = ctx.partner.sources.clone();
     let mut outs = Vec::new();
@@ -221,11 +263,13 @@ fn partner_outputs(renderer: &Renderer, s: &Settings, ctx: &PartnerContext) -> R
                     });
                 }
             }
-            OutputFormat::Pdf | OutputFormat::Typ => {
-                return Err(Error::Usage("PDF output is not available yet".into()));
-            }
+            OutputFormat::Pdf | OutputFormat::Typ => {}
         }
     }
+    let date = Date::parse(&ctx.partner.date).unwrap_or(Date { year: 1970, month: 1, day: 1 });
+    let assets = chart_files.into_iter().map(|(f, svg)| (f, svg.into_bytes())).chain(logo.cloned()).collect();
+    let stem = format!("partners/{id}");
+    outs.extend(typst_outputs(renderer, s, ("partner.typ", &stem), ctx, assets, date, &inputs)?);
     Ok(outs)
 }
 
@@ -234,6 +278,7 @@ fn network_outputs(
     s: &Settings,
     ctx: &NetworkContext,
     inputs: &[String],
+    logo: Option<&Asset>,
 ) -> Result<Vec<Output>> {
     let mut outs = Vec::new();
     let out = |path: &str, bytes: Vec<u8>| Output { path: path.into(), bytes, inputs: inputs.to_vec() };
@@ -254,6 +299,10 @@ fn network_outputs(
             OutputFormat::Pdf | OutputFormat::Typ => {}
         }
     }
+    let date = Date::parse(&ctx.common.meta.date).unwrap_or(Date { year: 1970, month: 1, day: 1 });
+    let assets =
+        std::iter::once((ctx.map_file.clone(), ctx.map.clone().into_bytes())).chain(logo.cloned()).collect();
+    outs.extend(typst_outputs(renderer, s, ("network.typ", "network"), ctx, assets, date, inputs)?);
     Ok(outs)
 }
 
@@ -373,9 +422,11 @@ fn meta(workspace: &Workspace, out: &Path, e: &Evaluation) -> Meta {
     }
 }
 
-/// Branding from the configuration, with the logo read and embedded as a data URI.
-fn branding(workspace: &Workspace) -> Result<Branding> {
+/// Branding from the configuration, with the logo read and embedded as a data URI; also the
+/// logo as a file for Typst.
+fn branding(workspace: &Workspace) -> Result<(Branding, Option<Asset>)> {
     let report = &workspace.config.report;
+    let mut asset = None;
     let logo = match &report.logo {
         None => None,
         Some(file) => {
@@ -392,15 +443,20 @@ fn branding(workspace: &Workspace) -> Result<Branding> {
                     )));
                 }
             };
-            Some(format!("data:{mime};base64,{}", STANDARD.encode(&bytes)))
+            let uri = format!("data:{mime};base64,{}", STANDARD.encode(&bytes));
+            let ext = if mime == "image/png" { "png" } else { "svg" };
+            asset = Some((format!("logo.{ext}"), bytes));
+            Some(uri)
         }
     };
-    Ok(Branding {
+    let branding = Branding {
         organisation: workspace.config.organisation.clone(),
         consultant: report.consultant.clone(),
         accent: report.accent.clone(),
         logo,
-    })
+        logo_file: asset.as_ref().map(|(name, _)| name.clone()),
+    };
+    Ok((branding, asset))
 }
 
 #[cfg(test)]

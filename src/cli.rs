@@ -76,6 +76,15 @@ pub struct BuildArgs {
     /// Print the template context as JSON instead of writing reports.
     #[arg(long)]
     pub dump_context: bool,
+    /// Which Typst makes the PDFs [default: from trustmap.toml, else embedded].
+    #[arg(long, value_enum)]
+    pub pdf_engine: Option<crate::workspace::PdfEngineName>,
+    /// The `typst` executable for `--pdf-engine typst-cli` [default: config, TYPST_BIN, else `typst` on PATH].
+    #[arg(long)]
+    pub typst_bin: Option<PathBuf>,
+    /// Produce PDF/A-2b for archiving.
+    #[arg(long, value_enum)]
+    pub pdf_standard: Option<crate::workspace::PdfStandardName>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

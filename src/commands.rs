@@ -100,6 +100,21 @@ fn build(args: &cli::BuildArgs, color: bool, out: &mut dyn Write) -> Result<Outc
             })
             .collect()
     };
+    let pdf_config = &workspace.config.pdf;
+    let engine = match args.pdf_engine.unwrap_or(pdf_config.engine) {
+        crate::workspace::PdfEngineName::Embedded => crate::pdf::Engine::Embedded,
+        crate::workspace::PdfEngineName::TypstCli => crate::pdf::Engine::Cli(
+            args.typst_bin
+                .clone()
+                .or_else(|| {
+                    pdf_config.typst_bin.as_ref().map(|b| workspace.root.join(b)).filter(|b| b.exists())
+                })
+                .or_else(|| pdf_config.typst_bin.clone())
+                .or_else(|| std::env::var_os("TYPST_BIN").map(PathBuf::from))
+                .unwrap_or_else(|| PathBuf::from("typst")),
+        ),
+    };
+    let pdf = crate::pdf::PdfSettings { engine, pdf_a: args.pdf_standard.or(pdf_config.standard).is_some() };
     let settings = crate::build::Settings {
         out: args.output.clone().unwrap_or_else(|| workspace.output()),
         lang: lang(args.lang, &workspace),
@@ -110,6 +125,7 @@ fn build(args: &cli::BuildArgs, color: bool, out: &mut dyn Write) -> Result<Outc
         jobs: args.jobs,
         quiet: args.quiet,
         dump_context: args.dump_context,
+        pdf,
     };
     let summary = crate::build::build(&settings, color)?;
     eprint!("{}", summary.diagnostics);

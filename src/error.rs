@@ -23,6 +23,8 @@ pub enum Error {
     Questionnaire(String),
     #[error("{0}")]
     Usage(String),
+    #[error("typst could not compile the document from template `{template}`:\n{message}")]
+    Typst { template: String, message: String },
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
     #[error("`{path}` has problems; see the diagnostics above")]

@@ -15,6 +15,7 @@ mod error;
 pub mod evaluate;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod pipeline;
 pub mod questionnaire;
 pub mod questions;

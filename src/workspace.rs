@@ -36,6 +36,36 @@ pub struct Config {
     /// Report formats and branding.
     #[serde(default)]
     pub report: ReportConfig,
+    /// How PDFs are made.
+    #[serde(default)]
+    pub pdf: PdfConfig,
+}
+
+/// The `[pdf]` table.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct PdfConfig {
+    /// `embedded` (default) or `typst-cli`.
+    pub engine: PdfEngineName,
+    /// The `typst` executable for the `typst-cli` engine [default: `TYPST_BIN`, else `typst`].
+    pub typst_bin: Option<PathBuf>,
+    /// `a-2b` for PDF/A-2b.
+    pub standard: Option<PdfStandardName>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum PdfEngineName {
+    #[default]
+    Embedded,
+    TypstCli,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, clap::ValueEnum)]
+pub enum PdfStandardName {
+    #[serde(rename = "a-2b")]
+    #[value(name = "a-2b")]
+    A2b,
 }
 
 /// The `[report]` table: default formats and branding.
@@ -82,6 +112,7 @@ impl Default for Config {
             output: default_output(),
             evaluation: EvaluationConfig::default(),
             report: ReportConfig::default(),
+            pdf: PdfConfig::default(),
         }
     }
 }

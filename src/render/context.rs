@@ -47,6 +47,8 @@ pub struct Branding {
     pub accent: String,
     /// The logo as a `data:` URI, embedded so reports stay self-contained.
     pub logo: Option<String>,
+    /// The logo's file name beside a Typst source (`logo.svg` or `logo.png`).
+    pub logo_file: Option<String>,
 }
 
 /// Facts about the build, for the provenance footer.
@@ -62,6 +64,10 @@ pub struct Meta {
 /// What every report's context shares.
 #[derive(Debug, Clone, Serialize)]
 pub struct Common {
+    /// The report's title: the partner's name, or the network report's title.
+    pub title: String,
+    /// The author of the document: the consultant, else the organisation, else `trustmap`.
+    pub author: String,
     pub lang: Lang,
     /// The translation table in `lang`.
     pub t: Value,
@@ -328,7 +334,9 @@ impl<'a> Builder<'a> {
             .replace("{at_risk}", &b.at_risk.to_string())
             .replace("{min_coverage}", &cfg.min_coverage.to_string())
             .replace("{min_items}", &cfg.min_items.to_string());
-        let common = Common { lang, t: t.clone(), org, meta, method };
+        let author =
+            org.consultant.clone().or_else(|| org.organisation.clone()).unwrap_or_else(|| "trustmap".into());
+        let common = Common { title: String::new(), author, lang, t: t.clone(), org, meta, method };
         Self { lang, t, common, q: Questionnaire::get() }
     }
 
@@ -491,7 +499,8 @@ impl<'a> Builder<'a> {
             sources,
         };
         let charts = self.partner_charts(p, &view);
-        PartnerContext { common: self.common.clone(), partner: view, charts }
+        let common = Common { title: p.partner.clone(), ..self.common.clone() };
+        PartnerContext { common, partner: view, charts }
     }
 
     fn partner_charts(&self, p: &PartnerEvaluation, view: &PartnerView) -> PartnerCharts {
@@ -648,7 +657,8 @@ impl<'a> Builder<'a> {
             sources,
         };
         let map = self.map(e);
-        NetworkContext { common: self.common.clone(), network: view, map, map_file: "network-map.svg".into() }
+        let common = Common { title: text(&self.t, &["network_report"]), ..self.common.clone() };
+        NetworkContext { common, network: view, map, map_file: "network-map.svg".into() }
     }
 
     fn map(&self, e: &Evaluation) -> String {

@@ -26,6 +26,9 @@ pub const BUILTINS: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("partner.md", include_str!("../../templates/partner.md")),
     ("network.md", include_str!("../../templates/network.md")),
+    ("report.typ", include_str!("../../templates/report.typ")),
+    ("partner.typ", include_str!("../../templates/partner.typ")),
+    ("network.typ", include_str!("../../templates/network.typ")),
 ];
 
 /// An output language of the templates.
@@ -54,13 +57,19 @@ pub struct Renderer {
 }
 
 fn number(value: &Value, lang: Lang, signed: bool) -> String {
+    percent(value, lang, signed, "")
+}
+
+/// One decimal (dropped when zero), a decimal comma in Dutch, `–` for no value, then `unit`.
+fn percent(value: &Value, lang: Lang, signed: bool, unit: &str) -> String {
     let Some(x) = value.as_f64() else { return "–".into() };
     let text = if signed { format!("{x:+.1}") } else { format!("{x:.1}") };
     let text = text.strip_suffix(".0").map(str::to_owned).unwrap_or(text);
-    match lang {
+    let text = match lang {
         Lang::Nl => text.replace('.', ","),
         Lang::En => text,
-    }
+    };
+    format!("{text}{unit}")
 }
 
 impl Renderer {
@@ -107,6 +116,8 @@ fn engine(markup: Markup, user_dir: Option<&Path>, lang: Lang) -> Result<Tera> {
     }
     tera.register_filter("num", move |x: Value, _: Kwargs, _: &State| number(&x, lang, false));
     tera.register_filter("signed", move |x: Value, _: Kwargs, _: &State| number(&x, lang, true));
+    tera.register_filter("pct", move |x: Value, _: Kwargs, _: &State| percent(&x, lang, false, "%"));
+    tera.register_filter("signed_pct", move |x: Value, _: Kwargs, _: &State| percent(&x, lang, true, "%"));
     match markup {
         Markup::Html => tera.register_filter("note", |x: String, _: Kwargs, _: &State| {
             Value::safe_string(&escape::note_to_html(&x))
@@ -114,9 +125,19 @@ fn engine(markup: Markup, user_dir: Option<&Path>, lang: Lang) -> Result<Tera> {
         Markup::Markdown => tera.register_filter("note", |x: String, _: Kwargs, _: &State| {
             Value::safe_string(&escape::note_to_markdown(&x))
         }),
-        Markup::Typst => tera.register_filter("note", |x: String, _: Kwargs, _: &State| {
-            Value::safe_string(&escape::note_to_typst(&x))
-        }),
+        Markup::Typst => {
+            tera.register_filter("note", |x: String, _: Kwargs, _: &State| {
+                Value::safe_string(&escape::note_to_typst(&x))
+            });
+            // A value inside Typst code, as a string literal.
+            tera.register_filter("str", |x: Value, _: Kwargs, _: &State| {
+                let text = x
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| if x.is_none() { String::new() } else { x.to_string() });
+                Value::safe_string(&escape::typst_string(&text))
+            });
+        }
     }
     let builtins = BUILTINS
         .iter()

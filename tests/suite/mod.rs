@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod evaluate;
 mod files;
+mod pdf;
 mod snapshots;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,146 @@
+//! PDF reports through Typst, checked as a reader would: text extracted with `pdftotext`,
+//! metadata with `pdfinfo`, byte-identical builds, and both engines on the same sources.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::build::samples_copy;
+use super::{trustmap, workspace};
+
+/// Runs a poppler tool; poppler-utils is installed by `.ci/run`.
+fn poppler(tool: &str, pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .arg(pdf)
+        .args(if tool == "pdftotext" { &["-layout", "-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{tool} is needed for the PDF tests (apt-get install poppler-utils): {e}")
+        });
+    assert!(out.status.success(), "{tool} failed on {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text as a reader sees it, with runs of white space folded.
+fn text(pdf: &Path) -> String {
+    poppler("pdftotext", pdf).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn sample_pdfs_read_as_reports() {
+    let ws = samples_copy();
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf", "--lang", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = ws.path().join("reports");
+    let brabant = text(&out.join("partners/brabant-oppervlaktetechniek.pdf"));
+    assert!(brabant.contains("Brabant Oppervlaktetechniek B.V."));
+    for p in
+        ["P1 Trust", "P2 Dependence and commitment", "P3 Interaction process", "P4 Key people", "P5 Growth"]
+    {
+        assert!(brabant.contains(p), "{p} missing");
+    }
+    assert!(brabant.contains("A breach of trust has not been resolved"), "flag message missing");
+    assert!(brabant.contains("Contents"), "table of contents");
+    let info = poppler("pdfinfo", &out.join("partners/brabant-oppervlaktetechniek.pdf"));
+    assert!(info.contains("Title:           Brabant Oppervlaktetechniek B.V."), "{info}");
+    assert!(info.contains("Author:          Eva Smit"), "{info}");
+    assert!(info.contains("Keywords:        trustmap"), "{info}");
+    assert!(info.contains("CreationDate:    Sun Mar 15 00:00:00 2026 UTC"), "the round's date: {info}");
+    let network = text(&out.join("network.pdf"));
+    assert!(network.contains("Network report") && network.contains("Marieke Jansen"));
+}
+
+#[test]
+fn two_builds_give_byte_identical_pdfs() {
+    let ws = samples_copy();
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "pdf", "-o", "a"]).code, 0);
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "pdf", "-o", "b", "--jobs", "1"]).code, 0);
+    for file in ["network.pdf", "partners/medivorm.pdf", "partners/lumetra-systems.pdf"] {
+        let a = std::fs::read(ws.path().join("a").join(file)).unwrap();
+        let b = std::fs::read(ws.path().join("b").join(file)).unwrap();
+        assert!(a == b, "{file} differs between builds");
+    }
+}
+
+#[test]
+fn injected_typst_and_markup_come_out_literally() {
+    let evil = "#read(\"/etc/passwd\") #set page(width: 1cm) $x^2$ <script>x</script> @ref *bold* = Heading";
+    let file = format!(
+        "partner: {name}\nid: evil\nrole: customer\ndate: 2026-03-01\nanswers:\n  trust.expertise:\n    score: 4\n    note: {name}\n  key_people.partner_influence:\n    people:\n      - name: {name}\n",
+        name = serde_json::Value::from(evil)
+    );
+    let ws = workspace(&[("assessments/evil.yaml", &file)]);
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf,typ"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = text(&ws.path().join("reports/partners/evil.pdf"));
+    assert!(
+        pdf.contains(
+            "#read(\"/etc/passwd\") #set page(width: 1cm) $x^2$ <script>x</script> @ref *bold* = Heading"
+        ),
+        "{pdf}"
+    );
+    assert!(!pdf.contains("root:x:0:0"), "no file was read");
+    let info = poppler("pdfinfo", &ws.path().join("reports/partners/evil.pdf"));
+    assert!(
+        info.contains("Page size:       595.276 x 841.89 pts (A4)"),
+        "the page size was not changed: {info}"
+    );
+    assert!(ws.path().join("reports/partners/evil.typ").is_file(), "--format typ keeps the source");
+}
+
+#[test]
+fn pdf_a_for_archiving() {
+    let ws = workspace(&[("assessments/a.yaml", "partner: Alfa\nrole: other\ndate: 2026-01-02\n")]);
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf", "--pdf-standard", "a-2b"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bytes = std::fs::read(ws.path().join("reports/partners/alfa.pdf")).unwrap();
+    let xmp = String::from_utf8_lossy(&bytes);
+    assert!(
+        xmp.contains("pdfaid:part") && xmp.contains("pdfaid:conformance"),
+        "PDF/A identification in the XMP metadata"
+    );
+}
+
+#[test]
+fn a_typst_error_in_a_template_names_the_template() {
+    let ws = workspace(&[
+        ("assessments/a.yaml", "partner: Alfa\nrole: other\ndate: 2026-01-02\n"),
+        ("templates/partner.typ", "= {{ partner.name }}\n\n#nonsense(1)\n"),
+    ]);
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("template `partner.typ`"), "{}", run.stderr);
+    assert!(run.stderr.contains("generated line 3:"), "{}", run.stderr);
+    assert!(run.stderr.contains("#nonsense(1)"), "{}", run.stderr);
+}
+
+#[test]
+fn the_typst_cli_engine_gives_the_same_document() {
+    let missing = workspace(&[("assessments/a.yaml", "partner: Alfa\nrole: other\ndate: 2026-01-02\n")]);
+    let run = trustmap(
+        missing.path(),
+        &["build", "--format", "pdf", "--pdf-engine", "typst-cli", "--typst-bin", "/nonexistent/typst"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cargo install typst-cli --locked"), "{}", run.stderr);
+
+    let Some(typst) = ["typst"].iter().find(|b| Command::new(b).arg("--version").output().is_ok()) else {
+        eprintln!(
+            "SKIPPED: no `typst` on PATH, so the typst-cli engine was not compared (cargo install typst-cli --locked)"
+        );
+        return;
+    };
+    let ws = samples_copy();
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "pdf", "-o", "embedded"]).code, 0);
+    let run = trustmap(
+        ws.path(),
+        &["build", "-q", "--format", "pdf", "-o", "cli", "--pdf-engine", "typst-cli", "--typst-bin", typst],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for file in ["network.pdf", "partners/medivorm.pdf", "partners/kempen-metaalhandel.pdf"] {
+        let (a, b) = (ws.path().join("embedded").join(file), ws.path().join("cli").join(file));
+        let pages =
+            |p: &Path| poppler("pdfinfo", p).lines().find(|l| l.starts_with("Pages:")).map(str::to_owned);
+        assert_eq!(pages(&a), pages(&b), "{file}: page count");
+        assert_eq!(text(&a), text(&b), "{file}: extracted text");
+    }
+}
