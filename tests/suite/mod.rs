@@ -3,6 +3,7 @@
 mod browser;
 mod build;
 mod check;
+mod docs;
 mod evaluate;
 mod files;
 mod pdf;
