@@ -92,7 +92,8 @@ fn main() {
         assert_eq!(e.partners.len(), PARTNERS);
     });
     time("build --format html,md", 5, || {
-        build(&settings(ws, ws.join("out-web"), &[OutputFormat::Html, OutputFormat::Md]), false).expect("build");
+        build(&settings(ws, ws.join("out-web"), &[OutputFormat::Html, OutputFormat::Md]), false)
+            .expect("build");
     });
     time("build --format pdf (embedded Typst)", 3, || {
         build(&settings(ws, ws.join("out-pdf"), &[OutputFormat::Pdf]), false).expect("build");

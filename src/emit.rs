@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::model::{Answer, Assessment, Format, Lang, Person};
-use crate::questionnaire::{Extra, Question, Questionnaire};
+use crate::questionnaire::{Extra, Question, QuestionBox, Questionnaire};
 
 /// What to write besides the answers themselves.
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +82,15 @@ fn metadata_yaml(a: &Assessment, out: &mut String) {
     }
 }
 
+/// The questions of a box to write: all of them for a form, else the answered ones.
+fn box_questions<'q>(qbox: &'q QuestionBox, a: &Assessment, form: bool) -> Vec<&'q Question> {
+    qbox.groups
+        .iter()
+        .flat_map(|gr| &gr.questions)
+        .filter(|question| form || a.answers.contains_key(&question.id))
+        .collect()
+}
+
 fn yaml(a: &Assessment, g: Guidance, schema: Option<&str>) -> String {
     let q = Questionnaire::get();
     let mut out = String::new();
@@ -92,12 +101,7 @@ fn yaml(a: &Assessment, g: Guidance, schema: Option<&str>) -> String {
     out.push_str("answers:");
     let mut any = false;
     for qbox in &q.boxes {
-        let questions: Vec<&Question> = qbox
-            .groups
-            .iter()
-            .flat_map(|gr| &gr.questions)
-            .filter(|question| g.form || a.answers.contains_key(&question.id))
-            .collect();
+        let questions = box_questions(qbox, a, g.form);
         if questions.is_empty() {
             continue;
         }
@@ -187,12 +191,7 @@ fn markdown(a: &Assessment, g: Guidance) -> String {
     metadata_yaml(a, &mut out);
     let _ = write!(out, "---\n\n# {} ({})\n", a.partner.replace(['\n', '#'], " "), a.date);
     for qbox in &q.boxes {
-        let questions: Vec<&Question> = qbox
-            .groups
-            .iter()
-            .flat_map(|gr| &gr.questions)
-            .filter(|question| g.form || a.answers.contains_key(&question.id))
-            .collect();
+        let questions = box_questions(qbox, a, g.form);
         if questions.is_empty() {
             continue;
         }

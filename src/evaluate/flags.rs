@@ -191,42 +191,45 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     flags
 }
 
-/// `declining`: propositions that fell by the threshold or more since the previous round.
-pub fn declining(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag> {
+/// A flag for each proposition whose `value` (delta or gap) `fires`, filling `{placeholder}`.
+fn per_proposition(
+    results: &[PropositionResult],
+    code: &str,
+    value: impl Fn(&PropositionResult) -> Option<f64>,
+    fires: impl Fn(f64) -> bool,
+    (placeholder, format): (&str, fn(f64) -> String),
+) -> Vec<Flag> {
     results
         .iter()
-        .filter(|r| r.delta.is_some_and(|d| d <= -t.declining))
-        .map(|r| {
-            let delta = r.delta.unwrap_or_default();
-            let mut f = flag(
-                "declining",
-                FlagSeverity::Warning,
-                vec![r.id.clone()],
-                &[("delta", format!("{delta:.1}"))],
-            );
+        .filter_map(|r| value(r).filter(|v| fires(*v)).map(|v| (r, v)))
+        .map(|(r, v)| {
+            let mut f = flag(code, FlagSeverity::Warning, vec![r.id.clone()], &[(placeholder, format(v))]);
             f.proposition = Some(r.id.clone());
             f
         })
         .collect()
 }
 
+/// `declining`: propositions that fell by the threshold or more since the previous round.
+pub fn declining(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag> {
+    per_proposition(
+        results,
+        "declining",
+        |r| r.delta,
+        |d| d <= -t.declining,
+        ("delta", |d| format!("{d:.1}")),
+    )
+}
+
 /// `perception-gap`: propositions on which our view and the partner's differ by the threshold.
 pub fn perception_gaps(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag> {
-    results
-        .iter()
-        .filter(|r| r.gap.is_some_and(|g| g.abs() >= t.perception_gap))
-        .map(|r| {
-            let gap = r.gap.unwrap_or_default();
-            let mut f = flag(
-                "perception-gap",
-                FlagSeverity::Warning,
-                vec![r.id.clone()],
-                &[("gap", format!("{gap:+.1}"))],
-            );
-            f.proposition = Some(r.id.clone());
-            f
-        })
-        .collect()
+    per_proposition(
+        results,
+        "perception-gap",
+        |r| r.gap,
+        |g| g.abs() >= t.perception_gap,
+        ("gap", |g| format!("{g:+.1}")),
+    )
 }
 
 /// `no-consensus`: items on which respondents differ by the threshold or more.
