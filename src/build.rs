@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{Date, Evaluation, Lang};
 use crate::pdf::{self, Engine, Job, PdfSettings};
-use crate::pipeline::{self, Batch};
+use crate::pipeline;
 use crate::render::context::{Branding, Builder, Meta, NetworkContext, PartnerContext};
 use crate::render::{Markup, Renderer};
 use crate::workspace::Workspace;
@@ -51,6 +51,9 @@ pub struct Settings {
     pub quiet: bool,
     pub dump_context: bool,
     pub pdf: PdfSettings,
+    /// Whether reports of partners not seen in this build are stale (true when the whole
+    /// workspace was read, false when only some paths were given).
+    pub prune: bool,
 }
 
 /// A file a Typst source may read: name and bytes.
@@ -89,8 +92,6 @@ pub struct Summary {
     pub partners: usize,
     pub failed_files: usize,
     pub has_errors: bool,
-    /// Diagnostics as text, for the caller to print.
-    pub diagnostics: String,
     /// The context JSON, with `--dump-context`.
     pub context: Option<String>,
 }
@@ -120,17 +121,23 @@ pub fn build(s: &Settings, color: bool) -> Result<Summary> {
 fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
     let files = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out))?;
     let bar = progress(s.quiet, files.len(), "loading");
-    let batch = pipeline::read(&s.paths, std::slice::from_ref(&s.out), &|| bar.inc(1))?;
+    let batch = pipeline::read_files(&files, &|| bar.inc(1));
     bar.finish_and_clear();
     let errors: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    let diagnostics =
-        crate::diagnostic::report(&errors, &batch.sources, crate::diagnostic::Output::Text { color })?;
+    eprint!(
+        "{}",
+        crate::diagnostic::report(&errors, &batch.sources, crate::diagnostic::Output::Text { color })?
+    );
     let unknown: Vec<&String> =
         s.partners.iter().filter(|id| !batch.assessments.iter().any(|a| &a.id == *id)).collect();
     if let Some(id) = unknown.first() {
         return Err(Error::Usage(format!("no partner with id `{id}` (see `trustmap evaluate` for the ids)")));
     }
-    let evaluation = crate::evaluate::evaluate(&batch.assessments, &s.workspace.config.evaluation);
+    // A partner with a broken file gets no new report (its last good one is kept), and is left
+    // out of the network rather than shown with an older round as if it were current.
+    let valid: Vec<_> =
+        batch.assessments.iter().filter(|a| !batch.failed_ids.contains(&a.id)).cloned().collect();
+    let evaluation = crate::evaluate::evaluate(&valid, &s.workspace.config.evaluation);
     let renderer = Renderer::new(Some(&s.workspace.root.join("templates")), s.lang)?;
     if let (Engine::Cli(bin), true) = (&s.pdf.engine, s.formats.contains(&OutputFormat::Pdf)) {
         pdf::check_cli(bin)?;
@@ -144,42 +151,52 @@ fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
         evaluation.partners.iter().filter(|p| s.partners.is_empty() || s.partners.contains(&p.id)).collect();
     let partner_contexts: Vec<PartnerContext> =
         selected.iter().map(|p| builder.partner(p, p.sources.iter().map(|x| shown(x)).collect())).collect();
-    let all_sources: Vec<String> = batch.assessments.iter().map(|a| shown(&a.source)).collect();
+    let all_sources: Vec<String> = valid.iter().map(|a| shown(&a.source)).collect();
     let network = builder.network(&evaluation, all_sources.clone());
     if s.dump_context {
         let dump = serde_json::json!({ "network": network, "partners": partner_contexts });
         return Ok(Summary {
             context: Some(serde_json::to_string_pretty(&dump)? + "\n"),
-            diagnostics,
+            has_errors: batch.has_errors(),
             ..Summary::default()
         });
     }
 
     let bar = progress(s.quiet, partner_contexts.len() + 1, "rendering");
-    let mut outputs: Vec<(Option<String>, Output)> = partner_contexts
+    let rendered: Vec<(String, Result<Vec<Output>>)> = partner_contexts
         .par_iter()
         .map(|ctx| {
             let result = partner_outputs(&renderer, s, ctx, logo.as_ref());
             bar.inc(1);
-            result.map(|outs| outs.into_iter().map(|o| (Some(ctx.partner.id.clone()), o)).collect::<Vec<_>>())
+            (ctx.partner.id.clone(), result)
         })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
         .collect();
+    // A document Typst cannot compile (its data made it so) costs only that partner's reports;
+    // any other failure (a broken template, a full disk) stops the build.
+    let mut outputs: Vec<(Option<String>, Output)> = Vec::new();
+    let mut failed = batch.failed_ids.clone();
+    for (id, result) in rendered {
+        match result {
+            Ok(outs) => outputs.extend(outs.into_iter().map(|o| (Some(id.clone()), o))),
+            Err(e @ Error::Typst { .. }) => {
+                eprintln!("error: partner `{id}`: {e}");
+                failed.insert(id);
+            }
+            Err(e) => return Err(e),
+        }
+    }
     outputs.extend(
         network_outputs(&renderer, s, &network, &all_sources, logo.as_ref())?.into_iter().map(|o| (None, o)),
     );
     bar.finish_and_clear();
 
-    let (written, removed) = write_all(s, &batch, outputs, &evaluation)?;
+    let (written, removed) = write_all(s, &failed, outputs, &evaluation)?;
     let summary = Summary {
         written,
         removed,
-        partners: selected.len(),
+        partners: selected.len() - (failed.len() - batch.failed_ids.len()),
         failed_files: batch.failed_files(),
-        has_errors: batch.has_errors(),
-        diagnostics,
+        has_errors: batch.has_errors() || failed.len() > batch.failed_ids.len(),
         context: None,
     };
     if !s.quiet {
@@ -317,9 +334,25 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 /// Writes the outputs and the manifest, and removes stale files. Returns (written, removed).
+/// Refuses to write or remove through a symbolic link inside the output folder, which could
+/// point anywhere.
+fn no_links(out: &Path, rel: &str) -> Result<()> {
+    let mut path = out.to_path_buf();
+    for part in Path::new(rel).components() {
+        path.push(part);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Usage(format!(
+                "`{}` is a symbolic link; trustmap writes only inside the output folder, so remove it",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn write_all(
     s: &Settings,
-    batch: &Batch,
+    failed: &BTreeSet<String>,
     outputs: Vec<(Option<String>, Output)>,
     evaluation: &Evaluation,
 ) -> Result<(usize, usize)> {
@@ -329,6 +362,7 @@ fn write_all(
         .unwrap_or_default();
     let mut entries: BTreeMap<String, ManifestEntry> = BTreeMap::new();
     for (partner, o) in &outputs {
+        no_links(&s.out, &o.path)?;
         atomic(&s.out.join(&o.path), &o.bytes, Overwrite::Allow)?;
         entries.insert(
             o.path.clone(),
@@ -341,10 +375,12 @@ fn write_all(
         );
     }
     // A partner whose files have errors, or that was left out with --partner, keeps its old
-    // reports; everything else the old manifest lists and this build did not write is stale.
+    // reports; so does every partner when only some inputs were read. Everything else the old
+    // manifest lists and this build did not write is stale.
     let keep = |e: &ManifestEntry| {
         e.partner.as_ref().is_some_and(|id| {
-            batch.failed_ids.contains(id)
+            !s.prune
+                || failed.contains(id)
                 || (!s.partners.is_empty()
                     && !s.partners.contains(id)
                     && evaluation.partners.iter().any(|p| &p.id == id))
@@ -357,6 +393,7 @@ fn write_all(
         if keep(&e) {
             entries.insert(e.path.clone(), e);
         } else {
+            no_links(&s.out, &e.path)?;
             match std::fs::remove_file(s.out.join(&e.path)) {
                 Ok(()) => removed += 1,
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}

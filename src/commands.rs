@@ -126,9 +126,9 @@ fn build(args: &cli::BuildArgs, color: bool, out: &mut dyn Write) -> Result<Outc
         quiet: args.quiet,
         dump_context: args.dump_context,
         pdf,
+        prune: args.paths.is_empty(),
     };
     let summary = crate::build::build(&settings, color)?;
-    eprint!("{}", summary.diagnostics);
     if let Some(context) = summary.context {
         out.write_all(context.as_bytes())?;
     }
@@ -156,7 +156,7 @@ fn templates(cmd: &cli::TemplatesCommand, out: &mut dyn Write) -> Result<Outcome
 
 fn check(args: &cli::CheckArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {
     let (workspace, paths) = inputs(&args.paths)?;
-    let batch = pipeline::read(&paths, &[workspace.output()], &|| {})?;
+    let batch = pipeline::read(&paths, &[workspace.output()])?;
     let output = match args.format {
         DiagnosticFormat::Text => Output::Text { color },
         DiagnosticFormat::Json => Output::Json,
@@ -187,7 +187,7 @@ fn check(args: &cli::CheckArgs, color: bool, out: &mut dyn Write) -> Result<Outc
 
 fn evaluate(args: &cli::EvaluateArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {
     let (workspace, paths) = inputs(&args.paths)?;
-    let batch = pipeline::read(&paths, &[workspace.output()], &|| {})?;
+    let batch = pipeline::read(&paths, &[workspace.output()])?;
     // Problems go to standard error, so the evaluation on standard output stays parseable.
     let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !problems.is_empty() {

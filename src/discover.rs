@@ -26,6 +26,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>> 
             continue;
         }
         let walker = WalkDir::new(path)
+            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !skipped(e, &exclude));

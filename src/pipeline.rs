@@ -55,9 +55,12 @@ struct FileResult {
 }
 
 /// Discovers, loads and validates every answer file under `paths`, leaving out `exclude`.
-/// `progress` is called once per file loaded.
-pub fn read(paths: &[PathBuf], exclude: &[PathBuf], progress: &(dyn Fn() + Sync)) -> Result<Batch> {
-    let files = discover(paths, exclude)?;
+pub fn read(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Batch> {
+    Ok(read_files(&discover(paths, exclude)?, &|| {}))
+}
+
+/// Loads and validates `files` in parallel; `progress` is called once per file loaded.
+pub fn read_files(files: &[PathBuf], progress: &(dyn Fn() + Sync)) -> Batch {
     let questionnaire = Questionnaire::get();
     let results: Vec<FileResult> = files
         .par_iter()
@@ -90,7 +93,16 @@ pub fn read(paths: &[PathBuf], exclude: &[PathBuf], progress: &(dyn Fn() + Sync)
     batch.failed_ids.extend(duplicate_ids);
     batch.diagnostics.extend(duplicates);
     diagnostic::sort(&mut batch.diagnostics);
-    Ok(batch)
+    batch
+}
+
+/// The partner id a file that cannot be parsed most likely claims, read from its `id:` or
+/// `partner:` line, so that a syntax error does not make the partner look gone.
+fn guess_id(text: &str) -> Option<String> {
+    let value = |key: &str| {
+        text.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim().trim_matches(['"', '\'']).to_owned())
+    };
+    value("id:").or_else(|| value("partner:").map(|p| crate::model::slugify(&p))).filter(|id| !id.is_empty())
 }
 
 fn read_one(path: PathBuf, questionnaire: &Questionnaire) -> FileResult {
@@ -116,7 +128,8 @@ fn read_one(path: PathBuf, questionnaire: &Questionnaire) -> FileResult {
             skipped: true,
         },
         Loaded::Failed { text, diagnostics } => {
-            FileResult { path, text, assessment: None, failed_id: None, diagnostics, skipped: false }
+            let failed_id = text.as_deref().and_then(guess_id);
+            FileResult { path, text, assessment: None, failed_id, diagnostics, skipped: false }
         }
     }
 }

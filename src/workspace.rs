@@ -153,12 +153,17 @@ impl Workspace {
 
     /// The folder of answer files.
     pub fn assessments(&self) -> PathBuf {
-        self.root.join(&self.config.assessments)
+        self.join(&self.config.assessments)
     }
 
     /// The output folder.
     pub fn output(&self) -> PathBuf {
-        self.root.join(&self.config.output)
+        self.join(&self.config.output)
+    }
+
+    /// A path relative to the root, without a leading `./` when the root is the current folder.
+    fn join(&self, path: &Path) -> PathBuf {
+        if self.root == Path::new(".") { path.to_path_buf() } else { self.root.join(path) }
     }
 }
 

@@ -3,7 +3,7 @@
 //! to the next heading. In it, lines such as `Score: 4` give the answer's fields; everything else
 //! is the note. The result has the same shape as a YAML answer file.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::node::{self, Key, Node, SyntaxError, Value};
 use crate::diagnostic::Span;
@@ -41,11 +41,22 @@ impl<'a> Lines<'a> {
         Self { text, starts, first_line }
     }
 
+    /// The span of `len_bytes` bytes at `offset`; offsets inside a character are moved back to
+    /// its start, so any offset is safe.
     fn span(&self, offset: usize, len_bytes: usize) -> Span {
-        let index = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[index];
+        let floor = |mut i: usize| {
+            i = i.min(self.text.len());
+            while !self.text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let offset = floor(offset);
+        let end = floor(offset.saturating_add(len_bytes)).max(offset);
+        let index = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.starts.get(index).copied().unwrap_or(0);
         let column = self.text[start..offset].chars().count() as u32 + 1;
-        let len = self.text[offset..offset + len_bytes].chars().count() as u32;
+        let len = self.text[offset..end].chars().count() as u32;
         Span::new(self.first_line + index as u32, column, len.max(1))
     }
 }
@@ -86,6 +97,7 @@ pub(super) fn parse(text: &str) -> Parsed {
 struct Section {
     id: String,
     id_span: Span,
+    level: HeadingLevel,
     body: std::ops::Range<usize>,
 }
 
@@ -93,27 +105,33 @@ struct Section {
 fn sections(body: &str, first_line: u32) -> Vec<(Key, Node)> {
     let lines = Lines::new(body, first_line);
     let mut found: Vec<Section> = Vec::new();
-    let mut open: Option<(Option<String>, std::ops::Range<usize>)> = None;
+    let mut open: Option<(Option<String>, HeadingLevel, std::ops::Range<usize>)> = None;
+    // Code and HTML blocks hold text, never fields.
+    let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
     let parser = Parser::new_ext(body, Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_TABLES);
     for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { id, .. }) => {
-                if let Some(last) = found.last_mut().filter(|s| s.body.end == body.len()) {
+            Event::Start(Tag::Heading { id, level, .. }) => {
+                // A section runs to the next heading with an id or of its own level or higher;
+                // a sub-heading without an id stays inside it.
+                let ends = |s: &&mut Section| s.body.end == body.len() && (id.is_some() || level <= s.level);
+                if let Some(last) = found.last_mut().filter(ends) {
                     last.body.end = range.start;
                 }
-                open = Some((id.map(|s| s.to_string()), range));
+                open = Some((id.map(|s| s.to_string()), level, range));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((Some(id), heading)) = open.take() else { continue };
+                let Some((Some(id), level, heading)) = open.take() else { continue };
                 let source = &body[heading.clone()];
-                let at = source.rfind(&format!("{{#{id}")).map_or(heading.start, |i| heading.start + i + 2);
+                let at = source.rfind(&format!("#{id}")).map_or(heading.start, |i| heading.start + i + 1);
                 let id_span = lines.span(at, id.len());
-                found.push(Section { id, id_span, body: heading.end..body.len() });
+                found.push(Section { id, id_span, level, body: heading.end..body.len() });
             }
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => blocks.push(range),
             _ => {}
         }
     }
-    let masked = mask_comments(body);
+    let masked = mask(body, &blocks);
     found
         .into_iter()
         .map(|s| {
@@ -123,8 +141,21 @@ fn sections(body: &str, first_line: u32) -> Vec<(Key, Node)> {
         .collect()
 }
 
-/// The text with every HTML comment blanked out byte for byte (newlines kept), so that offsets
-/// still match and guidance in comments is never read as a field.
+/// The text with code and HTML blocks and every HTML comment blanked out byte for byte
+/// (newlines kept), so offsets still match and nothing in them is read as a field.
+fn mask(text: &str, blocks: &[std::ops::Range<usize>]) -> String {
+    let mut bytes = mask_comments(text).into_bytes();
+    for range in blocks {
+        for b in &mut bytes[range.clone()] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The text with every HTML comment blanked out byte for byte (newlines kept).
 fn mask_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -139,30 +170,16 @@ fn mask_comments(text: &str) -> String {
 }
 
 /// Turns one section into a map of fields (or `Null` when the section is empty). Fields are
-/// read from `masked` (comments blanked), the note from the original text.
+/// read from `masked` (code, HTML and comments blanked), the note from the original text.
 fn answer(body: &str, masked: &str, lines: &Lines, range: std::ops::Range<usize>, at: Span) -> Node {
     let mut fields: Vec<(Key, Node)> = Vec::new();
     let mut people: Option<(Key, Vec<Node>)> = None;
     let mut note = String::new();
-    let mut fence: Option<&str> = None;
     let mut offset = range.start;
     for line in masked[range].split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let original = &body[start..offset];
-        let trimmed = line.trim_start();
-        if let Some(f) = fence {
-            if trimmed.starts_with(f) {
-                fence = None;
-            }
-            note.push_str(original);
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            note.push_str(original);
-            continue;
-        }
         let Some((field, key_at, value_at, value)) = field_line(line) else {
             note.push_str(original);
             continue;
@@ -346,6 +363,24 @@ mod tests {
         assert_eq!(fields.len(), 1);
         assert_eq!(fields[0].1.value, Value::Bool(false));
         assert_eq!(fields[0].1.span, Span::new(8, 9, 2));
+    }
+
+    #[test]
+    fn sub_headings_stay_in_their_section_and_blocks_hold_no_fields() {
+        let text = "---\npartner: X\n---\n## Q {#trust.expertise}\n### Toelichting\n    Score: 9\n<div>\nScore: 8\n</div>\n\nScore: 4\n## Next\nScore: 1\n";
+        let root = tree(text);
+        let Value::Map(fields) = &answers(&root)[0].1.value else { panic!() };
+        assert_eq!(fields[0].1.value, Value::Int(4));
+        assert_eq!(fields.len(), 2, "score and note: {fields:?}");
+    }
+
+    #[test]
+    fn ids_written_with_spaces_or_classes_after_multibyte_text_do_not_panic() {
+        let text = "---\npartner: X\n---\n## éééééééé { .c #trust.openness }\nScore: 4\n";
+        let root = tree(text);
+        let a = answers(&root);
+        assert_eq!(a[0].0.name, "trust.openness");
+        assert_eq!(a[0].0.span, Span::new(4, 19, 14));
     }
 
     #[test]

@@ -67,7 +67,8 @@ pub fn typst_string(input: &str) -> String {
 }
 
 /// A Markdown note as Typst markup: paragraphs, emphasis, lists, code and links are kept; all
-/// text is escaped, and raw HTML is shown as text.
+/// text is escaped, raw HTML is shown as text, and every embedded expression ends with `;` so
+/// the text after it (`.yaml`, `(…)`) cannot continue it as code.
 pub fn note_to_typst(markdown: &str) -> String {
     let mut out = String::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
@@ -78,7 +79,7 @@ pub fn note_to_typst(markdown: &str) -> String {
                 Event::End(TagEnd::CodeBlock) => {
                     out.push_str("\n#raw(block: true, ");
                     out.push_str(&typst_string(buf.trim_end()));
-                    out.push_str(")\n");
+                    out.push_str(");\n");
                     code = None;
                 }
                 Event::Text(t) => buf.push_str(&t),
@@ -91,23 +92,23 @@ pub fn note_to_typst(markdown: &str) -> String {
             Event::Code(t) => {
                 out.push_str("#raw(");
                 out.push_str(&typst_string(&t));
-                out.push(')');
+                out.push_str(");");
             }
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push_str("\\\n"),
             Event::Start(Tag::Emphasis) => out.push_str("#emph["),
             Event::Start(Tag::Strong) => out.push_str("#strong["),
             Event::Start(Tag::Strikethrough) => out.push_str("#strike["),
-            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => out.push(']'),
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => out.push_str("];"),
             Event::Start(Tag::Link { dest_url, .. }) if safe_url(&dest_url) && !dest_url.is_empty() => {
                 out.push_str("#link(");
                 out.push_str(&typst_string(&dest_url));
                 out.push_str(")[");
             }
             Event::Start(Tag::Link { .. }) => out.push_str("#["),
-            Event::End(TagEnd::Link) => out.push(']'),
+            Event::End(TagEnd::Link) => out.push_str("];"),
             Event::Start(Tag::Heading { .. }) => out.push_str("\n\n#strong["),
-            Event::End(TagEnd::Heading(_)) => out.push_str("]\n\n"),
+            Event::End(TagEnd::Heading(_)) => out.push_str("];\n\n"),
             Event::Start(Tag::Paragraph) => {}
             Event::End(TagEnd::Paragraph) => out.push_str(if lists.is_empty() { "\n\n" } else { "\n" }),
             Event::Start(Tag::List(start)) => {
@@ -125,12 +126,19 @@ pub fn note_to_typst(markdown: &str) -> String {
             Event::End(TagEnd::Item) if !out.ends_with('\n') => out.push('\n'),
             Event::Start(Tag::CodeBlock(_)) => code = Some(String::new()),
             Event::Start(Tag::BlockQuote(_)) => out.push_str("#quote(block: true)["),
-            Event::End(TagEnd::BlockQuote(_)) => out.push_str("]\n"),
-            Event::Rule => out.push_str("\n#line(length: 100%)\n"),
+            Event::End(TagEnd::BlockQuote(_)) => out.push_str("];\n"),
+            Event::Rule => out.push_str("\n#line(length: 100%);\n"),
             _ => {}
         }
     }
     out.trim().to_owned()
+}
+
+/// [`escape_markdown`] as a string.
+fn markdown_text(input: &str) -> String {
+    let mut out = Vec::with_capacity(input.len());
+    let _ = escape_markdown(input, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn options() -> Options {
@@ -172,11 +180,23 @@ pub fn note_to_markdown(markdown: &str) -> String {
     let mut inert = String::with_capacity(markdown.len());
     let mut last = 0;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) && range.start >= last {
-            inert.push_str(&markdown[last..range.start]);
-            inert.push_str(&markdown[range.clone()].replace('<', "&lt;"));
-            last = range.end;
+        if range.start < last {
+            continue;
         }
+        let source = &markdown[range.clone()];
+        let replacement = match &event {
+            Event::Html(_) | Event::InlineHtml(_) => source.replace('<', "&lt;"),
+            // Images would be fetched by whoever views the report: show the address instead.
+            Event::Start(Tag::Image { dest_url, .. }) => format!("\\[{}\\]", markdown_text(dest_url)),
+            Event::Start(Tag::Link { dest_url, .. }) if !safe_url(dest_url) => {
+                let label = source.rfind("](").map_or(source, |end| &source[1.min(end)..end]);
+                markdown_text(label)
+            }
+            _ => continue,
+        };
+        inert.push_str(&markdown[last..range.start]);
+        inert.push_str(&replacement);
+        last = range.end;
     }
     inert.push_str(&markdown[last..]);
     inert
@@ -212,6 +232,22 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn notes_in_typst_cannot_continue_an_expression() {
+        let typst =
+            note_to_typst("Zie `abc`.text.rev().len(), *lean*.Daarna **dit**(en) [l](https://x.nl).pdf");
+        assert_eq!(
+            typst,
+            "Zie #raw(\"abc\");.text.rev().len(), #emph[lean];.Daarna #strong[dit];(en) #link(\"https://x.nl\")[l];.pdf"
+        );
+    }
+
+    #[test]
+    fn notes_in_markdown_lose_unsafe_links_and_images() {
+        let out = note_to_markdown("[klik](javascript:alert(4)) ![i](http://track/x.png) [ok](https://a.nl)");
+        assert_eq!(out, "> klik \\[http://track/x.png\\] [ok](https://a.nl)");
     }
 
     #[test]

@@ -131,6 +131,42 @@ fn a_broken_file_costs_only_its_own_report() {
 }
 
 #[test]
+fn a_broken_latest_round_never_brings_back_an_older_one() {
+    let old = "partner: Alfa\nid: alfa\nrole: customer\ndate: 2025-01-01\nanswers:\n  trust.expertise: 2\n";
+    let ws = workspace(&[("assessments/alfa-old.yaml", old), ("assessments/alfa-new.yaml", PARTNER)]);
+    assert_eq!(trustmap(ws.path(), &["build", "--format", "md"]).code, 0);
+    let report = ws.path().join("reports/partners/alfa.md");
+    let good = read(&report);
+    assert!(good.contains("2026-03-01"));
+    // A validation error, then a syntax error, in the latest round: the last good report stays.
+    for broken in [PARTNER.replace("trust.openness: 3", "trust.openness: 9"), format!("{PARTNER}oops: [\n")] {
+        std::fs::write(ws.path().join("assessments/alfa-new.yaml"), broken).unwrap();
+        let run = trustmap(ws.path(), &["build", "--format", "md"]);
+        assert_eq!(run.code, 1);
+        assert_eq!(read(&report), good, "{}", run.stderr);
+    }
+}
+
+#[test]
+fn building_some_paths_prunes_nothing_and_links_are_refused() {
+    let ws = workspace(&[
+        ("assessments/alfa.yaml", PARTNER),
+        ("assessments/beta.yaml", "partner: Beta\nrole: supplier\ndate: 2026-03-01\n"),
+    ]);
+    assert_eq!(trustmap(ws.path(), &["build", "--format", "md"]).code, 0);
+    assert_eq!(trustmap(ws.path(), &["build", "--format", "md", "assessments/alfa.yaml"]).code, 0);
+    assert!(ws.path().join("reports/partners/beta.md").exists(), "beta was not read, so it is not stale");
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::remove_dir_all(ws.path().join("reports/partners")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), ws.path().join("reports/partners")).unwrap();
+    let run = trustmap(ws.path(), &["build", "--format", "md"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing was written through the link");
+}
+
+#[test]
 fn stale_reports_are_removed_but_nothing_else() {
     let ws = workspace(&[
         ("assessments/alfa.yaml", PARTNER),

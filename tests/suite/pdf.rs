@@ -88,6 +88,21 @@ fn injected_typst_and_markup_come_out_literally() {
 }
 
 #[test]
+fn markdown_notes_cannot_run_typst_code() {
+    let note =
+        "Zie `abc`.text.rev().len(), ok. Wij werken *lean*.Daarna **dit**(en dat) [l](https://x.nl).pdf";
+    let file = format!(
+        "partner: Alfa\nrole: other\ndate: 2026-01-02\nanswers:\n  trust.openness:\n    score: 3\n    note: {}\n",
+        serde_json::Value::from(note)
+    );
+    let ws = workspace(&[("assessments/a.yaml", &file)]);
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = text(&ws.path().join("reports/partners/alfa.pdf"));
+    assert!(pdf.contains("Zie abc.text.rev().len(), ok. Wij werken lean.Daarna dit(en dat) l.pdf"), "{pdf}");
+}
+
+#[test]
 fn pdf_a_for_archiving() {
     let ws = workspace(&[("assessments/a.yaml", "partner: Alfa\nrole: other\ndate: 2026-01-02\n")]);
     let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf", "--pdf-standard", "a-2b"]);
@@ -107,7 +122,10 @@ fn a_typst_error_in_a_template_names_the_template() {
         ("templates/partner.typ", "= {{ partner.name }}\n\n#nonsense(1)\n"),
     ]);
     let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "the partner's document failed; the rest was written");
+    assert!(ws.path().join("reports/network.pdf").is_file());
+    assert!(!ws.path().join("reports/partners/alfa.pdf").exists());
+    assert!(run.stderr.contains("partner `alfa`"), "{}", run.stderr);
     assert!(run.stderr.contains("template `partner.typ`"), "{}", run.stderr);
     assert!(run.stderr.contains("generated line 3:"), "{}", run.stderr);
     assert!(run.stderr.contains("#nonsense(1)"), "{}", run.stderr);
