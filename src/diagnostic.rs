@@ -120,10 +120,10 @@ impl Diagnostic {
         if let Some(text) = line_text {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let text = text.replace('\t', " ");
-            let available = text.chars().count().saturating_sub(self.column as usize - 1);
+            let (text, column) = excerpt(text, self.column as usize);
+            let available = text.chars().count().saturating_sub(column - 1);
             let width = (self.len as usize).min(available).max(1);
-            let caret = format!("{}{}", " ".repeat(self.column as usize - 1), "^".repeat(width));
+            let caret = format!("{}{}", " ".repeat(column - 1), "^".repeat(width));
             let _ = writeln!(out, "{pad} {}", paint(blue, "|"));
             let _ = writeln!(out, "{} {text}", paint(blue, &format!("{number} |")));
             let _ = writeln!(out, "{pad} {} {}", paint(blue, "|"), paint(self.severity.style(), &caret));
@@ -186,6 +186,40 @@ pub fn report(
     })
 }
 
+/// A source line made safe to print: control characters (which could drive the terminal)
+/// become `�`, tabs become spaces, and a long line is cut to a window around `column`.
+/// Returns the text and the column within it.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    const WINDOW: usize = 120;
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| {
+            if c == '\t' {
+                ' '
+            } else if c.is_control() {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let column = column.clamp(1, chars.len() + 1);
+    if chars.len() <= WINDOW {
+        return (chars.into_iter().collect(), column);
+    }
+    let start = column.saturating_sub(WINDOW / 2).min(chars.len() - WINDOW);
+    let mut text: String = chars[start..start + WINDOW].iter().collect();
+    let mut column = column - start;
+    if start > 0 {
+        text.insert(0, '…');
+        column += 1;
+    }
+    if start + WINDOW < chars.len() {
+        text.push('…');
+    }
+    (text, column)
+}
+
 /// GitHub workflow-command escaping for the message part.
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
@@ -225,6 +259,19 @@ mod tests {
         let d = Diagnostic::error(Path::new("a.yaml"), Span::new(2, 3, 5), "x", "bad thing");
         let text = d.render(Some("one\n  trust: 4\n"), false);
         assert_eq!(text, "a.yaml:2:3: error: bad thing\n  |\n2 |   trust: 4\n  |   ^^^^^\n");
+    }
+
+    #[test]
+    fn source_lines_are_printed_safely() {
+        let d = Diagnostic::error(Path::new("a.yaml"), Span::new(1, 201, 1), "x", "bad");
+        let line = format!("\u{1b}[31m{}X{}", "a".repeat(195), "b".repeat(300));
+        let text = d.render(Some(&line), false);
+        assert!(!text.contains('\u{1b}'), "no escape sequences reach the terminal");
+        let shown = text.lines().nth(2).unwrap();
+        let caret = text.lines().nth(3).unwrap();
+        assert!(shown.chars().count() < 140, "{shown}");
+        let at = caret.chars().position(|c| c == '^').unwrap();
+        assert_eq!(shown.chars().nth(at), Some('X'), "the caret still points at the right character");
     }
 
     #[test]

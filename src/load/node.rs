@@ -206,7 +206,12 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
         Err(err) => {
             let span = err.location().map_or(Span::START, |l| span_of(&l));
             let message = serde_saphyr::UserMessageFormatter.format_message(err.without_snippet());
-            Err(SyntaxError { span, message: message.into_owned() })
+            let message = if message.contains("limits breached") || message.contains("recursion limit") {
+                "the file nests too deeply or repeats too much (at most 32 levels, 200 aliases)".to_owned()
+            } else {
+                message.into_owned()
+            };
+            Err(SyntaxError { span, message })
         }
     }
 }
