@@ -30,7 +30,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the reports: per partner and for the network, in Markdown and HTML.
+    /// Build the reports: per partner and for the network, in HTML, Markdown and PDF.
     Build(BuildArgs),
     /// List the built-in templates, or export them as a starting point for your own.
     #[command(subcommand)]
