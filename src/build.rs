@@ -444,11 +444,9 @@ fn git(root: &Path, out: &Path) -> (Option<String>, bool) {
 }
 
 fn meta(workspace: &Workspace, out: &Path, e: &Evaluation) -> Meta {
-    let date = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .map(|secs| Date::from_days(secs.div_euclid(86_400)).to_string())
-        .or_else(|| e.partners.iter().map(|p| p.date).max().map(|d| d.to_string()))
+    let date = Date::source_date_epoch()
+        .or_else(|| e.partners.iter().map(|p| p.date).max())
+        .map(|d| d.to_string())
         .unwrap_or_default();
     let (commit, dirty) = git(&workspace.root, out);
     Meta {

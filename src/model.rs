@@ -108,17 +108,32 @@ impl Date {
 }
 
 impl Date {
-    /// Today in UTC, or the day of `SOURCE_DATE_EPOCH` when that is set (reproducible builds).
+    /// The day of `SOURCE_DATE_EPOCH`, when that is set (reproducible builds).
+    pub fn source_date_epoch() -> Option<Date> {
+        let seconds = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse::<i64>().ok()?;
+        Some(Date::from_days(seconds.div_euclid(86_400)))
+    }
+
+    /// Today in UTC, or the day of `SOURCE_DATE_EPOCH` when that is set.
     pub fn today() -> Date {
-        let seconds = std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|s| s.trim().parse::<i64>().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs() as i64)
-            });
-        Date::from_days(seconds.div_euclid(86_400))
+        Date::source_date_epoch().unwrap_or_else(|| {
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            Date::from_days(seconds.div_euclid(86_400))
+        })
+    }
+
+    /// Seconds since the Unix epoch at the start of this day (UTC); the inverse of
+    /// [`Date::from_days`].
+    pub fn epoch_seconds(self) -> i64 {
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146_097 + doe - 719_468) * 86_400
     }
 
     /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
@@ -495,5 +510,9 @@ mod tests {
         assert_eq!(Date::parse("+023-01-01"), None);
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(19_782).to_string(), "2024-02-29");
+        assert_eq!(Date::parse("1970-01-01").unwrap().epoch_seconds(), 0);
+        assert_eq!(Date::parse("2026-03-15").unwrap().epoch_seconds(), 1_773_532_800);
+        let day = Date::parse("2024-02-29").unwrap();
+        assert_eq!(Date::from_days(day.epoch_seconds() / 86_400), day);
     }
 }

@@ -41,17 +41,6 @@ pub struct Job<'a> {
     pub date: Date,
 }
 
-/// Seconds since the Unix epoch at the start of `date` (UTC).
-fn epoch(date: Date) -> i64 {
-    let (y, m, d) = (i64::from(date.year), i64::from(date.month), i64::from(date.day));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe - 719_468) * 86_400
-}
-
 /// Compiles one document to PDF bytes.
 pub fn compile(job: &Job, settings: &PdfSettings) -> Result<Vec<u8>> {
     match &settings.engine {
@@ -144,7 +133,7 @@ fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> Result<Vec<u8>> {
     cmd.current_dir(dir.path())
         .args(["compile", "--root", ".", "--ignore-system-fonts", "--diagnostic-format", "short"])
         .arg("--creation-timestamp")
-        .arg(epoch(job.date).to_string())
+        .arg(job.date.epoch_seconds().to_string())
         .env_remove("SOURCE_DATE_EPOCH")
         .env("TYPST_PACKAGE_PATH", dir.path())
         .env("TYPST_PACKAGE_CACHE_PATH", dir.path());
@@ -169,12 +158,6 @@ fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn epoch_of_a_date() {
-        assert_eq!(epoch(Date::parse("1970-01-01").unwrap()), 0);
-        assert_eq!(epoch(Date::parse("2026-03-15").unwrap()), 1_773_532_800);
-    }
 
     #[test]
     fn the_embedded_engine_cannot_read_files_from_disk() {
