@@ -6,12 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -115,13 +115,59 @@ pub fn build(s: &Settings, color: bool) -> Result<Summary> {
         .num_threads(s.jobs.unwrap_or(0))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {} worker threads ({e})", s.jobs.unwrap_or(0))))?;
-    pool.install(|| run(s, color, started))
+    run(s, color, started, &pool)
 }
 
-fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
+/// One report to render: a partner's, or the network's.
+#[derive(Clone, Copy)]
+enum Report<'a> {
+    Partner(&'a PartnerContext),
+    Network,
+}
+
+/// Runs `f` on every item on `pool`, with at most as many items under way as the pool has
+/// threads, and returns the results in the items' order.
+///
+/// This is not a parallel iterator on purpose. Typst's PDF exporter waits for its background
+/// work with `rayon::yield_now`, which runs whatever job the pool has queued: with a parallel
+/// iterator that is another partner's whole document, started inside the unfinished one, and
+/// so on down. Memory then grew with the size of the batch (200 partners took 560 MB). Here each
+/// item becomes a pool job only when one of a fixed set of feeder threads takes it, so at most
+/// that many documents are ever in memory, however large the batch.
+fn each_bounded<T: Sync, R: Send>(
+    pool: &rayon::ThreadPool,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let feeders = pool.current_num_threads().clamp(1, items.len().max(1));
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..feeders)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        done.push((index, pool.install(|| f(item))));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) -> Result<Summary> {
     let files = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out))?;
     let bar = progress(s.quiet, files.len(), "loading");
-    let batch = pipeline::read_files(&files, &|| bar.inc(1));
+    let batch = pool.install(|| pipeline::read_files(&files, &|| bar.inc(1)));
     bar.finish_and_clear();
     let errors: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     eprint!(
@@ -162,35 +208,58 @@ fn run(s: &Settings, color: bool, started: Instant) -> Result<Summary> {
         });
     }
 
-    let bar = progress(s.quiet, partner_contexts.len() + 1, "rendering");
-    let rendered: Vec<(String, Result<Vec<Output>>)> = partner_contexts
-        .par_iter()
-        .map(|ctx| {
-            let result = partner_outputs(&renderer, s, ctx, logo.as_ref());
-            bar.inc(1);
-            (ctx.partner.id.clone(), result)
-        })
-        .collect();
+    // The network first: it is the largest document, so it should not be the last to start.
+    let reports: Vec<Report> =
+        std::iter::once(Report::Network).chain(partner_contexts.iter().map(Report::Partner)).collect();
+    let bar = progress(s.quiet, reports.len(), "rendering");
+    let results = each_bounded(pool, &reports, |report| {
+        let (partner, outputs) = match report {
+            Report::Partner(ctx) => {
+                (Some(&ctx.partner.id), partner_outputs(&renderer, s, ctx, logo.as_ref()))
+            }
+            Report::Network => (None, network_outputs(&renderer, s, &network, &all_sources, logo.as_ref())),
+        };
+        // Written as soon as they are made, so the batch never holds more than the reports
+        // under way.
+        let written: Result<Vec<_>> =
+            outputs.and_then(|outs| outs.into_iter().map(|o| write_output(&s.out, partner, o)).collect());
+        bar.inc(1);
+        written
+    });
+    bar.finish_and_clear();
     // A document Typst cannot compile (its data made it so) costs only that partner's reports;
     // any other failure (a broken template, a full disk) stops the build.
-    let mut outputs: Vec<(Option<String>, Output)> = Vec::new();
+    let mut entries: Vec<ManifestEntry> = Vec::new();
     let mut failed = batch.failed_ids.clone();
-    for (id, result) in rendered {
-        match result {
-            Ok(outs) => outputs.extend(outs.into_iter().map(|o| (Some(id.clone()), o))),
-            Err(e @ Error::Typst { .. }) => {
-                eprintln!("error: partner `{id}`: {e}");
-                failed.insert(id);
+    let mut fatal = None;
+    for (report, result) in reports.iter().zip(results) {
+        match (report, result) {
+            (_, Ok(written)) => entries.extend(written),
+            (Report::Partner(ctx), Err(e @ Error::Typst { .. })) => {
+                eprintln!("error: partner `{}`: {e}", ctx.partner.id);
+                failed.insert(ctx.partner.id.clone());
             }
-            Err(e) => return Err(e),
+            (_, Err(e)) => fatal = fatal.or(Some(e)),
         }
     }
-    outputs.extend(
-        network_outputs(&renderer, s, &network, &all_sources, logo.as_ref())?.into_iter().map(|o| (None, o)),
-    );
-    bar.finish_and_clear();
-
-    let (written, removed) = write_all(s, &failed, outputs, &evaluation)?;
+    if let Some(e) = fatal {
+        // The manifest still records what was written before the failure, and removes nothing.
+        update_manifest(s, entries, |_| false)?;
+        return Err(e);
+    }
+    let written = entries.len();
+    // A partner whose files have errors, or that was left out with --partner, keeps its old
+    // reports; so does every partner when only some inputs were read. Everything else the old
+    // manifest lists and this build did not write is stale.
+    let removed = update_manifest(s, entries, |e| {
+        e.partner.as_ref().is_none_or(|id| {
+            s.prune
+                && !failed.contains(id)
+                && (s.partners.is_empty()
+                    || s.partners.contains(id)
+                    || !evaluation.partners.iter().any(|p| &p.id == id))
+        })
+    })?;
     let summary = Summary {
         written,
         removed,
@@ -333,7 +402,6 @@ fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes the outputs and the manifest, and removes stale files. Returns (written, removed).
 /// Refuses to write or remove through a symbolic link inside the output folder, which could
 /// point anywhere.
 fn no_links(out: &Path, rel: &str) -> Result<()> {
@@ -350,55 +418,40 @@ fn no_links(out: &Path, rel: &str) -> Result<()> {
     Ok(())
 }
 
-fn write_all(
+/// Writes one output atomically inside `out` and returns its manifest entry.
+fn write_output(out: &Path, partner: Option<&String>, o: Output) -> Result<ManifestEntry> {
+    no_links(out, &o.path)?;
+    atomic(&out.join(&o.path), &o.bytes, Overwrite::Allow)?;
+    Ok(ManifestEntry { sha256: sha256(&o.bytes), path: o.path, inputs: o.inputs, partner: partner.cloned() })
+}
+
+/// Writes the manifest: the files this build wrote, and those of the old manifest that are not
+/// `stale`; the stale ones are removed. Returns how many were removed.
+fn update_manifest(
     s: &Settings,
-    failed: &BTreeSet<String>,
-    outputs: Vec<(Option<String>, Output)>,
-    evaluation: &Evaluation,
-) -> Result<(usize, usize)> {
+    written: Vec<ManifestEntry>,
+    stale: impl Fn(&ManifestEntry) -> bool,
+) -> Result<usize> {
     let old: Manifest = std::fs::read(s.out.join(MANIFEST))
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default();
-    let mut entries: BTreeMap<String, ManifestEntry> = BTreeMap::new();
-    for (partner, o) in &outputs {
-        no_links(&s.out, &o.path)?;
-        atomic(&s.out.join(&o.path), &o.bytes, Overwrite::Allow)?;
-        entries.insert(
-            o.path.clone(),
-            ManifestEntry {
-                path: o.path.clone(),
-                sha256: sha256(&o.bytes),
-                inputs: o.inputs.clone(),
-                partner: partner.clone(),
-            },
-        );
-    }
-    // A partner whose files have errors, or that was left out with --partner, keeps its old
-    // reports; so does every partner when only some inputs were read. Everything else the old
-    // manifest lists and this build did not write is stale.
-    let keep = |e: &ManifestEntry| {
-        e.partner.as_ref().is_some_and(|id| {
-            !s.prune
-                || failed.contains(id)
-                || (!s.partners.is_empty()
-                    && !s.partners.contains(id)
-                    && evaluation.partners.iter().any(|p| &p.id == id))
-        })
-    };
+    let mut entries: BTreeMap<String, ManifestEntry> =
+        written.into_iter().map(|e| (e.path.clone(), e)).collect();
     let mut removed = 0;
-    let previous: Vec<ManifestEntry> =
-        old.files.into_iter().filter(|e| inside(&e.path) && !entries.contains_key(&e.path)).collect();
-    for e in previous {
-        if keep(&e) {
+    for e in old.files {
+        if !inside(&e.path) || entries.contains_key(&e.path) {
+            continue;
+        }
+        if !stale(&e) {
             entries.insert(e.path.clone(), e);
-        } else {
-            no_links(&s.out, &e.path)?;
-            match std::fs::remove_file(s.out.join(&e.path)) {
-                Ok(()) => removed += 1,
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(err) => return Err(Error::Write { path: s.out.join(&e.path), cause: err }),
-            }
+            continue;
+        }
+        no_links(&s.out, &e.path)?;
+        match std::fs::remove_file(s.out.join(&e.path)) {
+            Ok(()) => removed += 1,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(Error::Write { path: s.out.join(&e.path), cause: err }),
         }
     }
     let (commit, dirty) = git(&s.workspace.root, &s.out);
@@ -413,7 +466,7 @@ fn write_all(
         (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes(),
         Overwrite::Allow,
     )?;
-    Ok((outputs.len(), removed))
+    Ok(removed)
 }
 
 /// `path` relative to the workspace root, with `/` separators, for stable output.
@@ -497,6 +550,43 @@ fn branding(workspace: &Workspace) -> Result<(Branding, Option<Asset>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs `run` over 40 items with a task that, like Typst's PDF exporter, yields to rayon
+    /// while it waits; returns how many tasks were under way at most, and the results.
+    fn most_under_way(
+        run: impl FnOnce(&[usize], &(dyn Fn(&usize) -> usize + Sync)) -> Vec<usize>,
+    ) -> (usize, Vec<usize>) {
+        let (now, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let task = |x: &usize| {
+            most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+            for _ in 0..3 {
+                rayon::yield_now();
+            }
+            now.fetch_sub(1, Ordering::SeqCst);
+            x * 2
+        };
+        let items: Vec<usize> = (0..40).collect();
+        let results = run(&items, &task);
+        (most.load(Ordering::SeqCst), results)
+    }
+
+    #[test]
+    fn at_most_as_many_reports_are_under_way_as_the_pool_has_threads() {
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let (most, results) = most_under_way(|items, task| each_bounded(&pool, items, task));
+            assert!(most <= threads, "{most} under way with {threads} threads");
+            assert_eq!(results, (0..40).map(|x| x * 2).collect::<Vec<_>>(), "in the items' order");
+        }
+        // What it guards against: a parallel iterator's queued items are started by the yield,
+        // inside the unfinished one.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let (most, _) = most_under_way(|items, task| {
+            use rayon::prelude::*;
+            pool.install(|| items.par_iter().map(task).collect())
+        });
+        assert!(most > 1, "a parallel iterator nests its items");
+    }
 
     #[test]
     fn manifest_paths_must_stay_inside() {
