@@ -306,13 +306,32 @@ fn typst_outputs(
     let mut outs = Vec::new();
     if s.formats.contains(&OutputFormat::Pdf) {
         let job = Job { template, source: source.clone(), assets: assets.clone(), date };
-        outs.push(output(format!("{stem}.pdf"), pdf::compile(&job, &s.pdf)?));
+        let bytes = pdf::compile(&job, &s.pdf).map_err(|failure| match failure {
+            pdf::Failure::Typst(problems) => typst_error(renderer, template, ctx, &source, &problems),
+            pdf::Failure::Other(e) => e,
+        })?;
+        outs.push(output(format!("{stem}.pdf"), bytes));
     }
     if wants_typ {
         outs.push(output(format!("{stem}.typ"), source.into_bytes()));
         outs.extend(assets.into_iter().map(|(name, bytes)| output(beside(&name), bytes)));
     }
     Ok(outs)
+}
+
+/// Typst's problems with a document, each at the template line that made it when that can be
+/// told, else at the line of the generated source.
+fn typst_error(
+    renderer: &Renderer,
+    template: &str,
+    ctx: &impl Serialize,
+    source: &str,
+    problems: &[pdf::Problem],
+) -> Error {
+    let offsets: Vec<usize> = problems.iter().map(|p| p.range.as_ref().map_or(0, |r| r.start)).collect();
+    let origins = renderer.typst_origins(template, ctx, source, &offsets).unwrap_or_default();
+    let message = pdf::describe(source, problems, &origins);
+    Error::Typst { template: template.to_owned(), message }
 }
 
 fn partner_outputs(

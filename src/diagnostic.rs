@@ -189,7 +189,7 @@ pub fn report(
 /// A source line made safe to print: control characters (which could drive the terminal)
 /// become `�`, tabs become spaces, and a long line is cut to a window around `column`.
 /// Returns the text and the column within it.
-fn excerpt(line: &str, column: usize) -> (String, usize) {
+pub fn excerpt(line: &str, column: usize) -> (String, usize) {
     const WINDOW: usize = 120;
     let chars: Vec<char> = line
         .chars()

@@ -4,6 +4,7 @@
 
 mod world;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -12,7 +13,9 @@ use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::Datetime;
 use typst_layout::PagedDocument;
 
+use crate::diagnostic::excerpt;
 use crate::model::Date;
+use crate::render::Origin;
 use crate::{Error, Result};
 
 /// Which compiler makes the PDFs.
@@ -41,30 +44,110 @@ pub struct Job<'a> {
     pub date: Date,
 }
 
+/// One error Typst reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub hints: Vec<String>,
+    /// Where in the generated source, when Typst says.
+    pub range: Option<Range<usize>>,
+}
+
+impl Problem {
+    fn new(message: impl Into<String>) -> Problem {
+        Problem { message: message.into(), hints: Vec::new(), range: None }
+    }
+}
+
+/// Why a document did not compile.
+#[derive(Debug)]
+pub enum Failure {
+    /// Typst rejected the document: a problem of its source, so of a template or of the data.
+    Typst(Vec<Problem>),
+    /// Anything else (the `typst` executable could not be run, a temporary file not written).
+    Other(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Other(e)
+    }
+}
+
 /// Compiles one document to PDF bytes.
-pub fn compile(job: &Job, settings: &PdfSettings) -> Result<Vec<u8>> {
+pub fn compile(job: &Job, settings: &PdfSettings) -> std::result::Result<Vec<u8>, Failure> {
     match &settings.engine {
         Engine::Embedded => embedded(job, settings),
         Engine::Cli(bin) => cli(job, settings, bin),
     }
 }
 
-fn typst_error(job: &Job, message: String) -> Error {
-    Error::Typst { template: job.template.to_owned(), message }
+/// The problems, one per line with its hints: each at `origins[i]`, the template line that made
+/// it, when known (with the generated line too), else at its line of the generated `source`.
+///
+/// Only the first few: after a real mistake Typst often reports a cascade of follow-on ones.
+pub fn describe(source: &str, problems: &[Problem], origins: &[Option<Origin>]) -> String {
+    const SHOWN: usize = 5;
+    let mut out = Vec::new();
+    for (i, problem) in problems.iter().enumerate().take(SHOWN) {
+        let at = problem.range.as_ref().map(|r| (r.start, line_col(source, r.start)));
+        match (at, origins.get(i).and_then(Option::as_ref)) {
+            (Some((start, (line, _, generated))), Some(origin)) => {
+                // The column: where the offending text starts in the template line, if it is there.
+                let token: String =
+                    source[start..].lines().next().unwrap_or_default().chars().take(12).collect();
+                let col = Some(token.trim_end())
+                    .filter(|t| !t.is_empty())
+                    .and_then(|t| origin.text.find(t))
+                    .unwrap_or(origin.text.len() - origin.text.trim_start().len());
+                let col = origin.text[..col].chars().count() + 1;
+                out.push(format!(
+                    "{}:{}:{col}: error: {} (generated line {line})\n    | {}",
+                    origin.file,
+                    origin.line,
+                    problem.message,
+                    excerpt(origin.text.trim(), 1).0
+                ));
+                if generated.trim() != origin.text.trim() {
+                    out.push(format!("    = generated: {}", excerpt(generated.trim(), 1).0));
+                }
+            }
+            (Some((_, (line, col, generated))), None) => out.push(format!(
+                "generated line {line}:{col}: error: {}\n    | {}",
+                problem.message,
+                excerpt(generated.trim(), 1).0
+            )),
+            (None, _) => out.push(format!("error: {}", problem.message)),
+        }
+        out.extend(problem.hints.iter().map(|hint| format!("  = hint: {hint}")));
+    }
+    if problems.len() > SHOWN {
+        out.push(format!("… and {} more", problems.len() - SHOWN));
+    }
+    out.join("\n")
 }
 
-fn embedded(job: &Job, settings: &PdfSettings) -> Result<Vec<u8>> {
+/// The 1-based line and column (in characters) of byte `offset`, and that line's text.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize, &str) {
+    let offset = offset.min(text.len());
+    let offset = (0..=offset).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    (text[..offset].matches('\n').count() + 1, text[start..offset].chars().count() + 1, &text[start..end])
+}
+
+fn embedded(job: &Job, settings: &PdfSettings) -> std::result::Result<Vec<u8>, Failure> {
     let today = Datetime::from_ymd(i32::from(job.date.year), job.date.month, job.date.day)
-        .ok_or_else(|| typst_error(job, format!("invalid date {}", job.date)))?;
+        .ok_or_else(|| Failure::Typst(vec![Problem::new(format!("invalid date {}", job.date))]))?;
     let world = world::MemoryWorld::new(job.source.clone(), &job.assets, today)
-        .ok_or_else(|| typst_error(job, "invalid asset name".into()))?;
+        .ok_or_else(|| Failure::Typst(vec![Problem::new("invalid asset name")]))?;
     let result = typst::compile::<PagedDocument>(&world).output;
     // Typst memoises across compiles; evict so a batch of any size stays small.
     comemo::evict(2);
-    let document = result.map_err(|errors| typst_error(job, describe(&world, &errors)))?;
+    let document = result.map_err(|errors| Failure::Typst(problems(&world, &errors)))?;
     let standards = if settings.pdf_a {
         typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
-            .map_err(|e| typst_error(job, e.message().to_string()))?
+            .map_err(|e| Failure::Typst(vec![Problem::new(e.message().as_str())]))?
     } else {
         typst_pdf::PdfStandards::default()
     };
@@ -74,31 +157,20 @@ fn embedded(job: &Job, settings: &PdfSettings) -> Result<Vec<u8>> {
         standards,
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(job, describe(&world, &errors)))
+    typst_pdf::pdf(&document, &options).map_err(|errors| Failure::Typst(problems(&world, &errors)))
 }
 
-/// Typst diagnostics as `line:col: error: message` with the generated source line.
-fn describe(world: &world::MemoryWorld, errors: &[SourceDiagnostic]) -> String {
-    let source = world.source_text();
+/// Typst's errors, placed in the generated source.
+fn problems(world: &world::MemoryWorld, errors: &[SourceDiagnostic]) -> Vec<Problem> {
     errors
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| {
-            let at = world.range(d.span).and_then(|r| source.lines().byte_to_line_column(r.start));
-            let mut text = match at {
-                Some((line, col)) => {
-                    let code = source.text().lines().nth(line).unwrap_or_default().trim();
-                    format!("generated line {}:{}: error: {}\n    | {code}", line + 1, col + 1, d.message)
-                }
-                None => format!("error: {}", d.message),
-            };
-            for hint in &d.hints {
-                text.push_str(&format!("\n  = hint: {}", hint.v));
-            }
-            text
+        .map(|d| Problem {
+            message: d.message.to_string(),
+            hints: d.hints.iter().map(|h| h.v.to_string()).collect(),
+            range: world.range(d.span).filter(|_| d.span.id() == Some(world.source_text().id())),
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect()
 }
 
 /// The `typst` CLI's version, checked to be 0.15.
@@ -119,7 +191,7 @@ pub fn check_cli(bin: &Path) -> Result<String> {
     Ok(version)
 }
 
-fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> Result<Vec<u8>> {
+fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> std::result::Result<Vec<u8>, Failure> {
     let dir = tempfile::tempdir().map_err(Error::Io)?;
     let write = |name: &str, bytes: &[u8]| {
         let path = dir.path().join(name);
@@ -148,11 +220,37 @@ fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> Result<Vec<u8>> {
         ))
     })?;
     if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr).replace("main.typ:", "generated line ");
-        return Err(typst_error(job, stderr.trim().to_owned()));
+        return Err(Failure::Typst(cli_problems(&job.source, &String::from_utf8_lossy(&output.stderr))));
     }
     let path = dir.path().join("out.pdf");
-    std::fs::read(&path).map_err(|e| Error::Read { path, cause: e })
+    std::fs::read(&path).map_err(|e| Failure::Other(Error::Read { path, cause: e }))
+}
+
+/// The errors of `typst compile --diagnostic-format short`: `main.typ:LINE:COL: error: …`, the
+/// line counted from 1 and the column (in characters) from 0. Other lines are hints.
+fn cli_problems(source: &str, stderr: &str) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = Vec::new();
+    for line in stderr.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let parsed = line.strip_prefix("main.typ:").and_then(|rest| {
+            let mut parts = rest.splitn(3, ':');
+            let row: usize = parts.next()?.parse().ok()?;
+            let col: usize = parts.next()?.parse().ok()?;
+            let message = parts.next()?.trim().strip_prefix("error:")?.trim();
+            let start = source.split_inclusive('\n').take(row.saturating_sub(1)).map(str::len).sum::<usize>();
+            let within = source[start..].lines().next().unwrap_or_default();
+            let offset = start + within.char_indices().nth(col).map_or(within.len(), |(i, _)| i);
+            Some(Problem { message: message.to_owned(), hints: Vec::new(), range: Some(offset..offset) })
+        });
+        match (parsed, problems.last_mut()) {
+            (Some(problem), _) => problems.push(problem),
+            (None, Some(last)) => last.hints.push(line.trim_start_matches("hint:").trim().to_owned()),
+            (None, None) => problems.push(Problem::new(line)),
+        }
+    }
+    if problems.is_empty() {
+        problems.push(Problem::new("typst failed without a message"));
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -167,8 +265,30 @@ mod tests {
             assets: Vec::new(),
             date: Date::parse("2026-03-15").unwrap(),
         };
-        let err = compile(&job, &PdfSettings { engine: Engine::Embedded, pdf_a: false }).unwrap_err();
-        assert!(err.to_string().contains("generated line 1:"), "{err}");
+        let Err(Failure::Typst(problems)) =
+            compile(&job, &PdfSettings { engine: Engine::Embedded, pdf_a: false })
+        else {
+            panic!("compiled")
+        };
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("file not found"), "{problems:?}");
+        assert_eq!(problems[0].range, Some(6..19), "the path argument");
+    }
+
+    #[test]
+    fn the_cli_errors_are_placed_in_the_source() {
+        let source = "= Hi\n\n#nonsense(1)\n#let x = (1 +\n";
+        let stderr = "main.typ:3:1: error: unknown variable: nonsense\nhint: check the spelling\nmain.typ:4:9: error: unclosed delimiter\n";
+        let problems = cli_problems(source, stderr);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].message, "unknown variable: nonsense");
+        assert_eq!(problems[0].hints, ["check the spelling"]);
+        assert_eq!(&source[problems[0].range.clone().unwrap().start..][..8], "nonsense");
+        assert_eq!(&source[problems[1].range.clone().unwrap().start..][..1], "(");
+        assert_eq!(
+            describe(source, &problems[1..], &[]),
+            "generated line 4:10: error: unclosed delimiter\n    | #let x = (1 +"
+        );
     }
 
     #[test]

@@ -115,20 +115,58 @@ fn pdf_a_for_archiving() {
     );
 }
 
+/// The `typst` executable on PATH, if there is one.
+fn typst_on_path() -> Option<&'static str> {
+    Command::new("typst").arg("--version").output().is_ok().then_some("typst")
+}
+
 #[test]
-fn a_typst_error_in_a_template_names_the_template() {
+fn a_typst_error_in_a_template_names_the_template_file_and_line() {
     let ws = workspace(&[
         ("assessments/a.yaml", "partner: Alfa\nrole: other\ndate: 2026-01-02\n"),
-        ("templates/partner.typ", "= {{ partner.name }}\n\n#nonsense(1)\n"),
+        (
+            "templates/partner.typ",
+            "{% for p in partner.propositions -%}\n  - {{ p.id }}\n{%- endfor %}\n= {{ partner.name }}\n\n#nonsense(1)\n",
+        ),
     ]);
-    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf"]);
-    assert_eq!(run.code, 1, "the partner's document failed; the rest was written");
-    assert!(ws.path().join("reports/network.pdf").is_file());
-    assert!(!ws.path().join("reports/partners/alfa.pdf").exists());
-    assert!(run.stderr.contains("partner `alfa`"), "{}", run.stderr);
-    assert!(run.stderr.contains("template `partner.typ`"), "{}", run.stderr);
-    assert!(run.stderr.contains("generated line 3:"), "{}", run.stderr);
-    assert!(run.stderr.contains("#nonsense(1)"), "{}", run.stderr);
+    let mut engines = vec![vec!["--pdf-engine", "embedded"]];
+    match typst_on_path() {
+        Some(typst) => engines.push(vec!["--pdf-engine", "typst-cli", "--typst-bin", typst]),
+        None => eprintln!("SKIPPED: no `typst` on PATH, so only the embedded engine's errors were checked"),
+    }
+    for engine in engines {
+        let run = trustmap(ws.path(), &[&["build", "-q", "--format", "pdf"][..], &engine].concat());
+        assert_eq!(run.code, 1, "the partner's document failed; the rest was written");
+        assert!(ws.path().join("reports/network.pdf").is_file());
+        assert!(!ws.path().join("reports/partners/alfa.pdf").exists());
+        assert!(run.stderr.contains("partner `alfa`"), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("templates/partner.typ:6:2: error: unknown variable: nonsense (generated line"),
+            "{engine:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("    | #nonsense(1)"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn an_error_in_an_included_template_is_placed_in_that_template() {
+    // The built-in partner.typ (loops, conditions, trimmed tags) includes this report.typ; the
+    // sample data fills it, so every line of the built-in is rendered with its marker.
+    let report = format!("{}\n#let broken = (1 +\n", include_str!("../../templates/report.typ"));
+    let line = report.lines().count();
+    let ws = samples_copy();
+    std::fs::create_dir_all(ws.path().join("templates")).unwrap();
+    std::fs::write(ws.path().join("templates/report.typ"), &report).unwrap();
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf", "--partner", "medivorm"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains(&format!("templates/report.typ:{line}:15: error: unclosed delimiter")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("\ngenerated line"), "every error placed in a template:\n{}", run.stderr);
 }
 
 #[test]
@@ -141,7 +179,7 @@ fn the_typst_cli_engine_gives_the_same_document() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("cargo install typst-cli --locked"), "{}", run.stderr);
 
-    let Some(typst) = ["typst"].iter().find(|b| Command::new(b).arg("--version").output().is_ok()) else {
+    let Some(typst) = typst_on_path() else {
         eprintln!(
             "SKIPPED: no `typst` on PATH, so the typst-cli engine was not compared (cargo install typst-cli --locked)"
         );
