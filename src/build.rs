@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::diagnostic::plural;
 use crate::model::{Date, Evaluation, Lang};
 use crate::pdf::{self, Engine, Job, PdfSettings};
 use crate::pipeline;
@@ -270,12 +271,12 @@ fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) ->
     };
     if !s.quiet {
         eprintln!(
-            "wrote {} files for {} partners{}{} in {:.1}s",
-            summary.written,
-            summary.partners,
+            "wrote {} for {}{}{} in {:.1}s",
+            plural(summary.written, "file"),
+            plural(summary.partners, "partner"),
             if summary.removed > 0 { format!(", removed {} stale", summary.removed) } else { String::new() },
             if summary.failed_files > 0 {
-                format!(", {} files with errors", summary.failed_files)
+                format!(", {} with errors", plural(summary.failed_files, "file"))
             } else {
                 String::new()
             },

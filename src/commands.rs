@@ -169,16 +169,15 @@ fn check(args: &cli::CheckArgs, color: bool, out: &mut dyn Write) -> Result<Outc
         }
         let errors = batch.diagnostics.iter().filter(|d| d.is_error()).count();
         let checked = batch.files - batch.skipped;
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         if errors == 0 {
-            writeln!(out, "{}: all valid", plural(checked, "answer file"))?;
+            writeln!(out, "{}: all valid", diagnostic::plural(checked, "answer file"))?;
         } else {
             writeln!(
                 out,
                 "{}: {} in {}",
-                plural(checked, "answer file"),
-                plural(errors, "error"),
-                plural(batch.failed_files(), "file")
+                diagnostic::plural(checked, "answer file"),
+                diagnostic::plural(errors, "error"),
+                diagnostic::plural(batch.failed_files(), "file")
             )?;
         }
     }

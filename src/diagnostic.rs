@@ -186,6 +186,11 @@ pub fn report(
     })
 }
 
+/// `n word`, with an `s` unless `n` is 1.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A source line made safe to print: control characters (which could drive the terminal)
 /// become `�`, tabs become spaces, and a long line is cut to a window around `column`.
 /// Returns the text and the column within it.

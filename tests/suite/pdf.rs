@@ -135,7 +135,7 @@ fn a_typst_error_in_a_template_names_the_template_file_and_line() {
         None => eprintln!("SKIPPED: no `typst` on PATH, so only the embedded engine's errors were checked"),
     }
     for engine in engines {
-        let run = trustmap(ws.path(), &[&["build", "-q", "--format", "pdf"][..], &engine].concat());
+        let run = trustmap(ws.path(), &[&["build", "--format", "pdf"][..], &engine].concat());
         assert_eq!(run.code, 1, "the partner's document failed; the rest was written");
         assert!(ws.path().join("reports/network.pdf").is_file());
         assert!(!ws.path().join("reports/partners/alfa.pdf").exists());
@@ -147,6 +147,7 @@ fn a_typst_error_in_a_template_names_the_template_file_and_line() {
             run.stderr
         );
         assert!(run.stderr.contains("    | #nonsense(1)"), "{}", run.stderr);
+        assert!(run.stderr.contains("\nwrote 1 file for 0 partners in "), "{}", run.stderr);
     }
 }
 
