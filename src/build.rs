@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use base64::Engine as _;
@@ -126,8 +126,9 @@ enum Report<'a> {
     Network,
 }
 
-/// Runs `f` on every item on `pool`, with at most as many items under way as the pool has
-/// threads, and returns the results in the items' order.
+/// Runs `f` on the items on `pool`, with at most as many items under way as the pool has
+/// threads, and returns the results in the items' order. Once `stop` holds for a result (or `f`
+/// panics), no further item is started; those get `None`.
 ///
 /// This is not a parallel iterator on purpose. Typst's PDF exporter waits for its background
 /// work with `rayon::yield_now`, which runs whatever job the pool has queued: with a parallel
@@ -139,18 +140,34 @@ fn each_bounded<T: Sync, R: Send>(
     pool: &rayon::ThreadPool,
     items: &[T],
     f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let next = AtomicUsize::new(0);
+    stop: impl Fn(&T, &R) -> bool + Sync,
+) -> Vec<Option<R>> {
+    /// Stops the others when its feeder unwinds.
+    struct StopOnPanic<'a>(&'a AtomicBool);
+    impl Drop for StopOnPanic<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+    }
+    let (next, stopped) = (AtomicUsize::new(0), AtomicBool::new(false));
     let feeders = pool.current_num_threads().clamp(1, items.len().max(1));
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..feeders)
             .map(|_| {
                 scope.spawn(|| {
+                    let _guard = StopOnPanic(&stopped);
                     let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
+                    while !stopped.load(Ordering::SeqCst) {
+                        let index = next.fetch_add(1, Ordering::SeqCst);
                         let Some(item) = items.get(index) else { break };
-                        done.push((index, pool.install(|| f(item))));
+                        let result = pool.install(|| f(item));
+                        if stop(item, &result) {
+                            stopped.store(true, Ordering::SeqCst);
+                        }
+                        done.push((index, result));
                     }
                     done
                 })
@@ -161,8 +178,10 @@ fn each_bounded<T: Sync, R: Send>(
             .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
     });
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, r)| r).collect()
+    for (index, result) in done {
+        results[index] = Some(result);
+    }
+    results
 }
 
 fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) -> Result<Summary> {
@@ -213,39 +232,58 @@ fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) ->
     let reports: Vec<Report> =
         std::iter::once(Report::Network).chain(partner_contexts.iter().map(Report::Partner)).collect();
     let bar = progress(s.quiet, reports.len(), "rendering");
-    let results = each_bounded(pool, &reports, |report| {
-        let (partner, outputs) = match report {
-            Report::Partner(ctx) => {
-                (Some(&ctx.partner.id), partner_outputs(&renderer, s, ctx, logo.as_ref()))
-            }
-            Report::Network => (None, network_outputs(&renderer, s, &network, &all_sources, logo.as_ref())),
-        };
-        // Written as soon as they are made, so the batch never holds more than the reports
-        // under way.
-        let written: Result<Vec<_>> =
-            outputs.and_then(|outs| outs.into_iter().map(|o| write_output(&s.out, partner, o)).collect());
-        bar.inc(1);
-        written
-    });
-    bar.finish_and_clear();
     // A document Typst cannot compile (its data made it so) costs only that partner's reports;
     // any other failure (a broken template, a full disk) stops the build.
+    let fatal =
+        |report: &Report, e: &Error| !matches!((report, e), (Report::Partner(_), Error::Typst { .. }));
+    let results = each_bounded(
+        pool,
+        &reports,
+        |report| {
+            let (partner, outputs) = match report {
+                Report::Partner(ctx) => {
+                    (Some(&ctx.partner.id), partner_outputs(&renderer, s, ctx, logo.as_ref()))
+                }
+                Report::Network => {
+                    (None, network_outputs(&renderer, s, &network, &all_sources, logo.as_ref()))
+                }
+            };
+            // Written as soon as they are made, so the batch never holds more than the reports
+            // under way; what was written is recorded even if a later file fails.
+            let mut written = Vec::new();
+            let result = outputs.and_then(|outs| {
+                outs.into_iter().try_for_each(|o| {
+                    written.push(write_output(&s.out, partner, o)?);
+                    Ok(())
+                })
+            });
+            bar.inc(1);
+            (written, result)
+        },
+        |report, (_, result)| result.as_ref().is_err_and(|e| fatal(report, e)),
+    );
+    bar.finish_and_clear();
     let mut entries: Vec<ManifestEntry> = Vec::new();
     let mut failed = batch.failed_ids.clone();
-    let mut fatal = None;
-    for (report, result) in reports.iter().zip(results) {
+    let mut stop = None;
+    for (report, (written, result)) in reports.iter().zip(results).filter_map(|(r, x)| Some((r, x?))) {
+        entries.extend(written);
         match (report, result) {
-            (_, Ok(written)) => entries.extend(written),
-            (Report::Partner(ctx), Err(e @ Error::Typst { .. })) => {
+            (_, Ok(())) => {}
+            (Report::Partner(ctx), Err(e)) if !fatal(report, &e) => {
                 eprintln!("error: partner `{}`: {e}", ctx.partner.id);
                 failed.insert(ctx.partner.id.clone());
             }
-            (_, Err(e)) => fatal = fatal.or(Some(e)),
+            (_, Err(e)) => stop = stop.or(Some(e)),
         }
     }
-    if let Some(e) = fatal {
-        // The manifest still records what was written before the failure, and removes nothing.
-        update_manifest(s, entries, |_| false)?;
+    if let Some(e) = stop {
+        // The manifest still records what was written before the failure, and removes nothing;
+        // the failure is what the user must see, so a manifest that cannot be written is only
+        // reported.
+        if let Err(manifest) = update_manifest(s, entries, |_| false) {
+            eprintln!("error: {manifest}");
+        }
         return Err(e);
     }
     let written = entries.len();
@@ -594,7 +632,9 @@ mod tests {
     fn at_most_as_many_reports_are_under_way_as_the_pool_has_threads() {
         for threads in [1, 2] {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            let (most, results) = most_under_way(|items, task| each_bounded(&pool, items, task));
+            let (most, results) = most_under_way(|items, task| {
+                each_bounded(&pool, items, task, |_, _| false).into_iter().map(Option::unwrap).collect()
+            });
             assert!(most <= threads, "{most} under way with {threads} threads");
             assert_eq!(results, (0..40).map(|x| x * 2).collect::<Vec<_>>(), "in the items' order");
         }
@@ -606,6 +646,14 @@ mod tests {
             pool.install(|| items.par_iter().map(task).collect())
         });
         assert!(most > 1, "a parallel iterator nests its items");
+    }
+
+    #[test]
+    fn no_item_is_started_after_one_stops_the_run() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let items: Vec<usize> = (0..10).collect();
+        let results = each_bounded(&pool, &items, |x| x * 2, |x, _| *x == 3);
+        assert_eq!(results, [Some(0), Some(2), Some(4), Some(6), None, None, None, None, None, None]);
     }
 
     #[test]

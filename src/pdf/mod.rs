@@ -11,6 +11,7 @@ use std::process::Command;
 use typst::WorldExt as _;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::Datetime;
+use typst::syntax::Lines;
 use typst_layout::PagedDocument;
 
 use crate::diagnostic::excerpt;
@@ -88,9 +89,10 @@ pub fn compile(job: &Job, settings: &PdfSettings) -> std::result::Result<Vec<u8>
 /// Only the first few: after a real mistake Typst often reports a cascade of follow-on ones.
 pub fn describe(source: &str, problems: &[Problem], origins: &[Option<Origin>]) -> String {
     const SHOWN: usize = 5;
+    let lines = Lines::new(source);
     let mut out = Vec::new();
     for (i, problem) in problems.iter().enumerate().take(SHOWN) {
-        let at = problem.range.as_ref().map(|r| (r.start, line_col(source, r.start)));
+        let at = problem.range.as_ref().and_then(|r| Some((r.start, line_col(&lines, r.start)?)));
         match (at, origins.get(i).and_then(Option::as_ref)) {
             (Some((start, (line, _, generated))), Some(origin)) => {
                 // The column: where the offending text starts in the template line, if it is there.
@@ -127,13 +129,12 @@ pub fn describe(source: &str, problems: &[Problem], origins: &[Option<Origin>]) 
     out.join("\n")
 }
 
-/// The 1-based line and column (in characters) of byte `offset`, and that line's text.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize, &str) {
-    let offset = offset.min(text.len());
-    let offset = (0..=offset).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    (text[..offset].matches('\n').count() + 1, text[start..offset].chars().count() + 1, &text[start..end])
+/// The 1-based line and column (in characters) of byte `offset` of `lines`, and that line's
+/// text, with lines counted as Typst counts them (so as its messages do).
+pub fn line_col<'a>(lines: &'a Lines<&str>, offset: usize) -> Option<(usize, usize, &'a str)> {
+    let (line, col) = lines.byte_to_line_column(offset)?;
+    let text = lines.text().get(lines.line_to_range(line)?)?.trim_end_matches(typst::syntax::is_newline);
+    Some((line + 1, col + 1, text))
 }
 
 fn embedded(job: &Job, settings: &PdfSettings) -> std::result::Result<Vec<u8>, Failure> {
@@ -227,25 +228,35 @@ fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> std::result::Result<Vec
 }
 
 /// The errors of `typst compile --diagnostic-format short`: `main.typ:LINE:COL: error: …`, the
-/// line counted from 1 and the column (in characters) from 0. Other lines are hints.
+/// line counted from 1 and the column (in characters) from 0, or `error: …` without a place.
+/// Warnings are left out; any other line belongs to the error before it.
 fn cli_problems(source: &str, stderr: &str) -> Vec<Problem> {
+    let lines = Lines::new(source);
     let mut problems: Vec<Problem> = Vec::new();
     for line in stderr.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let parsed = line.strip_prefix("main.typ:").and_then(|rest| {
+        let (place, said) = match line.strip_prefix("main.typ:").and_then(|rest| {
             let mut parts = rest.splitn(3, ':');
             let row: usize = parts.next()?.parse().ok()?;
             let col: usize = parts.next()?.parse().ok()?;
-            let message = parts.next()?.trim().strip_prefix("error:")?.trim();
-            let start = source.split_inclusive('\n').take(row.saturating_sub(1)).map(str::len).sum::<usize>();
-            let within = source[start..].lines().next().unwrap_or_default();
-            let offset = start + within.char_indices().nth(col).map_or(within.len(), |(i, _)| i);
-            Some(Problem { message: message.to_owned(), hints: Vec::new(), range: Some(offset..offset) })
-        });
-        match (parsed, problems.last_mut()) {
-            (Some(problem), _) => problems.push(problem),
-            (None, Some(last)) => last.hints.push(line.trim_start_matches("hint:").trim().to_owned()),
-            (None, None) => problems.push(Problem::new(line)),
+            Some(((row, col), parts.next()?.trim()))
+        }) {
+            Some((place, said)) => (Some(place), said),
+            None => (None, line),
+        };
+        if said.starts_with("warning") {
+            continue;
         }
+        let Some(message) = said.strip_prefix("error:") else {
+            match problems.last_mut() {
+                Some(last) => last.hints.push(said.trim_start_matches("hint:").trim().to_owned()),
+                None => problems.push(Problem::new(said)),
+            }
+            continue;
+        };
+        let range = place
+            .and_then(|(row, col)| lines.line_column_to_byte(row.checked_sub(1)?, col))
+            .map(|offset| offset..offset);
+        problems.push(Problem { message: message.trim().to_owned(), hints: Vec::new(), range });
     }
     if problems.is_empty() {
         problems.push(Problem::new("typst failed without a message"));
@@ -278,17 +289,23 @@ mod tests {
     #[test]
     fn the_cli_errors_are_placed_in_the_source() {
         let source = "= Hi\n\n#nonsense(1)\n#let x = (1 +\n";
-        let stderr = "main.typ:3:1: error: unknown variable: nonsense\nhint: check the spelling\nmain.typ:4:9: error: unclosed delimiter\n";
+        let stderr = "main.typ:3:1: error: unknown variable: nonsense\nhint: check the spelling\nmain.typ:1:0: warning: unused\nmain.typ:4:9: error: unclosed delimiter\nerror: no place\n";
         let problems = cli_problems(source, stderr);
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems[2], Problem::new("no place"));
         assert_eq!(problems[0].message, "unknown variable: nonsense");
         assert_eq!(problems[0].hints, ["check the spelling"]);
         assert_eq!(&source[problems[0].range.clone().unwrap().start..][..8], "nonsense");
         assert_eq!(&source[problems[1].range.clone().unwrap().start..][..1], "(");
         assert_eq!(
-            describe(source, &problems[1..], &[]),
+            describe(source, &problems[1..2], &[]),
             "generated line 4:10: error: unclosed delimiter\n    | #let x = (1 +"
         );
+        // Typst counts a line separator as a line break, and so its messages do.
+        let source = "A\u{2028}B\n#nonsense(1)\nlast\n";
+        let problems = cli_problems(source, "main.typ:3:1: error: unknown variable: nonsense");
+        assert_eq!(&source[problems[0].range.clone().unwrap().start..][..8], "nonsense");
+        assert_eq!(cli_problems(source, "main.typ:99:0: error: x")[0].range, None, "no such line");
     }
 
     #[test]

@@ -103,17 +103,19 @@ fn percent(value: &Value, lang: Lang, signed: bool, unit: &str) -> String {
 impl Renderer {
     /// Loads the built-ins and, if `user_dir` exists, the workspace's own templates.
     pub fn new(user_dir: Option<&Path>, lang: Lang) -> Result<Renderer> {
-        let load = |markup| -> Result<Tera> {
+        let load = |markup, sources: &[Source]| -> Result<Tera> {
             let mut tera = engine(markup, lang)?;
-            add(&mut tera, &sources(markup, user_dir)?, |text, _| text.to_owned())?;
+            add(&mut tera, sources, |text, _| text.to_owned())?;
             Ok(tera)
         };
+        // Read once: the marked copy made on a Typst error must be of the same text.
+        let typst_sources = sources(Markup::Typst, user_dir)?;
         Ok(Renderer {
             lang,
-            html: load(Markup::Html)?,
-            markdown: load(Markup::Markdown)?,
-            typst: load(Markup::Typst)?,
-            typst_sources: sources(Markup::Typst, user_dir)?,
+            html: load(Markup::Html, &sources(Markup::Html, user_dir)?)?,
+            markdown: load(Markup::Markdown, &sources(Markup::Markdown, user_dir)?)?,
+            typst: load(Markup::Typst, &typst_sources)?,
+            typst_sources,
             typst_marked: OnceLock::new(),
         })
     }
@@ -131,8 +133,8 @@ impl Renderer {
     /// Which template line made each of `offsets` in `output`, the Typst source rendered from
     /// template `name` with `context`.
     ///
-    /// Renders it again with a marker after each template line's output (outside Tera tags), so
-    /// the first marker at or after an offset names its line. `None` when that second output
+    /// Renders it again with a marker before the text of each template line (see [`mark`]), so
+    /// the last marker at or before an offset names its line. `None` when that second output
     /// differs from `output` in more than the markers, so a wrong line is never given.
     pub fn typst_origins(
         &self,
@@ -157,8 +159,7 @@ impl Renderer {
             offsets
                 .iter()
                 .map(|&offset| {
-                    let &(_, index, line) =
-                        marks.iter().find(|(at, _, _)| ends_before(output, *at, offset))?;
+                    let &(_, index, line) = marks.iter().rev().find(|(at, _, _)| *at <= offset)?;
                     let source = self.typst_sources.get(index)?;
                     let text = source.text.lines().nth(line.checked_sub(1)?)?.to_owned();
                     Some(Origin { file: source.file.clone(), line, text })
@@ -168,77 +169,64 @@ impl Renderer {
     }
 }
 
-/// Whether a marker at `at` ends the text that holds `offset`: it is after it, or right at it
-/// and what is there is the line's end (text there belongs to a later line, whose own marker
-/// comes later).
-fn ends_before(output: &str, at: usize, offset: usize) -> bool {
-    at > offset || (at == offset && output[at..].chars().next().is_none_or(char::is_whitespace))
-}
-
 fn render(tera: &Tera, name: &str, context: &impl Serialize) -> Result<String> {
     let context = tera::Context::from_serialize(context).map_err(|e| template_error(name, &e))?;
     tera.render(name, &context).map_err(|e| template_error(name, &e))
 }
 
-/// `text` (template number `index`) with a marker `{MARK_OPEN}index:line{MARK_CLOSE}` after the
-/// last visible character of each line that is outside Tera tags. Where that would stop a tag's
-/// `-%}` from trimming the whitespace after it, the marker goes before the tag instead; blank
-/// lines get none, so that a `{%-` on the next line trims exactly what it would have. A template
-/// that extends another gets markers only inside its blocks, the only text it may have.
+/// `text` (template number `index`) with a marker `{MARK_OPEN}index:line{MARK_CLOSE}` before the
+/// text each line contributes: before the first visible character of each line of literal text
+/// (raw blocks included), and before each `{{ … }}`. A marker sits in the same block, loop or
+/// branch as the text it names, so it is output exactly when that text is, and the last marker
+/// before any point of the output names the line that made it. Tags, comments and white space
+/// get none, and a `{{-` gets its marker ahead of the white space it trims, so that trimming
+/// (`{%-`, `-%}`) removes exactly what it would have; a child template's text outside its
+/// blocks, which may only be white space, gets none either.
 fn mark(text: &str, index: usize) -> String {
     const TAGS: [(&str, &str); 3] = [("{{", "}}"), ("{%", "%}"), ("{#", "#}")];
-    let extends = text.contains("{% extends") || text.contains("{%- extends");
-    let mut blocks = 0usize;
+    let marker = |line: usize| format!("{MARK_OPEN}{index}:{line}{MARK_CLOSE}");
+    // The keyword of a `{% … %}` tag.
+    let keyword = |tag: &str| {
+        tag.trim_start_matches("{%")
+            .trim_start_matches('-')
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
     let mut out = String::with_capacity(text.len() + text.len() / 4);
-    let mut inside: Option<&str> = None;
-    // In `out`: where the current line starts, and where its last tag opened.
-    let (mut line_start, mut tag_start) = (0, None);
-    let mut line = 1;
+    let (mut line, mut due, mut raw) = (1, true, false);
     let mut rest = text;
-    loop {
-        if let Some(close) = inside {
-            if let Some(after) = rest.strip_prefix(close) {
-                out.push_str(close);
-                rest = after;
-                inside = None;
-                if let Some(tag) = tag_start.and_then(|at| out[at..].strip_prefix("{%")) {
-                    match tag.trim_start_matches('-').split_whitespace().next() {
-                        Some("block") => blocks += 1,
-                        Some("endblock") => blocks = blocks.saturating_sub(1),
-                        _ => {}
-                    }
-                }
-                continue;
+    while let Some(c) = rest.chars().next() {
+        let tag = TAGS
+            .iter()
+            .find(|(open, _)| rest.starts_with(open))
+            .filter(|(open, _)| !raw || (*open == "{%" && keyword(rest) == "endraw"));
+        if let Some((open, close)) = tag {
+            let end = rest[open.len()..].find(close).map_or(rest.len(), |i| open.len() + i + close.len());
+            let tag = &rest[..end];
+            if *open == "{{" {
+                let at = if tag.starts_with("{{-") { out.trim_end().len() } else { out.len() };
+                out.insert_str(at, &marker(line));
             }
-        } else if let Some((open, close)) = TAGS.iter().find(|(open, _)| rest.starts_with(open)) {
-            tag_start = Some(out.len());
-            out.push_str(open);
-            rest = &rest[open.len()..];
-            inside = Some(close);
+            if *open == "{%" {
+                raw = keyword(tag) == "raw";
+            }
+            out.push_str(tag);
+            line += tag.matches('\n').count();
+            due = true;
+            rest = &rest[end..];
             continue;
         }
-        let next = rest.chars().next();
-        if inside.is_none() && (!extends || blocks > 0) && matches!(next, Some('\n') | None) {
-            let visible = out[line_start..].trim_end_matches([' ', '\t', '\r']).len();
-            let marker = format!("{MARK_OPEN}{index}:{line}{MARK_CLOSE}");
-            let content = &out[line_start..line_start + visible];
-            if content.ends_with("-}}") || content.ends_with("-%}") || content.ends_with("-#}") {
-                let trims_before = |at: usize| ["{{-", "{%-", "{#-"].iter().any(|t| out[at..].starts_with(t));
-                if let Some(at) = tag_start.filter(|&at| !trims_before(at)) {
-                    out.insert_str(at, &marker);
-                }
-            } else if visible > 0 {
-                out.insert_str(line_start + visible, &marker);
-            }
-        }
-        let Some(c) = next else { break };
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
         if c == '\n' {
             line += 1;
-            line_start = out.len();
-            tag_start = None;
+            due = true;
+        } else if due && !c.is_whitespace() {
+            out.push_str(&marker(line));
+            due = false;
         }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -393,7 +381,7 @@ mod tests {
     /// (template, line) of the text `needle` in `output`.
     fn origin(output: &str, marks: &[(usize, usize, usize)], needle: &str) -> (usize, usize) {
         let at = output.find(needle).unwrap();
-        let &(_, index, line) = marks.iter().find(|(m, _, _)| ends_before(output, *m, at)).unwrap();
+        let &(_, index, line) = marks.iter().rev().find(|(m, _, _)| *m <= at).unwrap();
         (index, line)
     }
 
@@ -402,28 +390,50 @@ mod tests {
         let template = "a\n{% for x in xs -%}\n  - item {{ x }}\n{%- endfor %}\n\n{% if true -%}\nb {{ 1 }}  \n  {%- endif %}\nc {# note -#}\n  d\n{{ \"end\" }}";
         let (output, marks) = marked(&[("t.typ", template)], "t.typ", serde_json::json!({ "xs": [1, 2] }));
         assert_eq!(output, "a\n- item 1- item 2\n\nb 1\nc d\nend");
-        assert_eq!(origin(&output, &marks, "a\n"), (0, 1));
-        assert_eq!(origin(&output, &marks, "item 2"), (0, 3));
-        assert_eq!(origin(&output, &marks, "b 1"), (0, 7));
-        assert_eq!(origin(&output, &marks, "c "), (0, 9));
-        assert_eq!(origin(&output, &marks, "d"), (0, 10));
-        assert_eq!(origin(&output, &marks, "end"), (0, 11));
+        for (needle, line) in
+            [("a\n", 1), ("item 2", 3), ("- item 2", 3), ("b 1", 7), ("c ", 9), ("d", 10), ("end", 11)]
+        {
+            assert_eq!(origin(&output, &marks, needle), (0, line), "{needle:?}");
+        }
+    }
+
+    #[test]
+    fn text_before_a_loop_or_branch_that_outputs_nothing_keeps_its_line() {
+        let ctx = serde_json::json!({ "xs": [], "c": false, "v": "abc" });
+        for (template, needle, line) in [
+            ("#bad( {% for x in xs %}{{ x }}{% endfor -%}\nok", "#bad(", 1),
+            ("head{% if c %} tail{% endif -%}\n\nnext", "head", 1),
+            ("#bad( {% if c %}\nyes\n{% endif %}\nafter", "#bad(", 1),
+            ("#table(columns: 2, {%- for p in xs -%}\n  [{{ p }}],\n{%- endfor %})", "#table", 1),
+            ("#table(columns: 2, {%- for p in xs -%}\n  [{{ p }}],\n{%- endfor %})", ")", 3),
+            ("#let v = {{ v | str -}}\n  + 1", "abc", 1),
+            ("#let v = {{ v | str -}}\n  + 1", "+ 1", 2),
+            ("x\n   {{- v }}\ny", "abc", 2),
+            ("{% raw %}{{ not a tag\n#bad({% endraw %}\n{{ v }}", "#bad(", 2),
+        ] {
+            let (output, marks) = marked(&[("t.typ", template)], "t.typ", ctx.clone());
+            assert_eq!(origin(&output, &marks, needle), (0, line), "{needle:?} in {template:?}");
+        }
     }
 
     #[test]
     fn a_child_template_is_marked_inside_its_blocks_and_an_include_in_its_own_lines() {
         let templates = [
             ("part.typ", "included\n"),
-            ("base.typ", "top\n{% block body %}default{% endblock %}\n{% include \"part.typ\" %}\n"),
+            (
+                "base.typ",
+                "top {% block title %}{% endblock %}\n{% block body %}default{% endblock %}\n{% include \"part.typ\" %}\n",
+            ),
             (
                 "child.typ",
-                "{% extends \"base.typ\" %}\n{# a comment #}\n{% block body %}\nmine\n{% endblock %}\n",
+                "{%extends \"base.typ\"%}\n{# a comment #}\n{% block title %}#bad({% endblock %}\n{% block body -%}\nmine\n{% endblock %}\n",
             ),
         ];
         let (output, marks) = marked(&templates, "child.typ", serde_json::json!({}));
-        assert_eq!(output, "top\n\nmine\n\nincluded\n\n");
+        assert_eq!(output, "top #bad(\nmine\n\nincluded\n\n");
         assert_eq!(origin(&output, &marks, "top"), (1, 1));
-        assert_eq!(origin(&output, &marks, "mine"), (2, 4));
+        assert_eq!(origin(&output, &marks, "#bad("), (2, 3));
+        assert_eq!(origin(&output, &marks, "mine"), (2, 5));
         assert_eq!(origin(&output, &marks, "included"), (0, 1));
     }
 
@@ -437,6 +447,7 @@ mod tests {
         assert_eq!(output, "first\n#row(1)\nlast\n");
         assert_eq!(origin(&output, &marks, "first"), (1, 1));
         assert_eq!(origin(&output, &marks, "#row"), (0, 2));
+        assert_eq!(origin(&output, &marks, "1)"), (0, 2));
         assert_eq!(origin(&output, &marks, "last"), (1, 3));
     }
 

@@ -152,6 +152,28 @@ fn a_typst_error_in_a_template_names_the_template_file_and_line() {
 }
 
 #[test]
+fn a_typst_error_in_the_network_report_stops_the_build() {
+    let ws = workspace(&[
+        ("assessments/a.yaml", "partner: Alfa\nrole: other\ndate: 2026-01-02\n"),
+        ("assessments/b.yaml", "partner: Beta\nrole: other\ndate: 2026-01-02\n"),
+        ("templates/network.typ", "= {{ t.network_report }}\n#nonsense(1)\n"),
+    ]);
+    // The network report is made first; with one thread nothing else has started.
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf", "--jobs", "1"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/network.typ:2:2: error: unknown variable: nonsense"),
+        "{}",
+        run.stderr
+    );
+    assert!(!ws.path().join("reports/partners").exists(), "no partner report was started");
+    // The same build without the broken template writes the partners' reports.
+    std::fs::remove_file(ws.path().join("templates/network.typ")).unwrap();
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "pdf", "--jobs", "1"]).code, 0);
+    assert!(ws.path().join("reports/partners/alfa.pdf").is_file());
+}
+
+#[test]
 fn an_error_in_an_included_template_is_placed_in_that_template() {
     // The built-in partner.typ (loops, conditions, trimmed tags) includes this report.typ; the
     // sample data fills it, so every line of the built-in is rendered with its marker.
