@@ -186,13 +186,9 @@ fn mark(text: &str, index: usize) -> String {
     const TAGS: [(&str, &str); 3] = [("{{", "}}"), ("{%", "%}"), ("{#", "#}")];
     let marker = |line: usize| format!("{MARK_OPEN}{index}:{line}{MARK_CLOSE}");
     // The keyword of a `{% … %}` tag.
-    let keyword = |tag: &str| {
-        tag.trim_start_matches("{%")
-            .trim_start_matches('-')
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_owned()
+    let keyword = |tag: &str| -> String {
+        let tag = tag.trim_start_matches("{%").trim_start_matches('-').trim_start();
+        tag.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
     };
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     let (mut line, mut due, mut raw) = (1, true, false);
@@ -410,6 +406,7 @@ mod tests {
             ("#let v = {{ v | str -}}\n  + 1", "+ 1", 2),
             ("x\n   {{- v }}\ny", "abc", 2),
             ("{% raw %}{{ not a tag\n#bad({% endraw %}\n{{ v }}", "#bad(", 2),
+            ("{%raw%}{{ not a tag\n#bad({%endraw%}\n{{ v }}", "abc", 3),
         ] {
             let (output, marks) = marked(&[("t.typ", template)], "t.typ", ctx.clone());
             assert_eq!(origin(&output, &marks, needle), (0, line), "{needle:?} in {template:?}");
