@@ -43,7 +43,9 @@ fn sample_pdfs_read_as_reports() {
     let info = poppler("pdfinfo", &out.join("partners/brabant-oppervlaktetechniek.pdf"));
     assert!(info.contains("Title:           Brabant Oppervlaktetechniek B.V."), "{info}");
     assert!(info.contains("Author:          Eva Smit"), "{info}");
-    assert!(info.contains("Keywords:        trustmap"), "{info}");
+    assert!(info.contains("Keywords:        trustmap, Partner report, Van Dijk"), "{info}");
+    let info = poppler("pdfinfo", &out.join("network.pdf"));
+    assert!(info.contains("Keywords:        trustmap, Network report, Van Dijk"), "{info}");
     assert!(info.contains("CreationDate:    Sun Mar 15 00:00:00 2026 UTC"), "the round's date: {info}");
     let network = text(&out.join("network.pdf"));
     assert!(network.contains("Network report") && network.contains("Marieke Jansen"));
