@@ -131,7 +131,7 @@ pub fn describe(source: &str, problems: &[Problem], origins: &[Option<Origin>]) 
 
 /// The 1-based line and column (in characters) of byte `offset` of `lines`, and that line's
 /// text, with lines counted as Typst counts them (so as its messages do).
-pub fn line_col<'a>(lines: &'a Lines<&str>, offset: usize) -> Option<(usize, usize, &'a str)> {
+fn line_col<'a>(lines: &'a Lines<&str>, offset: usize) -> Option<(usize, usize, &'a str)> {
     let (line, col) = lines.byte_to_line_column(offset)?;
     let text = lines.text().get(lines.line_to_range(line)?)?.trim_end_matches(typst::syntax::is_newline);
     Some((line + 1, col + 1, text))
