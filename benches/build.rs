@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use trustmap::build::{OutputFormat, Settings, build};
+use trustmap::build::{Settings, build};
+use trustmap::model::OutputFormat;
 use trustmap::pdf::{Engine, PdfSettings};
 use trustmap::workspace::Workspace;
 
@@ -17,7 +18,8 @@ const PARTNERS: usize = 100;
 fn generate(dest: &Path) {
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     std::fs::copy(samples.join("trustmap.toml"), dest.join("trustmap.toml")).expect("copy config");
-    let files = trustmap::discover::discover(&[samples.join("assessments")], &[]).expect("samples");
+    let files =
+        trustmap::discover::discover(&[samples.join("assessments")], &[], &samples).expect("samples").files;
     std::fs::create_dir_all(dest.join("assessments")).expect("mkdir");
     let mut made = BTreeSet::new();
     for copy in 0.. {
@@ -46,7 +48,7 @@ fn generate(dest: &Path) {
 }
 
 fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
-    let workspace = Workspace::find(ws).expect("workspace");
+    let workspace = Workspace::find(ws, false).expect("workspace");
     Settings {
         paths: vec![workspace.assessments()],
         lang: workspace.config.lang,
@@ -54,11 +56,12 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
         out,
         formats: formats.iter().copied().collect(),
         partners: BTreeSet::new(),
-        jobs: None,
+        jobs: std::thread::available_parallelism().map_or(1, usize::from),
         quiet: true,
         dump_context: false,
-        pdf: PdfSettings { engine: Engine::Embedded, pdf_a: false },
+        pdf: PdfSettings { engine: Engine::Embedded, pdf_a: false, timeout: Duration::from_secs(300) },
         prune: true,
+        date: None,
     }
 }
 
@@ -84,10 +87,12 @@ fn main() {
     let ws = dir.path();
     println!("{PARTNERS} partners");
     time("read + validate", 5, || {
-        let batch = trustmap::pipeline::read(&[ws.join("assessments")], &[]).expect("read");
+        let batch =
+            trustmap::pipeline::read(&[ws.join("assessments")], &[], ws, &Default::default()).expect("read");
         assert!(!batch.has_errors());
     });
-    let batch = trustmap::pipeline::read(&[ws.join("assessments")], &[]).expect("read");
+    let batch =
+        trustmap::pipeline::read(&[ws.join("assessments")], &[], ws, &Default::default()).expect("read");
     time("evaluate", 5, || {
         let e = trustmap::evaluate::evaluate(&batch.assessments, &Default::default());
         assert_eq!(e.partners.len(), PARTNERS);

@@ -1,43 +1,29 @@
 //! `trustmap build`: the main job. Reads and evaluates the workspace, renders every report in
-//! every requested format in parallel, and writes them atomically inside the output folder with
-//! a manifest; reports of partners that no longer exist are removed, but only files the manifest
-//! says this tool wrote.
+//! every requested format in parallel, and writes them through [`crate::outdir`], which keeps
+//! the user's own files safe and the manifest true.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Serialize;
 
-use crate::diagnostic::plural;
-use crate::model::{Date, Evaluation, Lang};
+use crate::diagnostic::{path_shown, plural};
+use crate::model::{Date, Evaluation, Lang, OutputFormat};
+use crate::outdir::{self, Entry, OutputDir, Provenance};
 use crate::pdf::{self, Engine, Job, PdfSettings};
-use crate::pipeline;
+use crate::pipeline::{self, Batch};
 use crate::render::context::{Branding, Builder, Meta, NetworkContext, PartnerContext};
 use crate::render::{Markup, Renderer};
-use crate::workspace::Workspace;
-use crate::write::{Overwrite, atomic};
+use crate::workspace::{Limits, Workspace};
 use crate::{Error, Result};
 
-/// The name of the manifest in the output folder.
-pub const MANIFEST: &str = "manifest.json";
-
-/// An output format of `build`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutputFormat {
-    Md,
-    Html,
-    Pdf,
-    /// The generated Typst sources of the PDFs.
-    Typ,
-}
+pub use crate::outdir::MANIFEST;
 
 /// Checked settings of one build.
 #[derive(Debug, Clone)]
@@ -48,42 +34,26 @@ pub struct Settings {
     pub formats: BTreeSet<OutputFormat>,
     pub partners: BTreeSet<String>,
     pub lang: Lang,
-    pub jobs: Option<usize>,
+    /// Worker threads, at most the machine's cores.
+    pub jobs: usize,
     pub quiet: bool,
     pub dump_context: bool,
     pub pdf: PdfSettings,
     /// Whether reports of partners not seen in this build are stale (true when the whole
     /// workspace was read, false when only some paths were given).
     pub prune: bool,
+    /// `SOURCE_DATE_EPOCH`, when set.
+    pub date: Option<Date>,
+}
+
+impl Settings {
+    fn limits(&self) -> &Limits {
+        &self.workspace.config.limits
+    }
 }
 
 /// A file a Typst source may read: name and bytes.
 type Asset = (String, Vec<u8>);
-
-/// One file the build writes, relative to the output folder.
-struct Output {
-    path: String,
-    bytes: Vec<u8>,
-    inputs: Vec<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, Default)]
-struct Manifest {
-    trustmap: String,
-    commit: Option<String>,
-    dirty: bool,
-    files: Vec<ManifestEntry>,
-}
-
-#[derive(Debug, Serialize, Deserialize, Clone)]
-struct ManifestEntry {
-    path: String,
-    sha256: String,
-    inputs: Vec<String>,
-    /// The partner a file belongs to, if it is a partner's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    partner: Option<String>,
-}
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -113,9 +83,9 @@ fn progress(quiet: bool, len: usize, what: &str) -> ProgressBar {
 pub fn build(s: &Settings, color: bool) -> Result<Summary> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(s.jobs.unwrap_or(0))
+        .num_threads(s.jobs)
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {} worker threads ({e})", s.jobs.unwrap_or(0))))?;
+        .map_err(|e| Error::Usage(format!("cannot start {} worker threads ({e})", s.jobs)))?;
     run(s, color, started, &pool)
 }
 
@@ -184,34 +154,67 @@ fn each_bounded<T: Sync, R: Send>(
     results
 }
 
+/// The folders the output folder must stay clear of: those read, the templates, the root.
+fn input_folders(s: &Settings) -> outdir::Inputs {
+    let mut folders: Vec<PathBuf> = s
+        .paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+        })
+        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p })
+        .collect();
+    folders.push(s.workspace.assessments());
+    folders.push(s.workspace.root.join("templates"));
+    outdir::Inputs { folders, root: Some(s.workspace.root.clone()) }
+}
+
 fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) -> Result<Summary> {
-    let files = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out))?;
-    let bar = progress(s.quiet, files.len(), "loading");
-    let batch = pool.install(|| pipeline::read_files(&files, &|| bar.inc(1)));
+    let root = &s.workspace.root;
+    let found = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out), root)?;
+    let read: Vec<PathBuf> = found.files.clone();
+    let bar = progress(s.quiet, found.files.len(), "loading");
+    let batch = pool.install(|| pipeline::read_files(found, s.limits(), &|| bar.inc(1)));
     bar.finish_and_clear();
-    let errors: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    // Everything `check` would say, so that no file is skipped or ignored without a word.
     eprint!(
         "{}",
-        crate::diagnostic::report(&errors, &batch.sources, crate::diagnostic::Output::Text { color })?
+        crate::diagnostic::report(
+            &batch.diagnostics,
+            &batch.sources,
+            crate::diagnostic::Output::Text { color }
+        )?
     );
     let unknown: Vec<&String> =
         s.partners.iter().filter(|id| !batch.assessments.iter().any(|a| &a.id == *id)).collect();
     if let Some(id) = unknown.first() {
         return Err(Error::Usage(format!("no partner with id `{id}` (see `trustmap evaluate` for the ids)")));
     }
-    // A partner with a broken file gets no new report (its last good one is kept), and is left
-    // out of the network rather than shown with an older round as if it were current.
-    let valid: Vec<_> =
-        batch.assessments.iter().filter(|a| !batch.failed_ids.contains(&a.id)).cloned().collect();
+    let valid = batch.valid();
     let evaluation = crate::evaluate::evaluate(&valid, &s.workspace.config.evaluation);
-    let renderer = Renderer::new(Some(&s.workspace.root.join("templates")), s.lang)?;
+    let renderer = Renderer::new(Some(&root.join("templates")), s.lang, s.limits())?;
     if let (Engine::Cli(bin), true) = (&s.pdf.engine, s.formats.contains(&OutputFormat::Pdf)) {
         pdf::check_cli(bin)?;
     }
     let (org, logo) = branding(&s.workspace)?;
+    let provenance = {
+        let templates = root.join("templates");
+        let config = root.join(crate::workspace::CONFIG_FILE);
+        let mut files: Vec<&Path> = read.iter().map(PathBuf::as_path).collect();
+        files.extend(s.workspace.found.then_some(config.as_path()));
+        let template_files = template_files(&templates);
+        files.extend(template_files.iter().map(PathBuf::as_path));
+        let logo_path = s.workspace.config.report.logo.as_ref().map(|l| root.join(l));
+        files.extend(logo_path.as_deref());
+        let folders = if s.prune { s.paths.iter().map(PathBuf::as_path).collect() } else { Vec::new() };
+        crate::provenance::read(root, &crate::provenance::Inputs { files, folders })
+    };
     let builder =
-        Builder::new(s.lang, org, meta(&s.workspace, &s.out, &evaluation), &s.workspace.config.evaluation);
-    let root = &s.workspace.root;
+        Builder::new(s.lang, org, meta(s.date, &evaluation, &provenance), &s.workspace.config.evaluation);
     let shown = |p: &Path| relative(p, root);
     let selected: Vec<_> =
         evaluation.partners.iter().filter(|p| s.partners.is_empty() || s.partners.contains(&p.id)).collect();
@@ -228,83 +231,136 @@ fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) ->
         });
     }
 
+    let out = OutputDir::open(&s.out, &input_folders(s), || {
+        eprintln!("waiting for another trustmap build that is writing to `{}` …", path_shown(&s.out));
+    })?;
+    let claims = claims(&batch, &out, root, &evaluation);
     // The network first: it is the largest document, so it should not be the last to start.
     let reports: Vec<Report> =
         std::iter::once(Report::Network).chain(partner_contexts.iter().map(Report::Partner)).collect();
     let bar = progress(s.quiet, reports.len(), "rendering");
-    // A document Typst cannot compile (its data made it so) costs only that partner's reports;
-    // any other failure (a broken template, a full disk) stops the build.
-    let fatal =
-        |report: &Report, e: &Error| !matches!((report, e), (Report::Partner(_), Error::Typst { .. }));
+    let limits = s.limits();
+    let watchdog =
+        crate::watchdog::Watchdog::start(limits.memory_mb, Duration::from_secs(limits.render_seconds));
     let results = each_bounded(
         pool,
         &reports,
         |report| {
-            let (partner, outputs) = match report {
+            let _task = watchdog.task(match report {
+                Report::Partner(ctx) => format!("the reports of partner `{}`", ctx.partner.id),
+                Report::Network => "the network report".into(),
+            });
+            let (partner, made) = match report {
                 Report::Partner(ctx) => {
-                    (Some(&ctx.partner.id), partner_outputs(&renderer, s, ctx, logo.as_ref()))
+                    (Some(ctx.partner.id.as_str()), partner_outputs(&renderer, s, ctx, logo.as_ref()))
                 }
                 Report::Network => {
                     (None, network_outputs(&renderer, s, &network, &all_sources, logo.as_ref()))
                 }
             };
             // Written as soon as they are made, so the batch never holds more than the reports
-            // under way; what was written is recorded even if a later file fails.
-            let mut written = Vec::new();
-            let result = outputs.and_then(|outs| {
-                outs.into_iter().try_for_each(|o| {
-                    written.push(write_output(&s.out, partner, o)?);
-                    Ok(())
-                })
+            // under way. A format that failed for this report's data (Typst could not compile
+            // it) costs only that format; any other failure stops the build.
+            let result = made.and_then(|made| {
+                let written = out.write(partner, made.outputs)?;
+                Ok((written, made.failed))
             });
             bar.inc(1);
-            (written, result)
+            result
         },
-        |report, (_, result)| result.as_ref().is_err_and(|e| fatal(report, e)),
+        // A failure in the network report is not one partner's data: it stops the build.
+        |report, result| {
+            result
+                .as_ref()
+                .map_or(true, |(_, failed)| matches!(report, Report::Network) && !failed.is_empty())
+        },
     );
     bar.finish_and_clear();
-    let mut entries: Vec<ManifestEntry> = Vec::new();
-    let mut failed = batch.failed_ids.clone();
+    drop(watchdog);
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut failed = claims.failed.clone();
+    let mut rebuilt_with_errors = BTreeSet::new();
     let mut stop = None;
-    for (report, (written, result)) in reports.iter().zip(results).filter_map(|(r, x)| Some((r, x?))) {
-        entries.extend(written);
-        match (report, result) {
-            (_, Ok(())) => {}
-            (Report::Partner(ctx), Err(e)) if !fatal(report, &e) => {
-                eprintln!("error: partner `{}`: {e}", ctx.partner.id);
-                failed.insert(ctx.partner.id.clone());
+    for (report, result) in reports.iter().zip(results).filter_map(|(r, x)| Some((r, x?))) {
+        match result {
+            Ok((written, problems)) => {
+                entries.extend(written);
+                for e in problems {
+                    match report {
+                        Report::Partner(ctx) => {
+                            eprintln!("error: partner `{}`: {e}", ctx.partner.id);
+                            rebuilt_with_errors.insert(ctx.partner.id.clone());
+                        }
+                        Report::Network => stop = stop.or(Some(e)),
+                    }
+                }
             }
-            (_, Err(e)) => stop = stop.or(Some(e)),
+            Err(e) => stop = stop.or(Some(e)),
         }
     }
     if let Some(e) = stop {
-        // The manifest still records what was written before the failure, and removes nothing;
-        // the failure is what the user must see, so a manifest that cannot be written is only
-        // reported.
-        if let Err(manifest) = update_manifest(s, entries, |_| false) {
-            eprintln!("error: {manifest}");
+        // What was written stays and is recorded; nothing is removed. If even the manifest
+        // cannot be written, the journal tells the next build which files are trustmap's.
+        if let Err(manifest) = out.finish(entries, provenance, |_| false) {
+            eprintln!("note: the manifest could not be updated either ({manifest})");
         }
         return Err(e);
     }
-    let written = entries.len();
-    // A partner whose files have errors, or that was left out with --partner, keeps its old
-    // reports; so does every partner when only some inputs were read. Everything else the old
-    // manifest lists and this build did not write is stale.
-    let removed = update_manifest(s, entries, |e| {
-        e.partner.as_ref().is_none_or(|id| {
-            s.prune
-                && !failed.contains(id)
-                && (s.partners.is_empty()
-                    || s.partners.contains(id)
-                    || !evaluation.partners.iter().any(|p| &p.id == id))
-        })
+    failed.extend(rebuilt_with_errors.iter().cloned());
+    let written_formats = &s.formats;
+    let written_partners: BTreeSet<&str> = selected.iter().map(|p| p.id.as_str()).collect();
+    let prune_partners = s.prune && claims.unclaimed.is_empty() && !batch.incomplete;
+    let finished = out.finish(entries.clone(), provenance, |e| {
+        let of_a_written_format = e.format.is_none_or(|f| written_formats.contains(&f));
+        match e.partner.as_deref() {
+            // The network's files, and those of partners rebuilt now: a file of a format written
+            // now that was not written again (a chart that is no longer drawn) is stale.
+            None => of_a_written_format,
+            Some(id) if written_partners.contains(id) => of_a_written_format && !failed.contains(id),
+            // A partner whose files failed keeps its last good reports; one that is gone from a
+            // workspace read whole and cleanly is stale.
+            Some(id) => {
+                prune_partners && !failed.contains(id) && !evaluation.partners.iter().any(|p| p.id == id)
+            }
+        }
     })?;
+    for notice in &finished.notices {
+        eprintln!("warning: {}: {notice}", path_shown(&s.out));
+    }
+    let kept: Vec<&String> = failed
+        .iter()
+        .filter(|id| !rebuilt_with_errors.contains(*id))
+        .filter(|id| entries.iter().all(|e| e.partner.as_ref() != Some(id)))
+        .filter(|id| out_has_partner(&s.out, id))
+        .collect();
+    if !kept.is_empty() {
+        eprintln!(
+            "note: kept the reports of {} from an earlier build, because their answer files have errors: {}",
+            plural(kept.len(), "partner"),
+            kept.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    if !claims.unclaimed.is_empty() {
+        eprintln!(
+            "note: removed no partner's reports, because it cannot be told which partner {} belongs to: {}",
+            if claims.unclaimed.len() == 1 { "this file" } else { "these files" },
+            claims.unclaimed.iter().map(|p| format!("`{}`", path_shown(p))).collect::<Vec<_>>().join(", ")
+        );
+    } else if batch.incomplete && s.prune {
+        eprintln!("note: removed no partner's reports, because some files could not be read");
+    }
+    let failed_reports = rebuilt_with_errors.len();
     let summary = Summary {
-        written,
-        removed,
-        partners: selected.len() - (failed.len() - batch.failed_ids.len()),
+        written: entries.len(),
+        removed: finished.removed.len(),
+        partners: selected.len() - failed_reports,
         failed_files: batch.failed_files(),
-        has_errors: batch.has_errors() || failed.len() > batch.failed_ids.len(),
+        has_errors: batch.has_errors()
+            || failed_reports > 0
+            || finished
+                .notices
+                .iter()
+                .any(|n| matches!(n, outdir::Notice::NotOurs(_) | outdir::Notice::ChangedByHand(_))),
         context: None,
     };
     if !s.quiet {
@@ -324,7 +380,77 @@ fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) ->
     Ok(summary)
 }
 
-/// The Typst source of a report and the PDF compiled from it, as the formats ask.
+/// Whether the output folder holds a report of partner `id` (from an earlier build).
+fn out_has_partner(out: &Path, id: &str) -> bool {
+    ["html", "md", "pdf"].iter().any(|ext| out.join(format!("partners/{id}.{ext}")).is_file())
+}
+
+/// Which partners the files with errors belong to.
+struct Claims {
+    /// Partners with a file that has errors.
+    failed: BTreeSet<String>,
+    /// Files with errors whose partner cannot be told.
+    unclaimed: Vec<PathBuf>,
+}
+
+/// The partner each file with errors belongs to: the one its text claims; else the one the
+/// previous manifest made from it; else, for a file named as `trustmap new` names them
+/// (`<id>-<date>.<ext>`, or in a folder `<id>/`), that id when it is a known partner's.
+fn claims(batch: &Batch, out: &OutputDir, root: &Path, evaluation: &Evaluation) -> Claims {
+    let mut failed = batch.failed_ids.clone();
+    let mut unclaimed = Vec::new();
+    let known: BTreeSet<&str> = batch
+        .assessments
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(out.previous().filter_map(|e| e.partner.as_deref()))
+        .collect();
+    let _ = evaluation;
+    for path in &batch.unclaimed {
+        let rel = relative(path, root);
+        let from_manifest = out.previous().find(|e| e.inputs.contains(&rel)).and_then(|e| e.partner.clone());
+        let from_name = || {
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            let folder = path.parent()?.file_name()?.to_string_lossy().into_owned();
+            let named = known.iter().filter(|id| {
+                stem.strip_prefix(**id).is_some_and(|rest| {
+                    rest.len() >= 11 && rest.starts_with('-') && Date::parse(&rest[1..11]).is_some()
+                })
+            });
+            named
+                .max_by_key(|id| id.len())
+                .map(|id| (*id).to_owned())
+                .or_else(|| known.contains(folder.as_str()).then_some(folder))
+        };
+        match from_manifest.or_else(from_name) {
+            Some(id) => {
+                failed.insert(id);
+            }
+            None => unclaimed.push(path.clone()),
+        }
+    }
+    Claims { failed, unclaimed }
+}
+
+/// The files of the workspace's templates folder.
+fn template_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// What rendering one report gave: the files to write, and the formats that failed for this
+/// report's data (each an error, the others still written).
+struct Made {
+    outputs: Vec<outdir::Output>,
+    failed: Vec<Error>,
+}
+
+/// The Typst source of a report and the PDF compiled from it, as the formats ask. A PDF Typst
+/// cannot compile is an error of that format only; the Typst source is still given.
+#[allow(clippy::too_many_arguments)]
 fn typst_outputs(
     renderer: &Renderer,
     s: &Settings,
@@ -333,29 +459,37 @@ fn typst_outputs(
     assets: Vec<Asset>,
     date: Date,
     inputs: &[String],
-) -> Result<Vec<Output>> {
+    made: &mut Made,
+) -> Result<()> {
     let wants_typ = s.formats.contains(&OutputFormat::Typ);
     if !wants_typ && !s.formats.contains(&OutputFormat::Pdf) {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let source = renderer.render(Markup::Typst, template, ctx)?;
     let dir = Path::new(stem).parent().map(|d| d.to_string_lossy().into_owned()).filter(|d| !d.is_empty());
     let beside = |name: &str| dir.as_ref().map_or_else(|| name.to_owned(), |d| format!("{d}/{name}"));
-    let output = |path: String, bytes: Vec<u8>| Output { path, bytes, inputs: inputs.to_vec() };
-    let mut outs = Vec::new();
+    let output = |path: String, bytes: Vec<u8>, format| outdir::Output {
+        path,
+        bytes,
+        format,
+        inputs: inputs.to_vec(),
+    };
     if s.formats.contains(&OutputFormat::Pdf) {
         let job = Job { template, source: source.clone(), assets: assets.clone(), date };
-        let bytes = pdf::compile(&job, &s.pdf).map_err(|failure| match failure {
-            pdf::Failure::Typst(problems) => typst_error(renderer, template, ctx, &source, &problems),
-            pdf::Failure::Other(e) => e,
-        })?;
-        outs.push(output(format!("{stem}.pdf"), bytes));
+        match pdf::compile(&job, &s.pdf) {
+            Ok(bytes) => made.outputs.push(output(format!("{stem}.pdf"), bytes, OutputFormat::Pdf)),
+            Err(pdf::Failure::Typst(problems)) => {
+                made.failed.push(typst_error(renderer, template, ctx, &source, &problems));
+            }
+            Err(pdf::Failure::Other(e)) => return Err(e),
+        }
     }
     if wants_typ {
-        outs.push(output(format!("{stem}.typ"), source.into_bytes()));
-        outs.extend(assets.into_iter().map(|(name, bytes)| output(beside(&name), bytes)));
+        made.outputs.push(output(format!("{stem}.typ"), source.into_bytes(), OutputFormat::Typ));
+        made.outputs
+            .extend(assets.into_iter().map(|(name, bytes)| output(beside(&name), bytes, OutputFormat::Typ)));
     }
-    Ok(outs)
+    Ok(())
 }
 
 /// Typst's problems with a document, each at the template line that made it when that can be
@@ -378,43 +512,44 @@ fn partner_outputs(
     s: &Settings,
     ctx: &PartnerContext,
     logo: Option<&Asset>,
-) -> Result<Vec<Output>> {
+) -> Result<Made> {
     let id = &ctx.partner.id;
     let inputs = ctx.partner.sources.clone();
-    let mut outs = Vec::new();
+    let mut made = Made { outputs: Vec::new(), failed: Vec::new() };
+    let output =
+        |path: String, bytes: Vec<u8>, format| outdir::Output { path, bytes, format, inputs: inputs.clone() };
     let mut chart_files = vec![(ctx.charts.radar_file.clone(), ctx.charts.radar.clone())];
     if let (Some(file), Some(svg)) = (&ctx.charts.trend_file, &ctx.charts.trend) {
         chart_files.push((file.clone(), svg.clone()));
     }
     for format in &s.formats {
         match format {
-            OutputFormat::Html => outs.push(Output {
-                path: format!("partners/{id}.html"),
-                bytes: renderer.render(Markup::Html, "partner.html", ctx)?.into_bytes(),
-                inputs: inputs.clone(),
-            }),
+            OutputFormat::Html => made.outputs.push(output(
+                format!("partners/{id}.html"),
+                renderer.render(Markup::Html, "partner.html", ctx)?.into_bytes(),
+                OutputFormat::Html,
+            )),
             OutputFormat::Md => {
-                outs.push(Output {
-                    path: format!("partners/{id}.md"),
-                    bytes: renderer.render(Markup::Markdown, "partner.md", ctx)?.into_bytes(),
-                    inputs: inputs.clone(),
-                });
+                made.outputs.push(output(
+                    format!("partners/{id}.md"),
+                    renderer.render(Markup::Markdown, "partner.md", ctx)?.into_bytes(),
+                    OutputFormat::Md,
+                ));
                 for (file, svg) in &chart_files {
-                    outs.push(Output {
-                        path: format!("partners/charts/{file}"),
-                        bytes: svg.clone().into_bytes(),
-                        inputs: inputs.clone(),
-                    });
+                    made.outputs.push(output(
+                        format!("partners/charts/{file}"),
+                        svg.clone().into_bytes(),
+                        OutputFormat::Md,
+                    ));
                 }
             }
             OutputFormat::Pdf | OutputFormat::Typ => {}
         }
     }
-    let date = Date::parse(&ctx.partner.date).unwrap_or(Date { year: 1970, month: 1, day: 1 });
     let assets = chart_files.into_iter().map(|(f, svg)| (f, svg.into_bytes())).chain(logo.cloned()).collect();
     let stem = format!("partners/{id}");
-    outs.extend(typst_outputs(renderer, s, ("partner.typ", &stem), ctx, assets, date, &inputs)?);
-    Ok(outs)
+    typst_outputs(renderer, s, ("partner.typ", &stem), ctx, assets, ctx.partner.date, &inputs, &mut made)?;
+    Ok(made)
 }
 
 fn network_outputs(
@@ -423,108 +558,48 @@ fn network_outputs(
     ctx: &NetworkContext,
     inputs: &[String],
     logo: Option<&Asset>,
-) -> Result<Vec<Output>> {
-    let mut outs = Vec::new();
-    let out = |path: &str, bytes: Vec<u8>| Output { path: path.into(), bytes, inputs: inputs.to_vec() };
+) -> Result<Made> {
+    let mut made = Made { outputs: Vec::new(), failed: Vec::new() };
+    let out = |path: &str, bytes: Vec<u8>, format| outdir::Output {
+        path: path.into(),
+        bytes,
+        format,
+        inputs: inputs.to_vec(),
+    };
     if s.formats.contains(&OutputFormat::Html) || s.formats.is_empty() {
-        outs.push(out("index.html", renderer.render(Markup::Html, "index.html", ctx)?.into_bytes()));
+        made.outputs.push(out(
+            "index.html",
+            renderer.render(Markup::Html, "index.html", ctx)?.into_bytes(),
+            OutputFormat::Html,
+        ));
     }
     for format in &s.formats {
         match format {
-            OutputFormat::Html => outs
-                .push(out("network.html", renderer.render(Markup::Html, "network.html", ctx)?.into_bytes())),
+            OutputFormat::Html => made.outputs.push(out(
+                "network.html",
+                renderer.render(Markup::Html, "network.html", ctx)?.into_bytes(),
+                OutputFormat::Html,
+            )),
             OutputFormat::Md => {
-                outs.push(out(
+                made.outputs.push(out(
                     "network.md",
                     renderer.render(Markup::Markdown, "network.md", ctx)?.into_bytes(),
+                    OutputFormat::Md,
                 ));
-                outs.push(out(&format!("charts/{}", ctx.map_file), ctx.map.clone().into_bytes()));
+                made.outputs.push(out(
+                    &format!("charts/{}", ctx.map_file),
+                    ctx.map.clone().into_bytes(),
+                    OutputFormat::Md,
+                ));
             }
             OutputFormat::Pdf | OutputFormat::Typ => {}
         }
     }
-    let date = Date::parse(&ctx.common.meta.date).unwrap_or(Date { year: 1970, month: 1, day: 1 });
     let assets =
         std::iter::once((ctx.map_file.clone(), ctx.map.clone().into_bytes())).chain(logo.cloned()).collect();
-    outs.extend(typst_outputs(renderer, s, ("network.typ", "network"), ctx, assets, date, inputs)?);
-    Ok(outs)
-}
-
-/// Whether a manifest path stays inside the output folder.
-fn inside(path: &str) -> bool {
-    let p = Path::new(path);
-    !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Refuses to write or remove through a symbolic link inside the output folder, which could
-/// point anywhere.
-fn no_links(out: &Path, rel: &str) -> Result<()> {
-    let mut path = out.to_path_buf();
-    for part in Path::new(rel).components() {
-        path.push(part);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(Error::Usage(format!(
-                "`{}` is a symbolic link; trustmap writes only inside the output folder, so remove it",
-                path.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Writes one output atomically inside `out` and returns its manifest entry.
-fn write_output(out: &Path, partner: Option<&String>, o: Output) -> Result<ManifestEntry> {
-    no_links(out, &o.path)?;
-    atomic(&out.join(&o.path), &o.bytes, Overwrite::Allow)?;
-    Ok(ManifestEntry { sha256: sha256(&o.bytes), path: o.path, inputs: o.inputs, partner: partner.cloned() })
-}
-
-/// Writes the manifest: the files this build wrote, and those of the old manifest that are not
-/// `stale`; the stale ones are removed. Returns how many were removed.
-fn update_manifest(
-    s: &Settings,
-    written: Vec<ManifestEntry>,
-    stale: impl Fn(&ManifestEntry) -> bool,
-) -> Result<usize> {
-    let old: Manifest = std::fs::read(s.out.join(MANIFEST))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
-    let mut entries: BTreeMap<String, ManifestEntry> =
-        written.into_iter().map(|e| (e.path.clone(), e)).collect();
-    let mut removed = 0;
-    for e in old.files {
-        if !inside(&e.path) || entries.contains_key(&e.path) {
-            continue;
-        }
-        if !stale(&e) {
-            entries.insert(e.path.clone(), e);
-            continue;
-        }
-        no_links(&s.out, &e.path)?;
-        match std::fs::remove_file(s.out.join(&e.path)) {
-            Ok(()) => removed += 1,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => return Err(Error::Write { path: s.out.join(&e.path), cause: err }),
-        }
-    }
-    let (commit, dirty) = git(&s.workspace.root, &s.out);
-    let manifest = Manifest {
-        trustmap: env!("CARGO_PKG_VERSION").into(),
-        commit,
-        dirty,
-        files: entries.into_values().collect(),
-    };
-    atomic(
-        &s.out.join(MANIFEST),
-        (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes(),
-        Overwrite::Allow,
-    )?;
-    Ok(removed)
+    let date = ctx.common.meta.date.unwrap_or(Date::EPOCH);
+    typst_outputs(renderer, s, ("network.typ", "network"), ctx, assets, date, inputs, &mut made)?;
+    Ok(made)
 }
 
 /// `path` relative to the workspace root, with `/` separators, for stable output.
@@ -535,74 +610,32 @@ pub fn relative(path: &Path, root: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// The git commit of the workspace and whether its tree (outside the output folder) is dirty.
-fn git(root: &Path, out: &Path) -> (Option<String>, bool) {
-    let run = |args: &[&str]| {
-        std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(args)
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-    };
-    let Some(commit) = run(&["rev-parse", "HEAD"]) else { return (None, false) };
-    let exclude = format!(":(exclude){}", relative(out, root));
-    let dirty = run(&["status", "--porcelain", "--", ".", &exclude]).is_some_and(|s| !s.is_empty());
-    (Some(commit), dirty)
-}
-
-fn meta(workspace: &Workspace, out: &Path, e: &Evaluation) -> Meta {
-    let date = Date::source_date_epoch()
-        .or_else(|| e.partners.iter().map(|p| p.date).max())
-        .map(|d| d.to_string())
-        .unwrap_or_default();
-    let (commit, dirty) = git(&workspace.root, out);
+fn meta(date: Option<Date>, e: &Evaluation, provenance: &Provenance) -> Meta {
+    let date = date.or_else(|| e.partners.iter().map(|p| p.date).max());
     Meta {
         version: env!("CARGO_PKG_VERSION"),
         date,
-        commit: commit.map(|c| c.chars().take(12).collect()),
-        dirty,
+        commit: provenance.commit.as_ref().map(|c| c.chars().take(12).collect()),
+        dirty: provenance.dirty,
     }
 }
 
-/// Branding from the configuration, with the logo read and embedded as a data URI; also the
-/// logo as a file for Typst.
+/// Branding from the configuration, with the logo checked once (see [`crate::logo`]) and
+/// embedded as a data URI; also the logo as a file for Typst.
 fn branding(workspace: &Workspace) -> Result<(Branding, Option<Asset>)> {
     let report = &workspace.config.report;
-    let mut asset = None;
     let logo = match &report.logo {
         None => None,
-        Some(file) => {
-            let path = workspace.root.join(file);
-            let bytes = std::fs::read(&path).map_err(|e| Error::Read { path: path.clone(), cause: e })?;
-            let mime = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref()
-            {
-                Some("svg") => "image/svg+xml",
-                Some("png") => "image/png",
-                _ => {
-                    return Err(Error::Usage(format!(
-                        "logo `{}` must be an .svg or .png file",
-                        path.display()
-                    )));
-                }
-            };
-            let uri = format!("data:{mime};base64,{}", STANDARD.encode(&bytes));
-            let ext = if mime == "image/png" { "png" } else { "svg" };
-            asset = Some((format!("logo.{ext}"), bytes));
-            Some(uri)
-        }
+        Some(file) => Some(crate::logo::load(&workspace.root, file, &workspace.config.limits)?),
     };
     let branding = Branding {
         organisation: workspace.config.organisation.clone(),
         consultant: report.consultant.clone(),
         accent: report.accent.clone(),
-        logo,
-        logo_file: asset.as_ref().map(|(name, _)| name.clone()),
+        logo: logo.as_ref().map(|l| format!("data:{};base64,{}", l.mime, STANDARD.encode(&l.bytes))),
+        logo_file: logo.as_ref().map(|l| l.file_name()),
     };
-    Ok((branding, asset))
+    Ok((branding, logo.map(|l| (l.file_name(), l.bytes))))
 }
 
 #[cfg(test)]
@@ -654,13 +687,5 @@ mod tests {
         let items: Vec<usize> = (0..10).collect();
         let results = each_bounded(&pool, &items, |x| x * 2, |x, _| *x == 3);
         assert_eq!(results, [Some(0), Some(2), Some(4), Some(6), None, None, None, None, None, None]);
-    }
-
-    #[test]
-    fn manifest_paths_must_stay_inside() {
-        assert!(inside("partners/a.html"));
-        assert!(!inside("../a.html"));
-        assert!(!inside("/etc/passwd"));
-        assert!(!inside("partners/../../x"));
     }
 }

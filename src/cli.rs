@@ -17,6 +17,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Trust the workspace's trustmap.toml even where it could be someone else's: one owned by
+    /// another user, or one that names an executable to run.
+    #[arg(long, global = true, env = "TRUSTMAP_TRUST_WORKSPACE")]
+    pub trust_workspace: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -67,9 +72,9 @@ pub struct BuildArgs {
     /// Report language [default: the workspace's, else nl].
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
-    /// Number of worker threads [default: one per core].
-    #[arg(short, long)]
-    pub jobs: Option<usize>,
+    /// Number of worker threads, at most one per core [default: one per core].
+    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,

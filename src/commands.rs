@@ -33,19 +33,20 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         ColorChoice::Never => false,
         ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
     };
+    let trust = cli.trust_workspace;
     match cli.command {
-        Command::Build(args) => build(&args, color, out),
+        Command::Build(args) => build(&args, trust, color, out),
         Command::Templates(cmd) => templates(&cmd, out),
-        Command::Check(args) => check(&args, color, out),
-        Command::Evaluate(args) => evaluate(&args, color, out),
-        Command::Questions(args) => questions(&args, out),
+        Command::Check(args) => check(&args, trust, color, out),
+        Command::Evaluate(args) => evaluate(&args, trust, color, out),
+        Command::Questions(args) => questions(&args, trust, out),
         Command::Init(args) => init(&args, out),
-        Command::New(args) => new(&args, out),
+        Command::New(args) => new(&args, trust, out),
         Command::Schema => {
             out.write_all(crate::schema::schema_json().as_bytes())?;
             Ok(Outcome::Ok)
         }
-        Command::Convert(args) => convert(&args, out),
+        Command::Convert(args) => convert(&args, trust, out),
     }
 }
 
@@ -64,29 +65,63 @@ fn format(arg: FileFormat) -> Format {
     }
 }
 
-/// The workspace the paths point into, and the paths to read (its assessments folder when none
-/// were given).
-fn inputs(paths: &[PathBuf]) -> Result<(Workspace, Vec<PathBuf>)> {
+/// What a command reads: the workspace the paths point into, the paths to read, and whether
+/// they are the whole workspace. No paths, or the workspace's own root, mean its assessments
+/// folder.
+struct Inputs {
+    workspace: Workspace,
+    paths: Vec<PathBuf>,
+    whole: bool,
+}
+
+fn inputs(paths: &[PathBuf], trusted: bool) -> Result<Inputs> {
     let start = paths.first().map_or(Path::new("."), PathBuf::as_path);
-    let workspace = Workspace::find(start)?;
-    let paths = if paths.is_empty() {
+    let workspace = Workspace::find(start, trusted)?;
+    let is_root = |p: &PathBuf| {
+        workspace.found && p.is_dir() && p.canonicalize().ok() == workspace.root.canonicalize().ok()
+    };
+    let whole = paths.is_empty() || paths.iter().all(is_root);
+    let paths = if whole {
         let dir = workspace.assessments();
         if !dir.is_dir() {
             return Err(Error::Usage(format!(
                 "no answer files: `{}` does not exist (pass files or folders, or run `trustmap init`)",
-                dir.display()
+                diagnostic::path_shown(&dir)
             )));
         }
         vec![dir]
     } else {
         paths.to_vec()
     };
-    Ok((workspace, paths))
+    Ok(Inputs { workspace, paths, whole })
 }
 
-fn build(args: &cli::BuildArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {
-    use crate::build::OutputFormat;
-    let (workspace, paths) = inputs(&args.paths)?;
+/// The `typst` executable for the `typst-cli` engine: `--typst-bin`; else `pdf.typst_bin` of
+/// trustmap.toml, run only from a trusted workspace (a path with a `/` is taken from the
+/// workspace root, a bare name from `PATH`); else `TYPST_BIN`; else `typst` on `PATH`.
+fn typst_bin(args: &cli::BuildArgs, workspace: &Workspace, trusted: bool) -> Result<PathBuf> {
+    if let Some(bin) = &args.typst_bin {
+        return Ok(bin.clone());
+    }
+    if let Some(bin) = &workspace.config.pdf.typst_bin {
+        if !trusted {
+            return Err(Error::Untrusted {
+                path: workspace.root.join(CONFIG_FILE),
+                why: format!(
+                    "it names an executable to run (`pdf.typst_bin = {}`), and a workspace you received could name any program",
+                    diagnostic::shown(&bin.to_string_lossy())
+                ),
+            });
+        }
+        let has_dir = bin.components().count() > 1;
+        return Ok(if has_dir { workspace.root.join(bin) } else { bin.clone() });
+    }
+    Ok(std::env::var_os("TYPST_BIN").map_or_else(|| PathBuf::from("typst"), PathBuf::from))
+}
+
+fn build(args: &cli::BuildArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+    use crate::model::OutputFormat;
+    let Inputs { workspace, paths, whole } = inputs(&args.paths, trusted)?;
     let formats = if args.format.is_empty() {
         workspace.config.report.formats.iter().copied().collect()
     } else {
@@ -103,18 +138,35 @@ fn build(args: &cli::BuildArgs, color: bool, out: &mut dyn Write) -> Result<Outc
     let pdf_config = &workspace.config.pdf;
     let engine = match args.pdf_engine.unwrap_or(pdf_config.engine) {
         crate::workspace::PdfEngineName::Embedded => crate::pdf::Engine::Embedded,
-        crate::workspace::PdfEngineName::TypstCli => crate::pdf::Engine::Cli(
-            args.typst_bin
-                .clone()
-                .or_else(|| {
-                    pdf_config.typst_bin.as_ref().map(|b| workspace.root.join(b)).filter(|b| b.exists())
-                })
-                .or_else(|| pdf_config.typst_bin.clone())
-                .or_else(|| std::env::var_os("TYPST_BIN").map(PathBuf::from))
-                .unwrap_or_else(|| PathBuf::from("typst")),
-        ),
+        crate::workspace::PdfEngineName::TypstCli => {
+            let bin = typst_bin(args, &workspace, trusted)?;
+            // A path (not a bare name for `PATH`) is made absolute: the executable runs in a
+            // temporary folder, where a relative path would point elsewhere.
+            let bin = if bin.components().count() > 1 {
+                std::path::absolute(&bin).map_err(|e| Error::Read { path: bin.clone(), cause: e })?
+            } else {
+                bin
+            };
+            crate::pdf::Engine::Cli(bin)
+        }
     };
-    let pdf = crate::pdf::PdfSettings { engine, pdf_a: args.pdf_standard.or(pdf_config.standard).is_some() };
+    let limits = &workspace.config.limits;
+    let pdf = crate::pdf::PdfSettings {
+        engine,
+        pdf_a: args.pdf_standard.or(pdf_config.standard).is_some(),
+        timeout: std::time::Duration::from_secs(limits.render_seconds),
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = match args.jobs.map(|j| j as usize) {
+        Some(j) if j > cores => {
+            if !args.quiet {
+                eprintln!("note: --jobs {j} is more than this machine's {cores} cores; using {cores}");
+            }
+            cores
+        }
+        Some(j) => j,
+        None => cores,
+    };
     let settings = crate::build::Settings {
         out: args.output.clone().unwrap_or_else(|| workspace.output()),
         lang: lang(args.lang, &workspace),
@@ -122,11 +174,12 @@ fn build(args: &cli::BuildArgs, color: bool, out: &mut dyn Write) -> Result<Outc
         paths,
         formats,
         partners: args.partners.iter().cloned().collect(),
-        jobs: args.jobs,
+        jobs,
         quiet: args.quiet,
         dump_context: args.dump_context,
         pdf,
-        prune: args.paths.is_empty(),
+        prune: whole,
+        date: Date::source_date_epoch().map_err(Error::Usage)?,
     };
     let summary = crate::build::build(&settings, color)?;
     if let Some(context) = summary.context {
@@ -154,9 +207,9 @@ fn templates(cmd: &cli::TemplatesCommand, out: &mut dyn Write) -> Result<Outcome
     Ok(Outcome::Ok)
 }
 
-fn check(args: &cli::CheckArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {
-    let (workspace, paths) = inputs(&args.paths)?;
-    let batch = pipeline::read(&paths, &[workspace.output()])?;
+fn check(args: &cli::CheckArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
+    let batch = pipeline::read(&paths, &[workspace.output()], &workspace.root, &workspace.config.limits)?;
     let output = match args.format {
         DiagnosticFormat::Text => Output::Text { color },
         DiagnosticFormat::Json => Output::Json,
@@ -166,6 +219,14 @@ fn check(args: &cli::CheckArgs, color: bool, out: &mut dyn Write) -> Result<Outc
     if args.format == DiagnosticFormat::Text {
         if !batch.diagnostics.is_empty() {
             writeln!(out)?;
+        }
+        if let Some(bin) = &workspace.config.pdf.typst_bin {
+            writeln!(
+                out,
+                "note: {} names an executable that `build` runs for PDFs (`pdf.typst_bin = {}`); it is run only with `--trust-workspace`",
+                diagnostic::path_shown(&workspace.root.join(CONFIG_FILE)),
+                diagnostic::shown(&bin.to_string_lossy())
+            )?;
         }
         let errors = batch.diagnostics.iter().filter(|d| d.is_error()).count();
         let checked = batch.files - batch.skipped;
@@ -184,15 +245,15 @@ fn check(args: &cli::CheckArgs, color: bool, out: &mut dyn Write) -> Result<Outc
     Ok(if batch.has_errors() { Outcome::Problems } else { Outcome::Ok })
 }
 
-fn evaluate(args: &cli::EvaluateArgs, color: bool, out: &mut dyn Write) -> Result<Outcome> {
-    let (workspace, paths) = inputs(&args.paths)?;
-    let batch = pipeline::read(&paths, &[workspace.output()])?;
+fn evaluate(args: &cli::EvaluateArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
+    let batch = pipeline::read(&paths, &[workspace.output()], &workspace.root, &workspace.config.limits)?;
     // Problems go to standard error, so the evaluation on standard output stays parseable.
     let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !problems.is_empty() {
         eprint!("{}", diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
     }
-    let evaluation = crate::evaluate::evaluate(&batch.assessments, &workspace.config.evaluation);
+    let evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
     match args.format {
         cli::EvaluateFormat::Json => {
             out.write_all(serde_json::to_string_pretty(&evaluation)?.as_bytes())?;
@@ -205,8 +266,8 @@ fn evaluate(args: &cli::EvaluateArgs, color: bool, out: &mut dyn Write) -> Resul
     Ok(if batch.has_errors() { Outcome::Problems } else { Outcome::Ok })
 }
 
-fn questions(args: &cli::QuestionsArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let workspace = Workspace::find(Path::new("."))?;
+fn questions(args: &cli::QuestionsArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let workspace = Workspace::find(Path::new("."), trusted)?;
     let lang = lang(args.lang, &workspace);
     let q = Questionnaire::get();
     let text = match args.format {
@@ -241,7 +302,7 @@ fn init(args: &cli::InitArgs, out: &mut dyn Write) -> Result<Outcome> {
         serde_json::Value::from(organisation),
         config.lang
     );
-    let example = example_assessment(&dir.join("assessments/example-partner.yaml"), config.lang);
+    let example = example_assessment(&dir.join("assessments/example-partner.yaml"), config.lang)?;
     let schema_ref = "../trustmap.schema.json";
     let files: [(PathBuf, String); 4] = [
         (config_path, toml),
@@ -260,7 +321,7 @@ fn init(args: &cli::InitArgs, out: &mut dyn Write) -> Result<Outcome> {
 }
 
 /// A filled-in example, so a new workspace checks and (later) builds at once.
-fn example_assessment(path: &Path, lang: Lang) -> Assessment {
+fn example_assessment(path: &Path, lang: Lang) -> Result<Assessment> {
     let mut answers = std::collections::BTreeMap::new();
     let note = match lang {
         Lang::Nl => "Sterk technisch team; levert al jaren op tijd.",
@@ -274,30 +335,30 @@ fn example_assessment(path: &Path, lang: Lang) -> Assessment {
         "trust.keeps_agreements".to_owned(),
         crate::model::Answer { score: Some(4), ..Default::default() },
     );
-    Assessment {
+    Ok(Assessment {
         source: path.to_path_buf(),
         partner: "Example Partner".into(),
         id: "example-partner".into(),
         role: Role::Supplier,
         strategic: true,
         status: Status::Current,
-        date: Date::today(),
+        date: Date::today().map_err(Error::Usage)?,
         perspective: Perspective::Own,
         respondent: None,
         assessor: None,
         lang: Some(lang),
         answers,
         spans: Default::default(),
-    }
+    })
 }
 
-fn new(args: &cli::NewArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let workspace = Workspace::find(Path::new("."))?;
+fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let workspace = Workspace::find(Path::new("."), trusted)?;
     let lang = lang(args.lang, &workspace);
     let date = match &args.date {
         Some(text) => Date::parse(text)
             .ok_or_else(|| Error::Usage(format!("`{text}` is not a valid date (expected YYYY-MM-DD)")))?,
-        None => Date::today(),
+        None => Date::today().map_err(Error::Usage)?,
     };
     let id = slugify(&args.partner);
     if id.is_empty() {
@@ -356,10 +417,12 @@ fn relative_schema(file: &Path, workspace: &Workspace) -> Option<String> {
     Some(rel)
 }
 
-fn convert(args: &cli::ConvertArgs, out: &mut dyn Write) -> Result<Outcome> {
+fn convert(args: &cli::ConvertArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcome> {
     let target = format(args.to);
     let invalid = || Error::Invalid { path: args.file.clone() };
-    let doc = match load::load(&args.file) {
+    let workspace = Workspace::find(&args.file, trusted)?;
+    let limits = workspace.config.limits;
+    let doc = match load::load(&args.file, limits.file_bytes) {
         Loaded::Document(doc) => doc,
         Loaded::Skipped(d) => return Err(Error::Usage(format!("`{}`: {}", args.file.display(), d.message))),
         Loaded::Failed { text, diagnostics } => {
@@ -367,12 +430,12 @@ fn convert(args: &cli::ConvertArgs, out: &mut dyn Write) -> Result<Outcome> {
             return Err(invalid());
         }
     };
-    let checked = validate::validate(&doc, Questionnaire::get());
+    let checked = validate::validate(&doc, Questionnaire::get(), limits.note_bytes);
     let Some(assessment) = checked.assessment else {
         print_diagnostics(&args.file, Some(doc.text), &checked.diagnostics);
         return Err(invalid());
     };
-    let lang = assessment.lang.unwrap_or(Workspace::find(&args.file)?.config.lang);
+    let lang = assessment.lang.unwrap_or(workspace.config.lang);
     let text = emit::emit(&assessment, target, Guidance { form: false, lang }, None);
     verify_round_trip(&assessment, &text, target)?;
     match &args.output {
@@ -393,7 +456,7 @@ fn verify_round_trip(original: &Assessment, text: &str, format: Format) -> Resul
         Format::Markdown => "md",
     });
     let back = match load::parse(&path, text.to_owned(), format) {
-        Loaded::Document(doc) => validate::validate(&doc, Questionnaire::get()).assessment,
+        Loaded::Document(doc) => validate::validate(&doc, Questionnaire::get(), usize::MAX).assessment,
         _ => None,
     };
     let same = back.is_some_and(|b| {

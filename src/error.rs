@@ -1,7 +1,10 @@
 //! The library's one error type: everything that stops a command as a whole (as opposed to a
-//! problem in one answer file, which is a [`crate::diagnostic::Diagnostic`]).
+//! problem in one answer file, which is a [`crate::diagnostic::Diagnostic`]). Paths are shown
+//! with their control characters escaped, like everything else that came from outside.
 
 use std::path::PathBuf;
+
+use crate::diagnostic::path_shown;
 
 /// Result alias used throughout the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -9,25 +12,43 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// A failure that ends the command (exit code 2 unless noted).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read `{path}` ({cause})")]
+    #[error("cannot read `{}` ({cause})", path_shown(.path))]
     Read { path: PathBuf, cause: std::io::Error },
-    #[error("cannot write `{path}` ({cause})")]
+    #[error("cannot write `{}` ({cause})", path_shown(.path))]
     Write { path: PathBuf, cause: std::io::Error },
-    #[error("`{0}` does not exist")]
+    #[error("`{}` does not exist", path_shown(.0))]
     NotFound(PathBuf),
-    #[error("`{0}` already exists (choose another path or remove it first)")]
+    #[error("`{}` already exists (choose another path or remove it first)", path_shown(.0))]
     Exists(PathBuf),
-    #[error("invalid configuration in `{path}`:\n{message}")]
+    #[error("invalid configuration in `{}`:\n{message}", path_shown(.path))]
     Config { path: PathBuf, message: String },
+    #[error(
+        "`{}` is not obeyed: {why}; if you trust this workspace, run with `--trust-workspace` (or set TRUSTMAP_TRUST_WORKSPACE=1)",
+        path_shown(.path)
+    )]
+    Untrusted { path: PathBuf, why: String },
     #[error("the embedded questionnaire is invalid ({0})")]
     Questionnaire(String),
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "the output folder `{}` {relation} the input folder `{}`, so reports could overwrite your files; choose another output folder (for example `-o reports`)",
+        path_shown(.out),
+        path_shown(.input)
+    )]
+    OutputOverlap { out: PathBuf, relation: &'static str, input: PathBuf },
+    #[error("the output folder `{}` is not a folder", path_shown(.0))]
+    OutputNotFolder(PathBuf),
+    #[error(
+        "`{}` is a symbolic link; trustmap writes only inside the output folder, so remove it",
+        path_shown(.0)
+    )]
+    SymlinkInOutput(PathBuf),
     #[error("typst could not compile the document from template `{template}`:\n{message}")]
     Typst { template: String, message: String },
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
-    #[error("`{path}` has problems; see the diagnostics above")]
+    #[error("`{}` has problems; see the diagnostics above", path_shown(.path))]
     Invalid { path: PathBuf },
     #[error(transparent)]
     Json(#[from] serde_json::Error),

@@ -75,6 +75,17 @@ keyword_enum!(
     Format { Yaml = "yaml", Markdown = "md" }
 );
 
+keyword_enum!(
+    /// An output format of `build`.
+    OutputFormat {
+        Md = "md",
+        Html = "html",
+        Pdf = "pdf",
+        /// The generated Typst sources of the PDFs.
+        Typ = "typ",
+    }
+);
+
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -84,6 +95,9 @@ pub struct Date {
 }
 
 impl Date {
+    /// 1970-01-01, the date of a document that has no other.
+    pub const EPOCH: Date = Date { year: 1970, month: 1, day: 1 };
+
     /// Parses a strict `YYYY-MM-DD` that names a real day.
     pub fn parse(text: &str) -> Option<Date> {
         let b = text.as_bytes();
@@ -108,20 +122,33 @@ impl Date {
 }
 
 impl Date {
-    /// The day of `SOURCE_DATE_EPOCH`, when that is set (reproducible builds).
-    pub fn source_date_epoch() -> Option<Date> {
-        let seconds = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse::<i64>().ok()?;
-        Some(Date::from_days(seconds.div_euclid(86_400)))
+    /// The day of `SOURCE_DATE_EPOCH`, when that is set (reproducible builds). A value that is
+    /// not whole seconds from 1970 to the end of year 9999 is an error, not a strange date.
+    pub fn source_date_epoch() -> Result<Option<Date>, String> {
+        let Some(raw) = std::env::var_os("SOURCE_DATE_EPOCH") else { return Ok(None) };
+        let text = raw.to_string_lossy();
+        let seconds = text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|s| (0..=253_402_300_799).contains(s))
+            .ok_or_else(|| {
+                format!(
+                    "`SOURCE_DATE_EPOCH` must be whole seconds since 1970-01-01 (up to the year 9999), found {}",
+                    crate::diagnostic::shown(&text)
+                )
+            })?;
+        Ok(Some(Date::from_days(seconds.div_euclid(86_400))))
     }
 
     /// Today in UTC, or the day of `SOURCE_DATE_EPOCH` when that is set.
-    pub fn today() -> Date {
-        Date::source_date_epoch().unwrap_or_else(|| {
+    pub fn today() -> Result<Date, String> {
+        Ok(Date::source_date_epoch()?.unwrap_or_else(|| {
             let seconds = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs() as i64);
             Date::from_days(seconds.div_euclid(86_400))
-        })
+        }))
     }
 
     /// Seconds since the Unix epoch at the start of this day (UTC); the inverse of
@@ -468,8 +495,13 @@ pub struct Evaluation {
     pub network: NetworkEvaluation,
 }
 
+/// The longest partner id. Ids name files (`partners/<id>-radar.svg`), and a file name has at
+/// most 255 bytes on common file systems.
+pub const MAX_ID_LEN: usize = 64;
+
 /// Derives a partner id from a display name: lowercase, accents folded, runs of anything but
-/// letters and digits turned into one `-`.
+/// letters and digits turned into one `-`. A slug longer than [`MAX_ID_LEN`] is cut short and
+/// ends in a hash of the whole, so ids stay distinct and the same name always gives the same id.
 pub fn slugify(name: &str) -> String {
     let folded = deunicode::deunicode(name).to_lowercase();
     let mut slug = String::with_capacity(folded.len());
@@ -480,7 +512,14 @@ pub fn slugify(name: &str) -> String {
             slug.push('-');
         }
     }
-    slug.trim_end_matches('-').to_owned()
+    let slug = slug.trim_end_matches('-');
+    if slug.len() <= MAX_ID_LEN {
+        return slug.to_owned();
+    }
+    use sha2::Digest as _;
+    let hash = format!("{:x}", sha2::Sha256::digest(slug.as_bytes()));
+    // The slug is ASCII, so any byte index is a character boundary.
+    format!("{}-{}", slug[..MAX_ID_LEN - 9].trim_end_matches('-'), &hash[..8])
 }
 
 /// Whether `id` is a valid partner slug: `[a-z0-9-]+`.
@@ -499,6 +538,17 @@ mod tests {
         assert!(is_slug("de-korenaar-2"));
         assert!(!is_slug("De_Korenaar"));
         assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn long_names_give_short_distinct_stable_ids() {
+        let long = "Koninklijke ".repeat(40);
+        let (a, b) = (slugify(&format!("{long} A")), slugify(&format!("{long} B")));
+        assert!(a.len() <= MAX_ID_LEN && b.len() <= MAX_ID_LEN, "{a}");
+        assert_ne!(a, b);
+        assert_eq!(a, slugify(&format!("{long} A")));
+        assert!(is_slug(&a));
+        assert_eq!(slugify(&"x".repeat(MAX_ID_LEN)).len(), MAX_ID_LEN, "a slug at the limit is kept");
     }
 
     #[test]

@@ -1,18 +1,21 @@
 //! Runs the first stages over a batch: discover the files, then load and validate each of them
-//! in parallel. One bad file yields diagnostics and no assessment; the others go on.
+//! in parallel, then the checks across files. One bad file yields diagnostics and no
+//! assessment; the others go on. For a bad file, the partner it belongs to is told when that can
+//! be, by the same rules as for a good file, so that its last good reports are kept.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::Result;
 use crate::diagnostic::{self, Diagnostic};
-use crate::discover::discover;
+use crate::discover::{Found, discover};
 use crate::load::{self, Loaded};
-use crate::model::Assessment;
+use crate::model::{Assessment, Format};
 use crate::questionnaire::Questionnaire;
 use crate::validate;
+use crate::workspace::Limits;
 
 /// Everything read from a set of paths.
 #[derive(Debug, Default)]
@@ -28,7 +31,11 @@ pub struct Batch {
     /// How many files were skipped as not being assessments.
     pub skipped: usize,
     /// Partner ids claimed by files that have errors.
-    pub failed_ids: std::collections::BTreeSet<String>,
+    pub failed_ids: BTreeSet<String>,
+    /// Files with errors whose partner could not be told from their text.
+    pub unclaimed: Vec<PathBuf>,
+    /// Whether something that may be an answer file could not be read at all.
+    pub incomplete: bool,
 }
 
 impl Batch {
@@ -38,9 +45,13 @@ impl Batch {
 
     /// Files with at least one error.
     pub fn failed_files(&self) -> usize {
-        let mut paths: Vec<_> = self.diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.path).collect();
-        paths.dedup();
-        paths.len()
+        self.diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.path).collect::<BTreeSet<_>>().len()
+    }
+
+    /// The assessments of partners none of whose files failed: a partner whose newest round
+    /// cannot be read is left out, never shown with an older round as if it were current.
+    pub fn valid(&self) -> Vec<Assessment> {
+        self.assessments.iter().filter(|a| !self.failed_ids.contains(&a.id)).cloned().collect()
     }
 }
 
@@ -49,72 +60,86 @@ struct FileResult {
     path: PathBuf,
     text: Option<String>,
     assessment: Option<Assessment>,
-    failed_id: Option<String>,
+    /// For a file with errors: the partner it claims, if that can be told.
+    claimed: Option<Option<String>>,
     diagnostics: Vec<Diagnostic>,
     skipped: bool,
 }
 
-/// Discovers, loads and validates every answer file under `paths`, leaving out `exclude`.
-pub fn read(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Batch> {
-    Ok(read_files(&discover(paths, exclude)?, &|| {}))
+/// Discovers, loads and validates every answer file under `paths`, leaving out `exclude`;
+/// symbolic links are followed only inside `root` and `paths`.
+pub fn read(paths: &[PathBuf], exclude: &[PathBuf], root: &Path, limits: &Limits) -> Result<Batch> {
+    Ok(read_files(discover(paths, exclude, root)?, limits, &|| {}))
 }
 
-/// Loads and validates `files` in parallel; `progress` is called once per file loaded.
-pub fn read_files(files: &[PathBuf], progress: &(dyn Fn() + Sync)) -> Batch {
+/// Loads and validates what discovery found, in parallel; `progress` is called once per file.
+pub fn read_files(found: Found, limits: &Limits, progress: &(dyn Fn() + Sync)) -> Batch {
     let questionnaire = Questionnaire::get();
-    let results: Vec<FileResult> = files
+    let results: Vec<FileResult> = found
+        .files
         .par_iter()
         .map(|path| {
-            let result = read_one(path.clone(), questionnaire);
+            let result = read_one(path.clone(), questionnaire, limits);
             progress();
             result
         })
         .collect();
-    let mut batch = Batch { files: files.len(), ..Batch::default() };
+    let mut batch = Batch {
+        files: found.files.len(),
+        diagnostics: found.problems,
+        incomplete: found.incomplete,
+        ..Batch::default()
+    };
     for r in results {
         batch.diagnostics.extend(r.diagnostics);
         batch.skipped += usize::from(r.skipped);
         if let Some(a) = r.assessment {
             batch.assessments.push(a);
         }
-        batch.failed_ids.extend(r.failed_id);
+        match r.claimed {
+            Some(Some(id)) => {
+                batch.failed_ids.insert(id);
+            }
+            Some(None) => batch.unclaimed.push(r.path.clone()),
+            None => {}
+        }
         if let Some(text) = r.text {
             batch.sources.insert(r.path, text);
         }
     }
     let refs: Vec<&Assessment> = batch.assessments.iter().collect();
-    let duplicates = validate::duplicates(&refs);
-    let duplicate_ids: Vec<String> = duplicates
-        .iter()
-        .filter_map(|d| refs.iter().find(|a| a.source == d.path).map(|a| a.id.clone()))
-        .collect();
+    let clashes = validate::across_files(&refs);
     // A file whose partner id clashes yields no report, like any other invalid file.
-    batch.assessments.retain(|a| !duplicates.iter().any(|d| d.path == a.source));
-    batch.failed_ids.extend(duplicate_ids);
-    batch.diagnostics.extend(duplicates);
+    let clashing: BTreeSet<PathBuf> = clashes.iter().map(|d| d.path.clone()).collect();
+    let ids: Vec<String> =
+        batch.assessments.iter().filter(|a| clashing.contains(&a.source)).map(|a| a.id.clone()).collect();
+    batch.assessments.retain(|a| !clashing.contains(&a.source));
+    batch.failed_ids.extend(ids);
+    batch.diagnostics.extend(clashes);
     diagnostic::sort(&mut batch.diagnostics);
     batch
 }
 
-/// The partner id a file that cannot be parsed most likely claims, read from its `id:` or
-/// `partner:` line, so that a syntax error does not make the partner look gone.
-fn guess_id(text: &str) -> Option<String> {
-    let value = |key: &str| {
-        text.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim().trim_matches(['"', '\'']).to_owned())
+/// The partner id a file that failed claims, read as a valid file's would be; `None` when its
+/// metadata cannot be read far enough to tell.
+fn claimed_id(text: &str, format: Format) -> Option<String> {
+    let yaml = match format {
+        Format::Yaml => text,
+        Format::Markdown => load::front_matter(text)?.yaml,
     };
-    value("id:").or_else(|| value("partner:").map(|p| crate::model::slugify(&p))).filter(|id| !id.is_empty())
+    validate::claimed_id(&load::node::parse_partial(yaml)?)
 }
 
-fn read_one(path: PathBuf, questionnaire: &Questionnaire) -> FileResult {
-    match load::load(&path) {
+fn read_one(path: PathBuf, questionnaire: &Questionnaire, limits: &Limits) -> FileResult {
+    match load::load(&path, limits.file_bytes) {
         Loaded::Document(doc) => {
-            let checked = validate::validate(&doc, questionnaire);
-            let failed_id = if checked.assessment.is_none() { checked.id } else { None };
+            let checked = validate::validate(&doc, questionnaire, limits.note_bytes);
+            let claimed = checked.assessment.is_none().then_some(checked.id);
             FileResult {
                 path,
                 text: Some(doc.text),
                 assessment: checked.assessment,
-                failed_id,
+                claimed,
                 diagnostics: checked.diagnostics,
                 skipped: false,
             }
@@ -123,13 +148,14 @@ fn read_one(path: PathBuf, questionnaire: &Questionnaire) -> FileResult {
             path,
             text: None,
             assessment: None,
-            failed_id: None,
+            claimed: None,
             diagnostics: vec![note],
             skipped: true,
         },
         Loaded::Failed { text, diagnostics } => {
-            let failed_id = text.as_deref().and_then(guess_id);
-            FileResult { path, text, assessment: None, failed_id, diagnostics, skipped: false }
+            let format = load::format_of(&path);
+            let claimed = text.as_deref().zip(format).and_then(|(text, format)| claimed_id(text, format));
+            FileResult { path, text, assessment: None, claimed: Some(claimed), diagnostics, skipped: false }
         }
     }
 }

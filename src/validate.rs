@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Severity, Span, did_you_mean};
+use crate::diagnostic::{Diagnostic, Lines, Severity, Span, did_you_mean, shown};
 use crate::load::{Document, Key, Node, Value};
 use crate::model::{
-    Answer, Assessment, Date, Frequency, Lang, Person, Perspective, Role, Status, is_slug, slugify,
+    Answer, Assessment, Date, Frequency, Lang, MAX_ID_LEN, Person, Perspective, Role, Status, is_slug,
+    slugify,
 };
 use crate::questionnaire::{Extra, Question, Questionnaire};
 
@@ -42,17 +43,52 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Validates one document.
-pub fn validate(doc: &Document, questionnaire: &Questionnaire) -> Checked {
-    let mut v = Validator { path: &doc.path, questionnaire, diagnostics: Vec::new(), id: None };
+/// Validates one document; a note longer than `max_note_bytes` is an error.
+pub fn validate(doc: &Document, questionnaire: &Questionnaire, max_note_bytes: usize) -> Checked {
+    let mut v = Validator {
+        path: &doc.path,
+        questionnaire,
+        lines: Lines::new(&doc.text),
+        max_note_bytes,
+        diagnostics: doc.diagnostics.clone(),
+        id: None,
+    };
     let assessment = v.assessment(&doc.root);
     let has_error = v.diagnostics.iter().any(Diagnostic::is_error);
     Checked { assessment: assessment.filter(|_| !has_error), id: v.id, diagnostics: v.diagnostics }
 }
 
+/// The partner id a tree claims, by the same rules as a valid file's: its `id`, else its
+/// `partner` made a slug. `None` when that cannot be told for sure: a key given twice, an `id`
+/// that is not valid, text with characters that could not be decoded.
+pub fn claimed_id(root: &Node) -> Option<String> {
+    let Value::Map(entries) = &root.value else { return None };
+    let value = |key: &str| {
+        let mut found = entries.iter().filter(|(k, _)| k.name == key);
+        let first = found.next();
+        if found.next().is_some() {
+            return Err(());
+        }
+        Ok(first.map(|(_, v)| v))
+    };
+    let text = |node: &Node| match &node.value {
+        Value::Str(s) if !s.contains('\u{fffd}') => Some(s.trim().to_owned()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        _ => None,
+    };
+    match value("id").ok()? {
+        Some(id) => text(id).filter(|id| is_slug(id)),
+        None => value("partner").ok()?.and_then(text).map(|p| slugify(&p)).filter(|id| !id.is_empty()),
+    }
+}
+
 struct Validator<'a> {
     path: &'a Path,
     questionnaire: &'a Questionnaire,
+    /// The file's lines, to quote values as they were written.
+    lines: Lines<'a>,
+    max_note_bytes: usize,
     diagnostics: Vec<Diagnostic>,
     id: Option<String>,
 }
@@ -102,8 +138,7 @@ impl Validator<'_> {
                 self.error(root.span, "missing-key", format!("missing required key `{required}`"));
             }
         }
-        self.id =
-            meta.id.clone().or_else(|| meta.partner.as_deref().map(slugify)).filter(|id| !id.is_empty());
+        self.id = claimed_id(root);
         let partner = meta.partner?;
         let id = match meta.id {
             Some(id) => id,
@@ -111,8 +146,12 @@ impl Validator<'_> {
                 let id = slugify(&partner);
                 if id.is_empty() {
                     let span = spans["partner"];
-                    self.error(span, "invalid-slug", format!("cannot derive an id from `{partner}`")).help =
-                        Some("add an `id:` made of lowercase letters, digits and `-`".into());
+                    self.error(
+                        span,
+                        "invalid-slug",
+                        format!("cannot derive an id from {}", shown(&partner)),
+                    )
+                    .help = Some("add an `id:` made of lowercase letters, digits and `-`".into());
                     return None;
                 }
                 id
@@ -145,8 +184,12 @@ impl Validator<'_> {
         for entry in entries {
             if let Some(first) = seen.get(entry.0.name.as_str()) {
                 let first = *first;
-                self.error(entry.0.span, "duplicate-key", format!("`{}` is given twice", entry.0.name))
-                    .help = Some(format!("first given at line {}", first.line));
+                self.error(
+                    entry.0.span,
+                    "duplicate-key",
+                    format!("{} is given twice", shown(&entry.0.name)),
+                )
+                .help = Some(format!("first given at line {}", first.line));
             } else {
                 seen.insert(&entry.0.name, entry.0.span);
                 out.push(entry);
@@ -160,11 +203,21 @@ impl Validator<'_> {
             "partner" => meta.partner = self.text(value, "partner"),
             "id" => {
                 meta.id = self.text(value, "id").and_then(|id| {
+                    if is_slug(&id) && id.len() > MAX_ID_LEN {
+                        self.error(
+                            value.span,
+                            "id-too-long",
+                            format!("the id is {} characters long, more than {MAX_ID_LEN}", id.len()),
+                        )
+                        .help = Some(format!("use a shorter id, e.g. `{}`", slugify(&id)));
+                        return None;
+                    }
                     if is_slug(&id) {
                         return Some(id);
                     }
                     let hint = slugify(&id);
-                    let d = self.error(value.span, "invalid-slug", format!("`{id}` is not a valid id"));
+                    let d =
+                        self.error(value.span, "invalid-slug", format!("{} is not a valid id", shown(&id)));
                     d.help = Some(if hint.is_empty() {
                         "use lowercase letters, digits and `-`".into()
                     } else {
@@ -186,37 +239,93 @@ impl Validator<'_> {
             "answers" => meta.answers = self.answers(value, spans),
             other => {
                 let help = did_you_mean(other, METADATA_KEYS.iter().copied());
-                let d = self.error(key.span, "unknown-key", format!("unknown key `{other}`"));
+                let d = self.error(key.span, "unknown-key", format!("unknown key {}", shown(other)));
                 d.help = help.or_else(|| Some(format!("known keys: {}", METADATA_KEYS.join(", "))));
             }
         }
     }
 
+    /// A scalar as it was written in the file (a number is not reformatted), for messages.
+    fn written(&self, node: &Node) -> String {
+        let formatted = match &node.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => node.type_name().to_owned(),
+        };
+        if !matches!(node.value, Value::Int(_) | Value::Float(_)) {
+            return formatted;
+        }
+        self.lines
+            .line(node.span.line)
+            .map(|line| {
+                line.chars()
+                    .skip(node.span.column as usize - 1)
+                    .take(node.span.len as usize)
+                    .collect::<String>()
+            })
+            .map(|raw| raw.trim().to_owned())
+            .filter(|raw| raw.chars().any(|c| c.is_ascii_digit()))
+            .unwrap_or(formatted)
+    }
+
     fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
         let found = match &node.value {
-            Value::Str(s) => format!("text `{s}`"),
-            Value::Int(i) => format!("`{i}`"),
-            Value::Float(f) => format!("`{f}`"),
-            Value::Bool(b) => format!("`{b}`"),
+            Value::Str(s) => format!("text {}", shown(s)),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => shown(&self.written(node)),
             _ => node.type_name().to_owned(),
         };
         self.error(node.span, "wrong-type", format!("`{what}` must be {expected}, found {found}"));
     }
 
     /// Free text; a number written where text is expected (a partner called `3M` is text, `1910`
-    /// is a number to YAML) is taken as its text.
+    /// is a number to YAML) is taken as it was written. Control characters, which could drive a
+    /// terminal or hide text, are left out with a warning (a note keeps its line breaks and tabs).
     fn text(&mut self, node: &Node, what: &str) -> Option<String> {
         let text = match &node.value {
             Value::Str(s) => s.trim().to_owned(),
-            Value::Int(i) => i.to_string(),
-            Value::Float(f) => f.to_string(),
+            Value::Int(_) | Value::Float(_) => self.written(node),
             _ => {
                 self.wrong_type(node, what, "text");
                 return None;
             }
         };
+        let keep = |c: char| !c.is_control() || (what == "note" && matches!(c, '\n' | '\t'));
+        let text = if text.chars().all(keep) {
+            text
+        } else {
+            let first = text.chars().find(|c| !keep(*c)).unwrap_or_default();
+            let d = self.error(
+                node.span,
+                "control-character",
+                format!("`{what}` holds the control character U+{:04X}; it is left out", first as u32),
+            );
+            d.severity = Severity::Warning;
+            d.help = Some("remove it from the file; control characters have no place in a report".into());
+            // A line break in a one-line value becomes a space.
+            text.chars()
+                .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+                .filter(|c| keep(*c))
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        };
         if text.is_empty() {
             self.error(node.span, "empty-value", format!("`{what}` is empty"));
+            return None;
+        }
+        if what == "note" && text.len() > self.max_note_bytes {
+            self.error(
+                node.span,
+                "note-too-long",
+                format!(
+                    "the note is {} bytes long, more than the limit of {}",
+                    text.len(),
+                    self.max_note_bytes
+                ),
+            )
+            .help = Some("shorten it, or raise `note_bytes` under `[limits]` in trustmap.toml".into());
             return None;
         }
         Some(text)
@@ -248,7 +357,7 @@ impl Validator<'_> {
         }
         let help = did_you_mean(&text.to_lowercase(), all.iter().copied())
             .unwrap_or_else(|| format!("expected one of {}", quoted(all)));
-        self.error(node.span, "unknown-value", format!("unknown {what} `{text}`")).help = Some(help);
+        self.error(node.span, "unknown-value", format!("unknown {what} {}", shown(text))).help = Some(help);
         None
     }
 
@@ -259,7 +368,7 @@ impl Validator<'_> {
         };
         let date = Date::parse(text.trim());
         if date.is_none() {
-            self.error(node.span, "bad-date", format!("`{text}` is not a valid date")).help =
+            self.error(node.span, "bad-date", format!("{} is not a valid date", shown(text))).help =
                 Some("write the date as `YYYY-MM-DD`, e.g. `2026-03-15`".into());
         }
         date
@@ -278,8 +387,11 @@ impl Validator<'_> {
         for (key, value) in self.unique(entries) {
             let Some(question) = self.questionnaire.question(&key.name) else {
                 let help = did_you_mean(&key.name, self.questionnaire.question_ids());
-                let d =
-                    self.error(key.span, "unknown-question", format!("unknown question id `{}`", key.name));
+                let d = self.error(
+                    key.span,
+                    "unknown-question",
+                    format!("unknown question id {}", shown(&key.name)),
+                );
                 d.help = help.or_else(|| Some("`trustmap questions` lists every id".into()));
                 continue;
             };
@@ -359,8 +471,11 @@ impl Validator<'_> {
             .questionnaire
             .questions()
             .find(|q| q.extra.is_some_and(|e| e.fields().contains(&key.name.as_str())));
-        let d =
-            self.error(key.span, "unknown-field", format!("`{}` has no field `{}`", question.id, key.name));
+        let d = self.error(
+            key.span,
+            "unknown-field",
+            format!("`{}` has no field {}", question.id, shown(&key.name)),
+        );
         d.help = Some(match owner {
             Some(q) => format!("`{}` belongs to questions such as `{}`", key.name, q.id),
             None => did_you_mean(&key.name, allowed.iter().copied())
@@ -373,15 +488,24 @@ impl Validator<'_> {
         match node.value {
             Value::Null => Some(None),
             Value::Int(s) if (1..=5).contains(&s) => Some(Some(s as u8)),
-            Value::Int(s) => {
-                self.error(node.span, "score-range", format!("score must be from 1 to 5, found `{s}`"));
+            // `4.0` is the whole number 4.
+            Value::Float(s) if s.fract() == 0.0 && (1.0..=5.0).contains(&s) => Some(Some(s as u8)),
+            Value::Int(_) => {
+                let found = shown(&self.written(node));
+                self.error(node.span, "score-range", format!("score must be from 1 to 5, found {found}"));
                 None
             }
-            Value::Float(s) => {
+            Value::Float(s) if s.fract() == 0.0 || !s.is_finite() => {
+                let found = shown(&self.written(node));
+                self.error(node.span, "score-range", format!("score must be from 1 to 5, found {found}"));
+                None
+            }
+            Value::Float(_) => {
+                let found = shown(&self.written(node));
                 self.error(
                     node.span,
                     "not-integer",
-                    format!("score must be a whole number from 1 to 5, found `{s}`"),
+                    format!("score must be a whole number from 1 to 5, found {found}"),
                 );
                 None
             }
@@ -402,10 +526,11 @@ impl Validator<'_> {
             }
         };
         if !(min..=max).contains(&value) {
+            let found = shown(&self.written(node));
             self.error(
                 node.span,
                 "out-of-range",
-                format!("`{what}` must be from {min} to {max}, found `{value}`"),
+                format!("`{what}` must be from {min} to {max}, found {found}"),
             );
             return None;
         }
@@ -440,7 +565,8 @@ impl Validator<'_> {
                 other => {
                     let help = did_you_mean(other, PERSON_KEYS.iter().copied())
                         .unwrap_or_else(|| format!("a person has {}", quoted(PERSON_KEYS)));
-                    self.error(key.span, "unknown-key", format!("unknown key `{other}`")).help = Some(help);
+                    self.error(key.span, "unknown-key", format!("unknown key {}", shown(other))).help =
+                        Some(help);
                 }
             }
         }
@@ -455,13 +581,22 @@ fn quoted(words: &[&str]) -> String {
     words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
 }
 
+/// The checks across files: two files claiming the same partner, round, side and respondent;
+/// and one id derived from two different partner names (two companies that would be merged
+/// into one, with a false trend).
+pub fn across_files(assessments: &[&Assessment]) -> Vec<Diagnostic> {
+    let mut sorted: Vec<&Assessment> = assessments.to_vec();
+    sorted.sort_by(|a, b| a.source.cmp(&b.source));
+    let mut out = duplicates(&sorted);
+    out.extend(collisions(&sorted));
+    out
+}
+
 /// Reports partner ids claimed by two files of the same round, side and respondent.
-pub fn duplicates(assessments: &[&Assessment]) -> Vec<Diagnostic> {
+fn duplicates(sorted: &[&Assessment]) -> Vec<Diagnostic> {
     let mut seen: BTreeMap<(&str, Date, Perspective, Option<&str>), &Assessment> = BTreeMap::new();
     let mut out = Vec::new();
-    let mut sorted: Vec<_> = assessments.to_vec();
-    sorted.sort_by(|a, b| a.source.cmp(&b.source));
-    for a in sorted {
+    for a in sorted.iter().copied() {
         let key = (a.id.as_str(), a.date, a.perspective, a.respondent.as_deref());
         if let Some(first) = seen.get(&key) {
             let at = if a.id_is_explicit() { a.span("id") } else { a.span("partner") };
@@ -474,7 +609,7 @@ pub fn duplicates(assessments: &[&Assessment]) -> Vec<Diagnostic> {
                         "partner id `{}` for {} is also claimed by `{}`",
                         a.id,
                         a.date,
-                        first.source.display()
+                        crate::diagnostic::path_shown(&first.source)
                     ),
                 )
                 .with_help("give one of the files another `id`, `date`, `perspective` or `respondent`"),
@@ -482,6 +617,53 @@ pub fn duplicates(assessments: &[&Assessment]) -> Vec<Diagnostic> {
         } else {
             seen.insert(key, a);
         }
+    }
+    out
+}
+
+/// A name compared for "the same partner": case, spacing and accents aside.
+fn same_name(name: &str) -> String {
+    deunicode::deunicode(name).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reports an id that files derive from different partner names: `A&B Logistiek` and `A-B
+/// Logistiek` both give `a-b-logistiek`. Files that state the id themselves (`id:`) say they
+/// mean one partner, so only a derived id is questioned. Each such file after the first name is
+/// reported, pointing at the first.
+fn collisions(sorted: &[&Assessment]) -> Vec<Diagnostic> {
+    let mut first: BTreeMap<&str, &Assessment> = BTreeMap::new();
+    let mut out = Vec::new();
+    for a in sorted.iter().copied() {
+        let Some(other) = first.get(a.id.as_str()).copied() else {
+            first.insert(&a.id, a);
+            continue;
+        };
+        if same_name(&a.partner) == same_name(&other.partner)
+            || (a.id_is_explicit() && other.id_is_explicit())
+        {
+            continue;
+        }
+        let at = other.span("partner");
+        out.push(
+            Diagnostic::error(
+                &a.source,
+                a.span("partner"),
+                "id-collision",
+                format!(
+                    "{} ({}) and {} ({}, in `{}` line {}) both give the id `{}`, so they would be read as one partner",
+                    shown(&a.partner),
+                    a.role,
+                    shown(&other.partner),
+                    other.role,
+                    crate::diagnostic::path_shown(&other.source),
+                    at.line,
+                    a.id
+                ),
+            )
+            .with_help(
+                "if they are different partners, give each an `id:` of its own; if they are the same, write the name the same way in both (or give both the same `id:`)",
+            ),
+        );
     }
     out
 }

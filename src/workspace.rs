@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::build::OutputFormat;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::evaluate::EvaluationConfig;
-use crate::model::Lang;
+use crate::model::{Lang, OutputFormat};
 use crate::{Error, Result};
 
 /// The name of the workspace file.
@@ -39,6 +38,45 @@ pub struct Config {
     /// How PDFs are made.
     #[serde(default)]
     pub pdf: PdfConfig,
+    /// Bounds on inputs and on the work one build may do.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// The `[limits]` table: what trustmap accepts and how much work it does before it stops with a
+/// clear message. The defaults are far above real use; raise one only for a reason.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest answer file, in bytes.
+    pub file_bytes: u64,
+    /// Longest note of one answer, in bytes.
+    pub note_bytes: usize,
+    /// Largest file one report may become, in bytes.
+    pub report_bytes: usize,
+    /// Longest one report (all its formats) may take to make, in seconds; also the timeout of
+    /// the `typst` executable.
+    pub render_seconds: u64,
+    /// Most memory one build may use, in MiB.
+    pub memory_mb: u64,
+    /// Largest logo file, in bytes.
+    pub logo_bytes: u64,
+    /// Most pixels a PNG logo may have.
+    pub logo_pixels: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_bytes: 2_000_000,
+            note_bytes: 100_000,
+            report_bytes: 100_000_000,
+            render_seconds: 300,
+            memory_mb: 4096,
+            logo_bytes: 2_000_000,
+            logo_pixels: 25_000_000,
+        }
+    }
 }
 
 /// The `[pdf]` table.
@@ -113,6 +151,7 @@ impl Default for Config {
             evaluation: EvaluationConfig::default(),
             report: ReportConfig::default(),
             pdf: PdfConfig::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -128,8 +167,10 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Finds the workspace that contains `start` (a file or folder), walking up.
-    pub fn find(start: &Path) -> Result<Workspace> {
+    /// Finds the workspace that contains `start` (a file or folder), walking up. A
+    /// `trustmap.toml` owned by another user is obeyed only when `trusted` (as git's
+    /// `safe.directory`): anyone who can write a folder above yours could plant one.
+    pub fn find(start: &Path, trusted: bool) -> Result<Workspace> {
         let start = if start.is_file() { start.parent().unwrap_or(Path::new("")) } else { start };
         let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
         let absolute =
@@ -144,11 +185,20 @@ impl Workspace {
                     root.push("..");
                 }
                 let root = if depth == 0 { start.to_path_buf() } else { normalise(&root) };
+                if !trusted {
+                    check_owner(&root.join(CONFIG_FILE))?;
+                }
                 let config = Config::load(&root.join(CONFIG_FILE))?;
+                config.check_paths(&root)?;
                 return Ok(Workspace { root, config, found: true });
             }
         }
-        Ok(Workspace { root: start.to_path_buf(), config: Config::default(), found: false })
+        Ok(Workspace { root: PathBuf::from("."), config: Config::default(), found: false })
+    }
+
+    /// The folder of templates that override the built-ins.
+    pub fn templates(&self) -> PathBuf {
+        self.join(Path::new("templates"))
     }
 
     /// The folder of answer files.
@@ -167,6 +217,27 @@ impl Workspace {
     }
 }
 
+/// Refuses a configuration file (or its folder) owned by another user than the one running.
+fn check_owner(file: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        let folder = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        for path in [file, folder] {
+            let meta = std::fs::metadata(path).map_err(|e| Error::Read { path: path.into(), cause: e })?;
+            if meta.uid() != me {
+                return Err(Error::Untrusted {
+                    path: path.to_path_buf(),
+                    why: format!("it belongs to another user (uid {}, you are {me})", meta.uid()),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Removes `x/..` pairs lexically, so `samples/assessments/../..` reads as `.`.
 fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -183,6 +254,27 @@ fn normalise(path: &Path) -> PathBuf {
 }
 
 impl Config {
+    /// Refuses `assessments` or `output` folders outside the workspace `root`: a received
+    /// workspace must not read private files into its reports or write where it likes (`-o`
+    /// still builds anywhere the user says).
+    fn check_paths(&self, root: &Path) -> Result<()> {
+        let inside = crate::outdir::resolve(root)?;
+        for (key, path) in [("assessments", &self.assessments), ("output", &self.output)] {
+            let resolved = crate::outdir::resolve(&root.join(path))?;
+            if !resolved.starts_with(&inside) {
+                return Err(Error::Config {
+                    path: root.join(CONFIG_FILE),
+                    message: format!(
+                        "`{key}` must be a folder inside the workspace, but `{}` lies outside it{}",
+                        crate::diagnostic::path_shown(path),
+                        if key == "output" { " (use `-o` to build elsewhere)" } else { "" }
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Reads and checks a `trustmap.toml`; a problem is reported with its line and column.
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Read { path: path.into(), cause: e })?;

@@ -1,11 +1,20 @@
-//! Writes files atomically: the text goes to a temporary file in the target folder, which is then
+//! Writes files atomically: the bytes go to a temporary file in the target folder, which is then
 //! renamed over the target, so a reader (or an interrupted run) sees the old file or the new one,
-//! never half of one.
+//! never half of one. Files get the mode a plain file creation would give (0666 less the umask),
+//! not the temporary file's 0600.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 use crate::{Error, Result};
+
+/// The name every temporary file starts with; a file named like this and ending in
+/// [`TEMP_SUFFIX`] is always trustmap's, so one left behind by a killed run may be removed.
+pub const TEMP_PREFIX: &str = ".trustmap-";
+/// The end of every temporary file's name.
+pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Whether an existing target may be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,28 +23,66 @@ pub enum Overwrite {
     Refuse,
 }
 
-/// Writes `contents` to `path` atomically, creating parent folders.
-pub fn atomic(path: &Path, contents: &[u8], overwrite: Overwrite) -> Result<()> {
+/// A file written in full beside its target, not yet in place.
+pub struct Staged {
+    tmp: NamedTempFile,
+    path: PathBuf,
+}
+
+/// Writes `contents` to a temporary file beside `path` (creating parent folders) and flushes it
+/// to disk; [`Staged::commit`] then puts it in place.
+pub fn stage(path: &Path, contents: &[u8]) -> Result<Staged> {
     let werr = |cause| Error::Write { path: path.to_path_buf(), cause };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(werr)?;
-    let mut tmp =
-        tempfile::Builder::new().prefix(".trustmap-").suffix(".tmp").tempfile_in(dir).map_err(werr)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // The mode passed to open(2), so the umask applies as for any new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(werr)?;
     tmp.write_all(contents).map_err(werr)?;
     tmp.as_file().sync_all().map_err(werr)?;
-    match overwrite {
-        Overwrite::Allow => tmp.persist(path).map(drop).map_err(|e| werr(e.error)),
-        Overwrite::Refuse => tmp.persist_noclobber(path).map(drop).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::Exists(path.to_path_buf())
-            } else {
-                werr(e.error)
-            }
-        }),
+    Ok(Staged { tmp, path: path.to_path_buf() })
+}
+
+impl Staged {
+    /// The file it will become.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
+
+    /// Renames the temporary file over the target.
+    pub fn commit(self, overwrite: Overwrite) -> Result<()> {
+        let path = self.path;
+        let werr = |cause| Error::Write { path: path.clone(), cause };
+        match overwrite {
+            Overwrite::Allow => self.tmp.persist(&path).map(drop).map_err(|e| werr(e.error)),
+            Overwrite::Refuse => self.tmp.persist_noclobber(&path).map(drop).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::Exists(path.clone())
+                } else {
+                    werr(e.error)
+                }
+            }),
+        }
+    }
+}
+
+/// Writes `contents` to `path` atomically, creating parent folders.
+pub fn atomic(path: &Path, contents: &[u8], overwrite: Overwrite) -> Result<()> {
+    stage(path, contents)?.commit(overwrite)
+}
+
+/// Whether `name` is that of a temporary file this module makes.
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) && name.len() > TEMP_PREFIX.len() + 4
 }
 
 #[cfg(test)]
@@ -54,5 +101,12 @@ mod tests {
         let names: Vec<_> =
             std::fs::read_dir(dir.path().join("sub")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["a.txt"]);
+    }
+
+    #[test]
+    fn temp_names_are_recognised() {
+        assert!(is_temp_name(".trustmap-a1B2c3.tmp"));
+        assert!(!is_temp_name(".trustmap-journal"));
+        assert!(!is_temp_name("trustmap-a1B2c3.tmp"));
     }
 }

@@ -6,15 +6,70 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::node::{self, Key, Node, SyntaxError, Value};
-use crate::diagnostic::Span;
+use crate::diagnostic::{Lines, Span};
 
 pub(super) enum Parsed {
     /// No front matter at all.
     NotAnAssessment,
     /// Front matter opened but never closed.
     Unclosed,
+    /// Front matter that does not start on the first line: the line where it does.
+    Late(u32),
     Syntax(SyntaxError),
-    Tree(Node),
+    /// The answer-file tree, and problems of the Markdown that lose nothing on their own.
+    Tree(Node, Vec<Problem>),
+}
+
+/// A problem in the Markdown body.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Problem {
+    pub span: Span,
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    /// Whether the file is an error (rather than only worth a warning).
+    pub error: bool,
+}
+
+/// Where the front matter of a Markdown answer file stands.
+pub struct FrontMatter<'a> {
+    /// The YAML between the `---` lines (to the end of the file when it is not closed).
+    pub yaml: &'a str,
+    /// The body after the closing line, with the line number it starts on; `None` when the
+    /// front matter is not closed.
+    pub body: Option<(&'a str, u32)>,
+}
+
+/// The front matter of a Markdown file that opens with a `---` line.
+pub fn front_matter(text: &str) -> Option<FrontMatter<'_>> {
+    let mut lines = text.split_inclusive('\n');
+    if lines.next().map(str::trim_end) != Some("---") {
+        return None;
+    }
+    let front_start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = front_start;
+    for (n, line) in lines.enumerate() {
+        if matches!(line.trim_end(), "---" | "...") {
+            let body = &text[offset + line.len()..];
+            return Some(FrontMatter { yaml: &text[front_start..offset], body: Some((body, n as u32 + 3)) });
+        }
+        offset += line.len();
+    }
+    Some(FrontMatter { yaml: &text[front_start..], body: None })
+}
+
+/// The line of a `---` further down that opens what looks like an answer file's front matter
+/// (a `partner:` or `role:` line follows before the next `---`).
+fn late_front_matter(text: &str) -> Option<u32> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines.iter().enumerate().skip(1).find_map(|(i, line)| {
+        (line.trim_end() == "---"
+            && lines[i + 1..]
+                .iter()
+                .take_while(|l| l.trim_end() != "---")
+                .any(|l| l.starts_with("partner:") || l.starts_with("role:")))
+        .then_some(i as u32 + 1)
+    })
 }
 
 /// The field lines a section understands: the words a consultant may type (English and Dutch,
@@ -28,69 +83,22 @@ const FIELDS: &[(&[&str], &str)] = &[
     (&["revenue share", "omzetaandeel"], "revenue_share_pct"),
 ];
 
-/// Maps byte offsets of a text to 1-based line and column (in characters).
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-    first_line: u32,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str, first_line: u32) -> Self {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Self { text, starts, first_line }
-    }
-
-    /// The span of `len_bytes` bytes at `offset`; offsets inside a character are moved back to
-    /// its start, so any offset is safe.
-    fn span(&self, offset: usize, len_bytes: usize) -> Span {
-        let floor = |mut i: usize| {
-            i = i.min(self.text.len());
-            while !self.text.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        let offset = floor(offset);
-        let end = floor(offset.saturating_add(len_bytes)).max(offset);
-        let index = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = self.starts.get(index).copied().unwrap_or(0);
-        let column = self.text[start..offset].chars().count() as u32 + 1;
-        let len = self.text[offset..end].chars().count() as u32;
-        Span::new(self.first_line + index as u32, column, len.max(1))
-    }
-}
-
 pub(super) fn parse(text: &str) -> Parsed {
-    let mut lines = text.split_inclusive('\n');
-    if lines.next().map(str::trim_end) != Some("---") {
-        return Parsed::NotAnAssessment;
-    }
-    let mut offset = text.find('\n').map_or(text.len(), |i| i + 1);
-    let front_start = offset;
-    let mut close = None;
-    for (n, line) in lines.enumerate() {
-        if matches!(line.trim_end(), "---" | "...") {
-            close = Some((offset, offset + line.len(), n as u32 + 2));
-            break;
-        }
-        offset += line.len();
-    }
-    let Some((front_end, body_start, close_line)) = close else {
-        return Parsed::Unclosed;
+    let Some(front) = front_matter(text) else {
+        return late_front_matter(text).map_or(Parsed::NotAnAssessment, Parsed::Late);
     };
-    let mut root = match node::parse_yaml(&text[front_start..front_end]) {
+    let Some((body, body_line)) = front.body else { return Parsed::Unclosed };
+    let mut root = match node::parse_yaml(front.yaml) {
         Ok(root) => root,
         Err(e) => return Parsed::Syntax(SyntaxError { span: e.span.shifted(1), ..e }),
     };
     root.shift(1);
-    let body = &text[body_start..];
-    let answers = sections(body, close_line + 1);
+    let (answers, problems) = sections(body, body_line);
     if let Value::Map(entries) = &mut root.value {
-        let span = Span::new(close_line + 1, 1, 1);
+        let span = Span::new(body_line, 1, 1);
         entries.push((Key { name: "answers".into(), span }, Node::new(Value::Map(answers), span)));
     }
-    Parsed::Tree(root)
+    Parsed::Tree(root, problems)
 }
 
 /// A heading with a question id: where its id stands and where its section runs.
@@ -101,10 +109,12 @@ struct Section {
     body: std::ops::Range<usize>,
 }
 
-/// Finds the answer sections of the body and turns each into an answer node.
-fn sections(body: &str, first_line: u32) -> Vec<(Key, Node)> {
-    let lines = Lines::new(body, first_line);
+/// Finds the answer sections of the body and turns each into an answer node; also the problems
+/// that would otherwise lose an answer without a word.
+fn sections(body: &str, first_line: u32) -> (Vec<(Key, Node)>, Vec<Problem>) {
+    let lines = Lines::from_line(body, first_line);
     let mut found: Vec<Section> = Vec::new();
+    let mut problems = Vec::new();
     let mut open: Option<(Option<String>, HeadingLevel, std::ops::Range<usize>)> = None;
     // Code and HTML blocks hold text, never fields.
     let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
@@ -121,8 +131,12 @@ fn sections(body: &str, first_line: u32) -> Vec<(Key, Node)> {
                 open = Some((id.map(|s| s.to_string()), level, range));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((Some(id), level, heading)) = open.take() else { continue };
+                let Some((id, level, heading)) = open.take() else { continue };
                 let source = &body[heading.clone()];
+                let Some(id) = id.filter(|id| !id.is_empty()) else {
+                    problems.extend(unread_attribute(source, heading.start, &lines));
+                    continue;
+                };
                 let at = source.rfind(&format!("#{id}")).map_or(heading.start, |i| heading.start + i + 1);
                 let id_span = lines.span(at, id.len());
                 found.push(Section { id, id_span, level, body: heading.end..body.len() });
@@ -132,13 +146,67 @@ fn sections(body: &str, first_line: u32) -> Vec<(Key, Node)> {
         }
     }
     let masked = mask(body, &blocks);
-    found
+    problems.extend(stray_fields(&masked, &found, &lines));
+    problems.sort_by_key(|p| (p.span.line, p.span.column));
+    let answers = found
         .into_iter()
         .map(|s| {
             let value = answer(body, &masked, &lines, s.body, s.id_span);
             (Key { name: s.id, span: s.id_span }, value)
         })
-        .collect()
+        .collect();
+    (answers, problems)
+}
+
+/// A heading that ends in an attribute block meant to name a question but naming none
+/// (`{# trust.expertise }`, `{#}`): the answer under it would be lost.
+fn unread_attribute(source: &str, at: usize, lines: &Lines) -> Option<Problem> {
+    let text = source.trim_end();
+    let open = text.rfind('{')?;
+    let block = &text[open..];
+    if !block.ends_with('}') || !block.contains('#') {
+        return None;
+    }
+    let wanted: String =
+        block.split('#').nth(1)?.trim_matches(|c: char| c.is_whitespace() || c == '}').into();
+    let help = if wanted.is_empty() {
+        "end the heading with the question id, e.g. `{#trust.expertise}`".to_owned()
+    } else {
+        format!("write `{{#{wanted}}}`, with no space after `#`")
+    };
+    Some(Problem {
+        span: lines.span(at + open, block.len()),
+        code: "heading-without-id",
+        message: format!("`{block}` names no question, so the answer under this heading is not read"),
+        help: Some(help),
+        error: true,
+    })
+}
+
+/// Field lines (`Score: 4`) outside every question's section: they are not read.
+fn stray_fields(masked: &str, sections: &[Section], lines: &Lines) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut offset = 0;
+    for line in masked.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        if sections.iter().any(|s| s.body.contains(&start)) {
+            continue;
+        }
+        if let Some((field, key_at, value_at, _)) = field_line(line) {
+            let word = line[key_at..value_at].trim_end().trim_end_matches(':');
+            problems.push(Problem {
+                span: lines.span(start + key_at, value_at - key_at),
+                code: "field-outside-section",
+                message: format!("this `{word}:` line is outside every question's section, so it is not read"),
+                help: Some(format!(
+                    "move it under the heading of its question (a heading ending in `{{#question.id}}`); it would give `{field}`"
+                )),
+                error: false,
+            });
+        }
+    }
+    problems
 }
 
 /// The text with code and HTML blocks and every HTML comment blanked out byte for byte
@@ -317,9 +385,42 @@ mod tests {
 
     fn tree(text: &str) -> Node {
         match parse(text) {
-            Parsed::Tree(t) => t,
+            Parsed::Tree(t, problems) => {
+                assert_eq!(problems, [], "no problems");
+                t
+            }
             _ => panic!("not a tree"),
         }
+    }
+
+    fn problems(text: &str) -> Vec<(u32, u32, &'static str)> {
+        match parse(text) {
+            Parsed::Tree(_, problems) => {
+                problems.iter().map(|p| (p.span.line, p.span.column, p.code)).collect()
+            }
+            _ => panic!("not a tree"),
+        }
+    }
+
+    #[test]
+    fn headings_that_name_no_question_and_stray_fields_are_reported() {
+        let text = "---\npartner: X\n---\nScore: 3\n## Q {# trust.expertise }\nScore: 4\n## R {#}\nScore: 2\n## S {#trust.openness}\nScore: 5\n";
+        assert_eq!(
+            problems(text),
+            [
+                (4, 1, "field-outside-section"),
+                (5, 6, "heading-without-id"),
+                (6, 1, "field-outside-section"),
+                (7, 6, "heading-without-id"),
+                (8, 1, "field-outside-section"),
+            ]
+        );
+    }
+
+    #[test]
+    fn front_matter_after_a_title_is_found() {
+        assert!(matches!(parse("# Smit\n\n---\npartner: Smit\nrole: supplier\n---\n"), Parsed::Late(3)));
+        assert!(matches!(parse("# README\n\n---\n\nText\n"), Parsed::NotAnAssessment));
     }
 
     fn answers(root: &Node) -> &[(Key, Node)] {
@@ -368,7 +469,13 @@ mod tests {
     #[test]
     fn sub_headings_stay_in_their_section_and_blocks_hold_no_fields() {
         let text = "---\npartner: X\n---\n## Q {#trust.expertise}\n### Toelichting\n    Score: 9\n<div>\nScore: 8\n</div>\n\nScore: 4\n## Next\nScore: 1\n";
-        let root = tree(text);
+        assert_eq!(
+            problems(text),
+            [(13, 1, "field-outside-section")],
+            "the score under `## Next` is not read"
+        );
+        let text = text.replace("## Next\nScore: 1\n", "");
+        let root = tree(&text);
         let Value::Map(fields) = &answers(&root)[0].1.value else { panic!() };
         assert_eq!(fields[0].1.value, Value::Int(4));
         assert_eq!(fields.len(), 2, "score and note: {fields:?}");

@@ -4,12 +4,15 @@
 
 mod markdown;
 pub mod node;
+mod read;
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Lines, Severity, Span};
 use crate::model::Format;
+pub use markdown::front_matter;
 pub use node::{Key, Node, Value};
+pub use read::normalise_line_ends;
 
 /// A loaded answer file, not yet validated.
 #[derive(Debug, Clone)]
@@ -18,6 +21,8 @@ pub struct Document {
     pub text: String,
     pub format: Format,
     pub root: Node,
+    /// Problems found while loading that do not stop validation.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// What loading one file gave.
@@ -42,8 +47,8 @@ pub fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Reads and parses one file.
-pub fn load(path: &Path) -> Loaded {
+/// Reads and parses one file of at most `max_bytes` bytes.
+pub fn load(path: &Path, max_bytes: u64) -> Loaded {
     let fail = |span, code, message: String| Loaded::Failed {
         text: None,
         diagnostics: vec![Diagnostic::error(path, span, code, message)],
@@ -51,31 +56,39 @@ pub fn load(path: &Path) -> Loaded {
     let Some(format) = format_of(path) else {
         return fail(Span::START, "unsupported-file", "not a `.yaml`, `.yml` or `.md` file".into());
     };
-    let bytes = match std::fs::read(path) {
+    let bytes = match read::regular(path, max_bytes) {
         Ok(bytes) => bytes,
-        Err(e) => return fail(Span::START, "unreadable", format!("cannot read file ({e})")),
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let valid = String::from_utf8_lossy(valid);
-            let line = valid.matches('\n').count() as u32 + 1;
-            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-            return fail(Span::new(line, column, 1), "not-utf8", "file is not valid UTF-8".into());
+        Err(read::Refused::NotAFile(kind)) => {
+            return fail(Span::START, "not-a-file", format!("not a regular file but {kind}"));
+        }
+        Err(read::Refused::TooLarge(size)) => {
+            return fail(
+                Span::START,
+                "file-too-large",
+                format!(
+                    "the file is {size} bytes, more than the limit of {max_bytes} (`file_bytes` under `[limits]` in trustmap.toml)"
+                ),
+            );
+        }
+        Err(read::Refused::Io(e)) => {
+            return fail(Span::START, "unreadable", format!("cannot read file ({e})"));
         }
     };
-    parse(path, text, format)
+    match read::decode(bytes) {
+        Ok(text) => parse(path, text, format),
+        Err(read::Undecodable { text, offset, message, help }) => {
+            let span = Lines::new(&text).span(offset, 1);
+            let mut d = Diagnostic::error(path, span, "not-utf8", message);
+            d.help = help;
+            Loaded::Failed { text: Some(text), diagnostics: vec![d] }
+        }
+    }
 }
 
-/// Parses text already read from `path`.
+/// Parses text already read from `path` (and decoded: no byte order mark, `\n` line ends).
 pub fn parse(path: &Path, text: String, format: Format) -> Loaded {
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    };
-    let root = match format {
-        Format::Yaml => node::parse_yaml(&text).map_err(|e| vec![syntax(path, e)]),
+    let parsed = match format {
+        Format::Yaml => node::parse_yaml(&text).map(|root| (root, Vec::new())).map_err(|e| vec![syntax(path, e)]),
         Format::Markdown => match markdown::parse(&text) {
             markdown::Parsed::NotAnAssessment => {
                 let note = Diagnostic::error(
@@ -96,12 +109,33 @@ pub fn parse(path: &Path, text: String, format: Format) -> Loaded {
                 )
                 .with_help("end the front matter with a line `---`"),
             ]),
+            markdown::Parsed::Late(line) => Err(vec![
+                Diagnostic::error(
+                    path,
+                    Span::new(line, 1, 3),
+                    "front-matter-not-first",
+                    "the front matter must start on the first line of the file",
+                )
+                .with_help("move the `---` block with `partner:`, `role:` and `date:` to the top, before any title or blank line"),
+            ]),
             markdown::Parsed::Syntax(e) => Err(vec![syntax(path, e)]),
-            markdown::Parsed::Tree(root) => Ok(root),
+            markdown::Parsed::Tree(root, problems) => {
+                let diagnostics = problems
+                    .into_iter()
+                    .map(|p| {
+                        let d = Diagnostic::error(path, p.span, p.code, p.message);
+                        let d = if p.error { d } else { d.with_severity(Severity::Warning) };
+                        Diagnostic { help: p.help, ..d }
+                    })
+                    .collect();
+                Ok((root, diagnostics))
+            }
         },
     };
-    match root {
-        Ok(root) => Loaded::Document(Document { path: path.to_path_buf(), text, format, root }),
+    match parsed {
+        Ok((root, diagnostics)) => {
+            Loaded::Document(Document { path: path.to_path_buf(), text, format, root, diagnostics })
+        }
         Err(diagnostics) => Loaded::Failed { text: Some(text), diagnostics },
     }
 }

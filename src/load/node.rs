@@ -216,9 +216,95 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
     }
 }
 
+/// The metadata of a file whose YAML does not parse as a whole, as far as it can be read: the
+/// top-level entries before the error, and each later top-level entry that could hold a key
+/// such as `partner` or `id`, read on its own after those before the error (so aliases to their
+/// anchors resolve). `None` when nothing can be read, or when a key is given twice (so the file
+/// cannot be said to claim either). Bounded: a few parses, whatever the file.
+pub fn parse_partial(text: &str) -> Option<Node> {
+    let error_line = match parse_yaml(text) {
+        Ok(node) => return Some(node),
+        Err(e) => e.span.line as usize,
+    };
+    // Byte offsets of the lines that start a top-level entry.
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let first = line.chars().next().unwrap_or(' ');
+        if !first.is_whitespace()
+            && !line.starts_with('#')
+            && !line.starts_with("---")
+            && !line.starts_with("...")
+        {
+            starts.push((n + 1, offset));
+        }
+        offset += line.len();
+    }
+    // The entries wholly before the line of the error.
+    let before = starts.iter().rposition(|(line, _)| *line <= error_line).unwrap_or(0);
+    let (prefix, mut root) = (0..=before).rev().take(8).find_map(|k| {
+        let end = starts.get(k).map_or(0, |(_, at)| *at);
+        let prefix = &text[..end];
+        match parse_yaml(prefix) {
+            Ok(node) if matches!(node.value, Value::Map(_)) => Some((prefix, node)),
+            Ok(node) if node.value == Value::Null => {
+                Some((prefix, Node::new(Value::Map(Vec::new()), Span::START)))
+            }
+            _ => None,
+        }
+    })?;
+    let Value::Map(entries) = &mut root.value else { return None };
+    let candidates = starts
+        .iter()
+        .enumerate()
+        .skip(before)
+        .filter(|(_, (_, at))| {
+            let line = text[*at..].lines().next().unwrap_or_default();
+            line.contains("partner") || line.contains("id")
+        })
+        .take(16);
+    for (k, &(_, at)) in candidates {
+        let end = starts.get(k + 1).map_or(text.len(), |(_, e)| *e);
+        let block = &text[at..end];
+        let last = |text: &str| match parse_yaml(text) {
+            Ok(Node { value: Value::Map(mut found), .. }) => found.pop(),
+            _ => None,
+        };
+        // With the entries before it, so that aliases resolve; alone when that fails (a key
+        // given twice fails with them, and must be seen).
+        let Some(entry) = last(&format!("{prefix}{block}")).or_else(|| last(block)) else { continue };
+        if entries.iter().any(|(key, _)| key.name == entry.0.name) {
+            return None;
+        }
+        entries.push(entry);
+    }
+    Some(root)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn claimed(text: &str) -> Vec<(String, Value)> {
+        let Some(Node { value: Value::Map(entries), .. }) = parse_partial(text) else { return Vec::new() };
+        entries.into_iter().map(|(k, v)| (k.name, v.value)).collect()
+    }
+
+    #[test]
+    fn metadata_is_read_around_a_syntax_error() {
+        let s = |x: &str| Value::Str(x.into());
+        assert_eq!(
+            claimed("partner: A # comment\nrole: x\nanswers:\n  a: [\n"),
+            [("partner".into(), s("A")), ("role".into(), s("x"))]
+        );
+        assert_eq!(claimed("answers: [\nid: abc\n"), [("id".into(), s("abc"))], "after the error");
+        assert_eq!(
+            claimed("\"partner\": &n \"A\\u0026B\"\nx: [\nid2: *n\n"),
+            [("partner".into(), s("A&B")), ("id2".into(), s("A&B"))]
+        );
+        assert_eq!(claimed("partner: A\npartner: B\n"), [], "given twice: nobody's");
+        assert_eq!(claimed("{partner: A, answers: [\n"), []);
+    }
 
     #[test]
     fn keys_and_values_carry_positions() {

@@ -14,8 +14,9 @@ use typst::foundations::Datetime;
 use typst::syntax::Lines;
 use typst_layout::PagedDocument;
 
-use crate::diagnostic::excerpt;
+use crate::diagnostic::{excerpt, path_shown};
 use crate::model::Date;
+use crate::process::{self, Ran};
 use crate::render::Origin;
 use crate::{Error, Result};
 
@@ -34,6 +35,8 @@ pub struct PdfSettings {
     pub engine: Engine,
     /// PDF/A-2b for archiving.
     pub pdf_a: bool,
+    /// How long the `typst` executable may take for one document.
+    pub timeout: std::time::Duration,
 }
 
 /// One document: the generated source, the files it may read, and its creation date.
@@ -176,17 +179,23 @@ fn problems(world: &world::MemoryWorld, errors: &[SourceDiagnostic]) -> Vec<Prob
 
 /// The `typst` CLI's version, checked to be 0.15.
 pub fn check_cli(bin: &Path) -> Result<String> {
-    let output = Command::new(bin).arg("--version").output().map_err(|e| {
+    let cannot = |why: String| {
         Error::Usage(format!(
-            "cannot run the `typst` executable `{}` ({e}); install it with `cargo install typst-cli --locked`, or use `--pdf-engine embedded`",
-            bin.display()
+            "cannot run the `typst` executable `{}` ({why}); install it with `cargo install typst-cli --locked`, or use `--pdf-engine embedded`",
+            path_shown(bin)
         ))
-    })?;
-    let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    };
+    let stdout = match process::run(Command::new(bin).arg("--version"), std::time::Duration::from_secs(30)) {
+        Ok(Ran::Finished { stdout, .. }) => stdout,
+        Ok(Ran::TimedOut) => return Err(cannot("it did not answer within 30 s".into())),
+        Err(e) => return Err(cannot(e.to_string())),
+    };
+    let version = String::from_utf8_lossy(&stdout).trim().to_owned();
     if !version.starts_with("typst 0.15.") {
         return Err(Error::Usage(format!(
-            "`{}` is `{version}`, but trustmap needs typst 0.15; install it with `cargo install typst-cli --version 0.15.1 --locked`",
-            bin.display()
+            "`{}` is {}, but trustmap needs typst 0.15; install it with `cargo install typst-cli --version 0.15.1 --locked`",
+            path_shown(bin),
+            crate::diagnostic::shown(&version)
         )));
     }
     Ok(version)
@@ -214,14 +223,24 @@ fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> std::result::Result<Vec
         cmd.args(["--pdf-standard", "a-2b"]);
     }
     cmd.args(["main.typ", "out.pdf"]);
-    let output = cmd.output().map_err(|e| {
+    let ran = process::run(&mut cmd, settings.timeout).map_err(|e| {
         Error::Usage(format!(
             "cannot run the `typst` executable `{}` ({e}); install it with `cargo install typst-cli --locked`",
-            bin.display()
+            path_shown(bin)
         ))
     })?;
-    if !output.status.success() {
-        return Err(Failure::Typst(cli_problems(&job.source, &String::from_utf8_lossy(&output.stderr))));
+    let (status, stderr) = match ran {
+        Ran::Finished { status, stderr, .. } => (status, stderr),
+        Ran::TimedOut => {
+            return Err(Failure::Other(Error::Usage(format!(
+                "`{}` took more than {} s for one document and was stopped (`render_seconds` under `[limits]`)",
+                path_shown(bin),
+                settings.timeout.as_secs()
+            ))));
+        }
+    };
+    if !status.success() {
+        return Err(Failure::Typst(cli_problems(&job.source, &String::from_utf8_lossy(&stderr))));
     }
     let path = dir.path().join("out.pdf");
     std::fs::read(&path).map_err(|e| Failure::Other(Error::Read { path, cause: e }))
@@ -276,9 +295,14 @@ mod tests {
             assets: Vec::new(),
             date: Date::parse("2026-03-15").unwrap(),
         };
-        let Err(Failure::Typst(problems)) =
-            compile(&job, &PdfSettings { engine: Engine::Embedded, pdf_a: false })
-        else {
+        let Err(Failure::Typst(problems)) = compile(
+            &job,
+            &PdfSettings {
+                engine: Engine::Embedded,
+                pdf_a: false,
+                timeout: std::time::Duration::from_secs(60),
+            },
+        ) else {
             panic!("compiled")
         };
         assert_eq!(problems.len(), 1);

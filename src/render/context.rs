@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::evaluate::EvaluationConfig;
 use crate::model::{
-    CombinedAnswer, Evaluation, Flag, Lang, Note, PartnerEvaluation, Person, PropositionResult, Status,
+    CombinedAnswer, Date, Evaluation, Flag, Lang, Note, PartnerEvaluation, Person, PropositionResult, Status,
     Verdict,
 };
 use crate::questionnaire::Questionnaire;
@@ -56,7 +56,7 @@ pub struct Branding {
 pub struct Meta {
     pub version: &'static str,
     /// `SOURCE_DATE_EPOCH` as a date if set, else the latest round's date: never the clock.
-    pub date: String,
+    pub date: Option<Date>,
     pub commit: Option<String>,
     pub dirty: bool,
 }
@@ -164,7 +164,7 @@ pub struct BoxView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RoundView {
-    pub date: String,
+    pub date: Date,
     pub perspective: String,
     pub scores: Vec<Option<f64>>,
     pub respondents: usize,
@@ -178,7 +178,7 @@ pub struct PartnerView {
     pub strategic: bool,
     pub status: Label,
     pub desired: bool,
-    pub date: String,
+    pub date: Date,
     pub respondents: Vec<String>,
     pub assessors: Vec<String>,
     pub overall: Option<f64>,
@@ -186,7 +186,7 @@ pub struct PartnerView {
     pub propositions: Vec<PropositionView>,
     pub flags: Vec<FlagView>,
     pub rounds: Vec<RoundView>,
-    pub partner_view_date: Option<String>,
+    pub partner_view_date: Option<Date>,
     pub people_partner: Vec<PersonView>,
     pub people_own: Vec<PersonView>,
     pub boxes: Vec<BoxView>,
@@ -228,7 +228,7 @@ pub struct RowView {
     pub role: Label,
     pub strategic: bool,
     pub desired: bool,
-    pub date: String,
+    pub date: Date,
     pub overall: Option<f64>,
     pub overall_verdict: VerdictView,
     pub cells: Vec<CellView>,
@@ -473,7 +473,7 @@ impl<'a> Builder<'a> {
             strategic: p.strategic,
             status: self.label("statuses", p.status.as_str()),
             desired: p.status == Status::Desired,
-            date: p.date.to_string(),
+            date: p.date,
             respondents: p.respondents.clone(),
             assessors: p.assessors.clone(),
             overall: p.overall,
@@ -484,13 +484,13 @@ impl<'a> Builder<'a> {
                 .rounds
                 .iter()
                 .map(|r| RoundView {
-                    date: r.date.to_string(),
+                    date: r.date,
                     perspective: text(&self.t, &["perspectives", r.perspective.as_str()]),
                     scores: r.scores.clone(),
                     respondents: r.respondents,
                 })
                 .collect(),
-            partner_view_date: p.partner_view_date.map(|d| d.to_string()),
+            partner_view_date: p.partner_view_date,
             people_partner: p.people.partner.iter().map(|x| self.person(x)).collect(),
             people_own: p.people.own.iter().map(|x| self.person(x)).collect(),
             boxes: self.boxes(p),
@@ -567,7 +567,7 @@ impl<'a> Builder<'a> {
             role: self.label("roles", p.role.as_str()),
             strategic: p.strategic,
             desired: p.status == Status::Desired,
-            date: p.date.to_string(),
+            date: p.date,
             overall: p.overall,
             overall_verdict: self.verdict(p.overall_verdict),
             cells: p

@@ -9,11 +9,13 @@ pub mod escape;
 
 use std::path::Path;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::model::Lang;
+use crate::workspace::Limits;
 use crate::{Error, Result};
 
 /// The prefix under which the built-in templates live.
@@ -53,6 +55,8 @@ impl Markup {
 /// The three template engines of a build.
 pub struct Renderer {
     lang: Lang,
+    /// Bounds on one rendered output: its size, and the time it may take.
+    bounds: Bounds,
     html: Tera,
     markdown: Tera,
     typst: Tera,
@@ -100,9 +104,44 @@ fn percent(value: &Value, lang: Lang, signed: bool, unit: &str) -> String {
     format!("{text}{unit}")
 }
 
+/// How large one rendered output may be, and how long it may take.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    bytes: usize,
+    time: Duration,
+}
+
+/// A writer that holds a rendered output and stops the template once it grows past its size or
+/// its time, so a runaway template (a loop writing gigabytes) fails that report quickly.
+struct Capped {
+    bytes: Vec<u8>,
+    bounds: Bounds,
+    started: Instant,
+    /// Which bound was passed.
+    passed: Option<&'static str>,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.bounds.bytes {
+            self.passed = Some("size");
+        } else if self.started.elapsed() > self.bounds.time {
+            self.passed = Some("time");
+        }
+        if self.passed.is_some() {
+            return Err(std::io::Error::other("the output passed its limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Renderer {
     /// Loads the built-ins and, if `user_dir` exists, the workspace's own templates.
-    pub fn new(user_dir: Option<&Path>, lang: Lang) -> Result<Renderer> {
+    pub fn new(user_dir: Option<&Path>, lang: Lang, limits: &Limits) -> Result<Renderer> {
         let load = |markup, sources: &[Source]| -> Result<Tera> {
             let mut tera = engine(markup, lang)?;
             add(&mut tera, sources, |text, _| text.to_owned())?;
@@ -112,6 +151,7 @@ impl Renderer {
         let typst_sources = sources(Markup::Typst, user_dir)?;
         Ok(Renderer {
             lang,
+            bounds: Bounds { bytes: limits.report_bytes, time: Duration::from_secs(limits.render_seconds) },
             html: load(Markup::Html, &sources(Markup::Html, user_dir)?)?,
             markdown: load(Markup::Markdown, &sources(Markup::Markdown, user_dir)?)?,
             typst: load(Markup::Typst, &typst_sources)?,
@@ -127,7 +167,7 @@ impl Renderer {
             Markup::Markdown => &self.markdown,
             Markup::Typst => &self.typst,
         };
-        render(tera, name, context)
+        render(tera, name, context, self.bounds)
     }
 
     /// Which template line made each of `offsets` in `output`, the Typst source rendered from
@@ -151,7 +191,8 @@ impl Renderer {
                 Some(tera)
             })
             .as_ref()?;
-        let (plain, marks) = strip_marks(&render(marked, name, context).ok()?);
+        let bounds = Bounds { bytes: self.bounds.bytes.saturating_mul(2), ..self.bounds };
+        let (plain, marks) = strip_marks(&render(marked, name, context, bounds).ok()?);
         if plain != output {
             return None;
         }
@@ -169,9 +210,31 @@ impl Renderer {
     }
 }
 
-fn render(tera: &Tera, name: &str, context: &impl Serialize) -> Result<String> {
+fn render(tera: &Tera, name: &str, context: &impl Serialize, bounds: Bounds) -> Result<String> {
     let context = tera::Context::from_serialize(context).map_err(|e| template_error(name, &e))?;
-    tera.render(name, &context).map_err(|e| template_error(name, &e))
+    let mut out = Capped { bytes: Vec::new(), bounds, started: Instant::now(), passed: None };
+    let result = tera.render_to(name, &context, &mut out);
+    match (result, out.passed) {
+        (Err(_), Some("size")) => Err(Error::Template {
+            name: name.to_owned(),
+            message: format!(
+                "the output grew past {} bytes, the limit of one report (`report_bytes` under `[limits]`); does a loop run away?",
+                bounds.bytes
+            ),
+        }),
+        (Err(_), Some(_)) => Err(Error::Template {
+            name: name.to_owned(),
+            message: format!(
+                "rendering took more than {} s, the limit of one report (`render_seconds` under `[limits]`); does a loop run away?",
+                bounds.time.as_secs()
+            ),
+        }),
+        (Err(e), None) => Err(template_error(name, &e)),
+        (Ok(()), _) => String::from_utf8(out.bytes).map_err(|e| Error::Template {
+            name: name.to_owned(),
+            message: format!("the output is not UTF-8 ({e})"),
+        }),
+    }
 }
 
 /// `text` (template number `index`) with a marker `{MARK_OPEN}index:line{MARK_CLOSE}` before the
@@ -368,8 +431,9 @@ mod tests {
         add(&mut plain, &sources, |text, _| text.to_owned()).unwrap();
         let mut with_marks = engine(Markup::Typst, Lang::En).unwrap();
         add(&mut with_marks, &sources, mark).unwrap();
-        let expected = render(&plain, name, &ctx).unwrap();
-        let (output, marks) = strip_marks(&render(&with_marks, name, &ctx).unwrap());
+        let bounds = Bounds { bytes: 1 << 20, time: Duration::from_secs(60) };
+        let expected = render(&plain, name, &ctx, bounds).unwrap();
+        let (output, marks) = strip_marks(&render(&with_marks, name, &ctx, bounds).unwrap());
         assert_eq!(output, expected, "the markers change nothing else");
         (output, marks)
     }

@@ -11,8 +11,8 @@ use super::{sample_files, trustmap, workspace};
 
 /// Loads and validates a file through the library, as `check` does.
 fn assessment(path: &Path) -> Assessment {
-    let Loaded::Document(doc) = load::load(path) else { panic!("{} did not load", path.display()) };
-    let checked = trustmap::validate::validate(&doc, Questionnaire::get());
+    let Loaded::Document(doc) = load::load(path, u64::MAX) else { panic!("{} did not load", path.display()) };
+    let checked = trustmap::validate::validate(&doc, Questionnaire::get(), usize::MAX);
     checked.assessment.unwrap_or_else(|| panic!("{} invalid: {:?}", path.display(), checked.diagnostics))
 }
 

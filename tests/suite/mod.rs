@@ -53,5 +53,5 @@ pub fn samples() -> PathBuf {
 
 /// Every answer file of the samples.
 pub fn sample_files() -> Vec<PathBuf> {
-    trustmap::discover::discover(&[samples().join("assessments")], &[]).unwrap()
+    trustmap::discover::discover(&[samples().join("assessments")], &[], &samples()).unwrap().files
 }

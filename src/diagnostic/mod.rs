@@ -1,8 +1,16 @@
 //! Problems found in input files, with the `file:line:col` they point at, and their three
 //! renderings: rustc-style text with the source line and a caret, JSON, and GitHub annotations.
+//! Whatever came from a file (its name, the values quoted) is printed with its control and
+//! bidirectional-override characters escaped, so it cannot drive a terminal or forge a line.
 
+mod lines;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+pub use lines::Lines;
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
@@ -105,6 +113,12 @@ impl Diagnostic {
     /// Renders `path:line:col: severity: message`, then the source line with a caret under the
     /// offending text, then any help. `source` is the file's text, if it could be read.
     pub fn render(&self, source: Option<&str>, color: bool) -> String {
+        let lines = source.map(Lines::new);
+        self.render_line(lines.as_ref().and_then(|l| l.line(self.line)), color)
+    }
+
+    /// [`Diagnostic::render`] with the offending line of the source already found.
+    fn render_line(&self, line_text: Option<&str>, color: bool) -> String {
         let paint = |style: Style, text: &str| {
             if color { format!("{style}{text}{style:#}") } else { text.to_owned() }
         };
@@ -112,11 +126,10 @@ impl Diagnostic {
         let blue = Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into()));
         let mut out = format!(
             "{}: {}: {}\n",
-            paint(bold, &format!("{}:{}:{}", self.path.display(), self.line, self.column)),
+            paint(bold, &format!("{}:{}:{}", path_shown(&self.path), self.line, self.column)),
             paint(self.severity.style(), self.severity.label()),
-            paint(bold, &self.message),
+            paint(bold, &escape_controls(&shorten(&self.message, MESSAGE_MAX))),
         );
-        let line_text = source.and_then(|s| s.lines().nth(self.line.saturating_sub(1) as usize));
         if let Some(text) = line_text {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
@@ -129,7 +142,12 @@ impl Diagnostic {
             let _ = writeln!(out, "{pad} {} {}", paint(blue, "|"), paint(self.severity.style(), &caret));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  {} {help}", paint(bold, "= help:"));
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                paint(bold, "= help:"),
+                escape_controls(&shorten(help, MESSAGE_MAX))
+            );
         }
         out
     }
@@ -141,15 +159,16 @@ impl Diagnostic {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut message = self.message.clone();
+        let mut message = shorten(&self.message, MESSAGE_MAX).into_owned();
         if let Some(help) = &self.help {
             message.push_str(" (");
-            message.push_str(help);
+            message.push_str(&shorten(help, MESSAGE_MAX));
             message.push(')');
         }
+        let message = escape_controls(&message);
         format!(
             "::{kind} file={},line={},col={},title={}::{}",
-            escape_property(&self.path.display().to_string()),
+            escape_property(&path_shown(&self.path)),
             self.line,
             self.column,
             escape_property(self.code),
@@ -169,21 +188,91 @@ pub enum Output {
     Github,
 }
 
-/// Renders diagnostics in one of the output formats; `sources` holds the files' texts.
+/// At most this many diagnostics of one file are printed as text; JSON has them all.
+const SHOWN_PER_FILE: usize = 200;
+
+/// Messages and help are cut to this many characters.
+const MESSAGE_MAX: usize = 1000;
+
+/// Renders diagnostics in one of the output formats; `sources` holds the files' texts. Text
+/// output shows the first [`SHOWN_PER_FILE`] of each file and says how many more there are.
 pub fn report(
     diagnostics: &[Diagnostic],
-    sources: &std::collections::BTreeMap<PathBuf, String>,
+    sources: &BTreeMap<PathBuf, String>,
     output: Output,
 ) -> crate::Result<String> {
     Ok(match output {
-        Output::Text { color } => diagnostics
-            .iter()
-            .map(|d| d.render(sources.get(&d.path).map(String::as_str), color))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Output::Text { color } => {
+            // One line index per file, made once: quoting a line is then as cheap for the
+            // 50,000th diagnostic of a file as for the first.
+            let mut indexes: BTreeMap<&Path, Lines> = BTreeMap::new();
+            let mut per_file: BTreeMap<&Path, usize> = BTreeMap::new();
+            let mut out = Vec::new();
+            for d in diagnostics {
+                let count = per_file.entry(&d.path).or_default();
+                *count += 1;
+                if *count > SHOWN_PER_FILE {
+                    continue;
+                }
+                let lines = sources
+                    .get(&d.path)
+                    .map(|text| &*indexes.entry(&d.path).or_insert_with(|| Lines::new(text)));
+                out.push(d.render_line(lines.and_then(|l| l.line(d.line)), color));
+            }
+            for (path, count) in per_file.iter().filter(|(_, n)| **n > SHOWN_PER_FILE) {
+                out.push(format!(
+                    "{}: {} not shown (`--format json` lists them all)\n",
+                    path_shown(path),
+                    plural(count - SHOWN_PER_FILE, "more problem")
+                ));
+            }
+            out.join("\n")
+        }
         Output::Json => serde_json::to_string_pretty(diagnostics)? + "\n",
         Output::Github => diagnostics.iter().map(|d| d.github() + "\n").collect(),
     })
+}
+
+/// Whether `c` must not reach a terminal as it is: a control character (C0, DEL, C1) or one
+/// that reorders or hides text (bidirectional overrides and isolates, zero-width marks).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+}
+
+/// `text` with every [unsafe character](is_unsafe_char) written as `\u{…}`.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A path as shown to a person: its unsafe characters escaped.
+pub fn path_shown(path: &Path) -> String {
+    escape_controls(&path.display().to_string()).into_owned()
+}
+
+/// `text` cut to `max` characters, with `…` where it was cut.
+fn shorten(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((at, _)) => Cow::Owned(format!("{}…", &text[..at])),
+    }
+}
+
+/// A value from a file, quoted for a message: in backticks, cut to 60 characters, its unsafe
+/// characters escaped.
+pub fn shown(value: &str) -> String {
+    format!("`{}`", escape_controls(&shorten(value, 60)))
 }
 
 /// `n word`, with an `s` unless `n` is 1.
@@ -191,8 +280,8 @@ pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// A source line made safe to print: control characters (which could drive the terminal)
-/// become `�`, tabs become spaces, and a long line is cut to a window around `column`.
+/// A source line made safe to print: [unsafe characters](is_unsafe_char) (which could drive
+/// the terminal or reorder the line) become `�`, tabs become spaces, and a long line is cut to a window around `column`.
 /// Returns the text and the column within it.
 pub fn excerpt(line: &str, column: usize) -> (String, usize) {
     const WINDOW: usize = 120;
@@ -201,7 +290,7 @@ pub fn excerpt(line: &str, column: usize) -> (String, usize) {
         .map(|c| {
             if c == '\t' {
                 ' '
-            } else if c.is_control() {
+            } else if is_unsafe_char(c) {
                 '\u{fffd}'
             } else {
                 c
@@ -282,7 +371,30 @@ mod tests {
     #[test]
     fn github_escapes_newlines_and_commas() {
         let d = Diagnostic::error(Path::new("a,b.yaml"), Span::START, "c", "x\ny");
-        assert_eq!(d.github(), "::error file=a%2Cb.yaml,line=1,col=1,title=c::x%0Ay");
+        assert_eq!(d.github(), "::error file=a%2Cb.yaml,line=1,col=1,title=c::x\\u{a}y");
+        let d = Diagnostic::error(Path::new("a\n::error::forged.yaml"), Span::START, "c", "m");
+        assert_eq!(d.github().lines().count(), 1, "{}", d.github());
+    }
+
+    #[test]
+    fn names_and_values_cannot_drive_the_terminal() {
+        let d = Diagnostic::error(Path::new("a\u{1b}[2J\u{202e}.yaml"), Span::START, "c", "bad `\u{7}`")
+            .with_help("x\ny");
+        let text = d.render(None, false);
+        assert_eq!(text, "a\\u{1b}[2J\\u{202e}.yaml:1:1: error: bad `\\u{7}`\n  = help: x\\u{a}y\n");
+        assert_eq!(shown(&"x".repeat(100)), format!("`{}…`", "x".repeat(60)));
+    }
+
+    #[test]
+    fn rendering_many_diagnostics_of_one_file_is_linear_and_capped() {
+        let text = "k: v\n".repeat(60_000);
+        let path = PathBuf::from("big.yaml");
+        let diagnostics: Vec<Diagnostic> =
+            (1..=50_000).map(|line| Diagnostic::error(&path, Span::new(line, 1, 1), "x", "bad")).collect();
+        let sources = BTreeMap::from([(path.clone(), text)]);
+        let out = report(&diagnostics, &sources, Output::Text { color: false }).unwrap();
+        assert_eq!(out.matches(": error: bad").count(), SHOWN_PER_FILE);
+        assert!(out.contains("big.yaml: 49800 more problems not shown"), "{}", &out[out.len() - 200..]);
     }
 
     #[test]

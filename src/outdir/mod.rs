@@ -1,0 +1,519 @@
+//! The output folder: the one place `build` writes, and the rules that keep a consultant's files
+//! safe in it.
+//!
+//! - It is never, never contains and never lies inside an input folder (checked after resolving
+//!   symbolic links), so reports cannot overwrite answer files.
+//! - One build at a time: a lock file, held for the whole build and released by the operating
+//!   system on any exit, a crash included.
+//! - trustmap overwrites or removes only files its manifest records, and only while they still
+//!   hold the bytes it recorded: a file of your own, or a report you changed by hand, is left alone
+//!   and named in a notice.
+//! - Every file is written to a temporary file and renamed into place. Before the renames of a
+//!   report, what they will be is appended to a journal; the manifest is written at the end and
+//!   the journal removed. After a crash the journal tells the next build which files are its own,
+//!   and temporary files left behind are removed.
+//! - Nothing is written or removed through a symbolic link inside the folder.
+
+mod lock;
+mod manifest;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+pub use manifest::{Entry, MANIFEST, Manifest};
+
+use crate::model::OutputFormat;
+use crate::write::{self, Overwrite};
+use crate::{Error, Result};
+
+/// The journal of a build under way: one JSON line per file about to be renamed into place.
+const JOURNAL: &str = ".trustmap-journal";
+
+/// One file a build wants to write, relative to the output folder.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub format: OutputFormat,
+    /// The answer files it was made from, as shown in the manifest.
+    pub inputs: Vec<String>,
+}
+
+/// Something the user should know about the output folder; printed as a warning.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Notice {
+    /// The manifest could not be read: trustmap cannot tell which files are its own.
+    DamagedManifest(String),
+    /// A build was interrupted; its journal was used to tell which files are trustmap's.
+    Interrupted,
+    /// Temporary files of an interrupted build were removed.
+    TempFilesRemoved(usize),
+    /// A file trustmap would write exists but is not one it wrote.
+    NotOurs(String),
+    /// A file trustmap wrote has been changed since; it is now the user's.
+    ChangedByHand(String),
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::DamagedManifest(why) => write!(
+                f,
+                "the manifest cannot be read ({why}), so trustmap treats every file already in the output folder as yours and leaves it alone"
+            ),
+            Notice::Interrupted => {
+                write!(f, "the last build into this folder was interrupted; its files were recognised")
+            }
+            Notice::TempFilesRemoved(n) => write!(
+                f,
+                "removed {} left behind by an interrupted build",
+                crate::diagnostic::plural(*n, "temporary file")
+            ),
+            Notice::NotOurs(path) => write!(
+                f,
+                "`{path}` was not written by trustmap, so it was left alone and not updated (move it away to let trustmap write it)"
+            ),
+            Notice::ChangedByHand(path) => write!(
+                f,
+                "`{path}` was changed after trustmap wrote it, so it is left alone as yours (delete it to let trustmap write it again)"
+            ),
+        }
+    }
+}
+
+/// An output folder opened for one build: locked, with the previous build's manifest.
+pub struct OutputDir {
+    path: PathBuf,
+    _lock: lock::Lock,
+    /// The previous manifest's entries, by path.
+    old: BTreeMap<String, Entry>,
+    /// The bytes (as sha256) each path may hold and still be trustmap's: the manifest's, and
+    /// those an interrupted build's journal recorded.
+    ours: BTreeMap<String, BTreeSet<String>>,
+    journal: Mutex<Option<std::fs::File>>,
+    notices: Mutex<Vec<Notice>>,
+}
+
+/// Folders an output folder must stay clear of.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Folders that hold inputs (answer files, templates): the output folder may not be one,
+    /// contain one or lie inside one.
+    pub folders: Vec<PathBuf>,
+    /// The workspace root: the output folder may not be it or contain it (lying inside it is
+    /// the normal case).
+    pub root: Option<PathBuf>,
+}
+
+impl OutputDir {
+    /// Checks `path` against the inputs, creates it, takes its lock (waiting for another build
+    /// into it, after calling `waiting`), and reads the previous manifest.
+    pub fn open(path: &Path, inputs: &Inputs, waiting: impl FnOnce()) -> Result<OutputDir> {
+        check_clear(path, inputs)?;
+        if let Ok(meta) = std::fs::symlink_metadata(path)
+            && !meta.is_dir()
+            && !std::fs::metadata(path).is_ok_and(|m| m.is_dir())
+        {
+            return Err(Error::OutputNotFolder(path.to_path_buf()));
+        }
+        std::fs::create_dir_all(path).map_err(|e| Error::Write { path: path.to_path_buf(), cause: e })?;
+        let lock = lock::Lock::take(path, waiting)?;
+        let mut notices = Vec::new();
+        let (manifest, damaged) = Manifest::read(&path.join(MANIFEST));
+        notices.extend(damaged.map(Notice::DamagedManifest));
+        let mut ours: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut old: BTreeMap<String, Entry> = manifest
+            .files
+            .into_iter()
+            .filter(|e| inside(&e.path))
+            .map(|e| {
+                ours.entry(e.path.clone()).or_default().insert(e.sha256.clone());
+                (e.path.clone(), e)
+            })
+            .collect();
+        let journal_path = path.join(JOURNAL);
+        if let Ok(text) = std::fs::read_to_string(&journal_path) {
+            notices.push(Notice::Interrupted);
+            // A line cut short by the crash is simply not recognised.
+            for line in text.lines() {
+                if let Ok(e) = serde_json::from_str::<Entry>(line)
+                    && inside(&e.path)
+                {
+                    ours.entry(e.path.clone()).or_default().insert(e.sha256.clone());
+                    // A file the interrupted build wrote first is as much the previous build's
+                    // as those its manifest lists.
+                    old.entry(e.path.clone()).or_insert(e);
+                }
+            }
+        }
+        let removed = remove_temp_files(path);
+        if removed > 0 {
+            notices.push(Notice::TempFilesRemoved(removed));
+        }
+        Ok(OutputDir {
+            path: path.to_path_buf(),
+            _lock: lock,
+            old,
+            ours,
+            journal: Mutex::new(None),
+            notices: Mutex::new(notices),
+        })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The previous manifest's entries.
+    pub fn previous(&self) -> impl Iterator<Item = &Entry> {
+        self.old.values()
+    }
+
+    /// What the user should be told so far.
+    pub fn notices(&self) -> Vec<Notice> {
+        self.notices.lock().map(|n| n.clone()).unwrap_or_default()
+    }
+
+    fn notice(&self, notice: Notice) {
+        if let Ok(mut n) = self.notices.lock() {
+            n.push(notice);
+        }
+    }
+
+    /// Writes the files of one report. A file that exists and is not trustmap's is left alone
+    /// (with a notice); one that already holds these bytes is not touched. Returns the manifest
+    /// entries of the files that now hold the report's bytes.
+    pub fn write(&self, partner: Option<&str>, outputs: Vec<Output>) -> Result<Vec<Entry>> {
+        let mut staged = Vec::new();
+        let mut entries = Vec::new();
+        let mut journal = Vec::new();
+        for o in outputs {
+            if !inside(&o.path) {
+                return Err(Error::Usage(format!(
+                    "refusing to write `{}` outside the output folder",
+                    o.path
+                )));
+            }
+            no_links(&self.path, &o.path)?;
+            let entry = Entry {
+                sha256: manifest::sha256(&o.bytes),
+                path: o.path,
+                inputs: o.inputs,
+                partner: partner.map(str::to_owned),
+                format: Some(o.format),
+            };
+            let target = self.path.join(&entry.path);
+            match self.ownership(&target, &entry.path, &entry.sha256)? {
+                Ownership::Free | Ownership::Ours => {
+                    staged.push(write::stage(&target, &o.bytes)?);
+                    journal.push(entry.clone());
+                }
+                Ownership::Same => {}
+                Ownership::NotOurs => {
+                    self.notice(Notice::NotOurs(entry.path));
+                    continue;
+                }
+                Ownership::ChangedByHand => {
+                    self.notice(Notice::ChangedByHand(entry.path));
+                    continue;
+                }
+            }
+            entries.push(entry);
+        }
+        self.journal(&journal)?;
+        for file in staged {
+            file.commit(Overwrite::Allow)?;
+        }
+        Ok(entries)
+    }
+
+    /// Whose the file at `target` (`rel` in the folder) is, when it is to get bytes `new`.
+    fn ownership(&self, target: &Path, rel: &str, new: &str) -> Result<Ownership> {
+        let Some(sha) = self.current(target)? else { return Ok(Ownership::Free) };
+        Ok(if sha == new {
+            Ownership::Same
+        } else {
+            match self.ours.get(rel) {
+                Some(known) if known.contains(&sha) => Ownership::Ours,
+                Some(_) => Ownership::ChangedByHand,
+                None => Ownership::NotOurs,
+            }
+        })
+    }
+
+    /// Appends entries to the journal and flushes it to disk, before their files are renamed
+    /// into place.
+    fn journal(&self, entries: &[Entry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let path = self.path.join(JOURNAL);
+        let werr = |cause| Error::Write { path: path.clone(), cause };
+        let mut guard =
+            self.journal.lock().map_err(|_| Error::Usage("the journal lock is poisoned".into()))?;
+        if guard.is_none() {
+            let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(werr)?;
+            *guard = Some(file);
+        }
+        let Some(file) = guard.as_mut() else { return Ok(()) };
+        let mut text = String::new();
+        for e in entries {
+            text.push_str(&serde_json::to_string(e)?);
+            text.push('\n');
+        }
+        file.write_all(text.as_bytes()).map_err(werr)?;
+        file.sync_data().map_err(werr)
+    }
+
+    /// Ends the build: removes the previous build's files that `stale` says are gone (only
+    /// those still holding the bytes trustmap wrote), writes the manifest of what is now in the
+    /// folder, and removes the journal. Returns the paths removed.
+    pub fn finish(
+        self,
+        written: Vec<Entry>,
+        provenance: Provenance,
+        stale: impl Fn(&Entry) -> bool,
+    ) -> Result<Finished> {
+        let mut entries: BTreeMap<String, Entry> = written.into_iter().map(|e| (e.path.clone(), e)).collect();
+        let mut removed = Vec::new();
+        for (path, old) in &self.old {
+            if entries.contains_key(path) {
+                continue;
+            }
+            no_links(&self.path, path)?;
+            let target = self.path.join(path);
+            let known = self.ours.get(path).cloned().unwrap_or_default();
+            let stale = stale(old);
+            if !stale && known.len() == 1 {
+                // Kept as it is: only whether it is still there is checked.
+                if std::fs::symlink_metadata(&target).is_ok() {
+                    entries.insert(path.clone(), old.clone());
+                }
+                continue;
+            }
+            let Some(sha) = self.current(&target)? else { continue };
+            if !known.contains(&sha) {
+                self.notice(Notice::ChangedByHand(path.clone()));
+            } else if stale {
+                match std::fs::remove_file(&target) {
+                    Ok(()) => removed.push(path.clone()),
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(err) => return Err(Error::Write { path: target, cause: err }),
+                }
+            } else {
+                entries.insert(path.clone(), Entry { sha256: sha, ..old.clone() });
+            }
+        }
+        let manifest = Manifest {
+            trustmap: env!("CARGO_PKG_VERSION").into(),
+            commit: provenance.commit,
+            dirty: provenance.dirty,
+            files: entries.into_values().collect(),
+        };
+        manifest.write(&self.path.join(MANIFEST))?;
+        remove_journal(&self.path)?;
+        let notices = self.notices();
+        Ok(Finished { removed, notices })
+    }
+
+    /// The sha256 of the file at `target` now, or `None` when there is none.
+    fn current(&self, target: &Path) -> Result<Option<String>> {
+        match std::fs::read(target) {
+            Ok(bytes) => Ok(Some(manifest::sha256(&bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Read { path: target.to_path_buf(), cause: e }),
+        }
+    }
+}
+
+/// What a finished build did to the folder.
+#[derive(Debug, Default)]
+pub struct Finished {
+    pub removed: Vec<String>,
+    pub notices: Vec<Notice>,
+}
+
+/// Where the inputs of a build came from, for the manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub commit: Option<String>,
+    pub dirty: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ownership {
+    /// No file there.
+    Free,
+    /// A file trustmap wrote, unchanged since.
+    Ours,
+    /// A file that already holds exactly the new bytes (whoever wrote it, nothing is lost).
+    Same,
+    /// A file trustmap did not write.
+    NotOurs,
+    /// A file trustmap wrote, changed since.
+    ChangedByHand,
+}
+
+fn remove_journal(out: &Path) -> Result<()> {
+    let path = out.join(JOURNAL);
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::Write { path, cause: e }),
+    }
+}
+
+/// Removes temporary files an interrupted run left anywhere in the folder (never following
+/// symbolic links); returns how many.
+fn remove_temp_files(out: &Path) -> usize {
+    walkdir::WalkDir::new(out)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .filter(|e| e.file_type().is_file() && write::is_temp_name(&e.file_name().to_string_lossy()))
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
+/// Whether a manifest path stays inside the output folder.
+pub fn inside(path: &str) -> bool {
+    let p = Path::new(path);
+    !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Refuses to write or remove through a symbolic link inside the output folder, which could
+/// point anywhere.
+fn no_links(out: &Path, rel: &str) -> Result<()> {
+    let mut path = out.to_path_buf();
+    for part in Path::new(rel).components() {
+        path.push(part);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::SymlinkInOutput(path));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with every symbolic link resolved, also when it (or its last parts) do
+/// not exist yet: the longest existing ancestor is resolved and the rest appended, `..` taken
+/// lexically (a part that does not exist cannot be a link).
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let absolute =
+        std::path::absolute(path).map_err(|e| Error::Read { path: path.to_path_buf(), cause: e })?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::CurDir => {}
+                    other => out.push(other),
+                }
+            }
+            return Ok(out);
+        }
+        let Some(parent) = existing.parent() else { return Ok(absolute) };
+        if let Some(last) = existing.components().next_back() {
+            rest.push(last);
+        }
+        existing = parent;
+    }
+}
+
+/// How the output folder and an input folder overlap.
+fn overlap(out: &Path, input: &Path) -> Option<&'static str> {
+    if out == input {
+        Some("is")
+    } else if input.starts_with(out) {
+        Some("contains")
+    } else if out.starts_with(input) {
+        Some("lies inside")
+    } else {
+        None
+    }
+}
+
+/// Refuses an output folder that is, contains or lies inside an input folder, or that is or
+/// contains the workspace root or lies inside its `.git`.
+fn check_clear(out: &Path, inputs: &Inputs) -> Result<()> {
+    let real = resolve(out)?;
+    let refuse = |relation: &'static str, input: &Path| Error::OutputOverlap {
+        out: out.to_path_buf(),
+        relation,
+        input: input.to_path_buf(),
+    };
+    for folder in &inputs.folders {
+        let Ok(input) = resolve(folder) else { continue };
+        if let Some(relation) = overlap(&real, &input) {
+            return Err(refuse(relation, folder));
+        }
+    }
+    if let Some(root) = &inputs.root
+        && let Ok(input) = resolve(root)
+    {
+        match overlap(&real, &input) {
+            Some(relation @ ("is" | "contains")) => return Err(refuse(relation, root)),
+            _ if real.starts_with(input.join(".git")) => {
+                return Err(refuse("lies inside", &root.join(".git")));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_paths_must_stay_inside() {
+        assert!(inside("partners/a.html"));
+        assert!(!inside("../a.html"));
+        assert!(!inside("/etc/passwd"));
+        assert!(!inside("partners/../../x"));
+        assert!(!inside("./a.html"));
+    }
+
+    #[test]
+    fn resolving_follows_links_and_takes_missing_parts_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(real.join("a")).unwrap();
+        std::os::unix::fs::symlink(real.join("a"), real.join("link")).unwrap();
+        assert_eq!(resolve(&real.join("link/new/x")).unwrap(), real.join("a/new/x"));
+        assert_eq!(resolve(&real.join("link/new/../y")).unwrap(), real.join("a/y"));
+        assert_eq!(resolve(&real.join("link/..")).unwrap(), real);
+    }
+
+    #[test]
+    fn an_output_folder_overlapping_an_input_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("assessments/sub")).unwrap();
+        let inputs = Inputs { folders: vec![root.join("assessments")], root: Some(root.clone()) };
+        for (out, relation) in [
+            (root.join("assessments"), "is"),
+            (root.join("assessments/sub"), "lies inside"),
+            (root.join("assessments/new"), "lies inside"),
+            (root.clone(), "contains"),
+            (PathBuf::from("/"), "contains"),
+            (root.join(".git/reports"), "lies inside"),
+        ] {
+            let err = check_clear(&out, &inputs).unwrap_err();
+            assert!(
+                matches!(&err, Error::OutputOverlap { relation: r, .. } if *r == relation),
+                "{}: {err}",
+                out.display()
+            );
+        }
+        check_clear(&root.join("reports"), &inputs).unwrap();
+    }
+}

@@ -1,0 +1,127 @@
+//! Where a build's inputs came from, for the manifest and the reports' footers: the git commit
+//! of the workspace, and whether the inputs differ from it ("dirty"). Read once per build.
+//!
+//! A received workspace may carry a repository whose configuration names commands (an
+//! `core.fsmonitor` hook, clean and smudge filters, hooks). None of them may run, and nothing in
+//! `.git` may be written. So trustmap asks `git` only for `rev-parse` and `ls-tree`, which read
+//! objects and run no configured command, with `core.fsmonitor` off and optional locks off; it
+//! never runs `git status`. Whether an input differs from the commit is decided here, by hashing
+//! its bytes as git hashes a blob and comparing with the commit's tree.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use sha2::Digest as _;
+
+use crate::outdir::Provenance;
+use crate::process::{self, Ran};
+
+/// How long one `git` call may take.
+const GIT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What went into a build: the files read, and the folders whose every answer file was read
+/// (a file deleted from one of them since the commit also makes the inputs dirty).
+#[derive(Debug, Default)]
+pub struct Inputs<'a> {
+    pub files: Vec<&'a Path>,
+    pub folders: Vec<&'a Path>,
+}
+
+/// The commit of the repository that holds `root`, if any, and whether `inputs` differ from it.
+pub fn read(root: &Path, inputs: &Inputs) -> Provenance {
+    let Some(head) = git(root, &["rev-parse", "--show-toplevel", "HEAD"]) else {
+        return Provenance::default();
+    };
+    let head = String::from_utf8_lossy(&head);
+    let mut lines = head.lines();
+    let (Some(top), Some(commit)) = (lines.next(), lines.next()) else { return Provenance::default() };
+    let (top, commit) = (PathBuf::from(top), commit.trim().to_owned());
+    let dirty = dirty(&top, &commit, inputs).unwrap_or(true);
+    Provenance { commit: Some(commit), dirty }
+}
+
+/// Runs a read-only `git` command in `dir`; its standard output when it succeeds.
+fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C")
+        .arg(dir)
+        .args(["--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"])
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0");
+    match process::run(&mut cmd, GIT_TIMEOUT) {
+        Ok(Ran::Finished { status, stdout, .. }) if status.success() => Some(stdout),
+        _ => None,
+    }
+}
+
+/// Whether any input differs from the commit's tree. `None` when that cannot be told.
+fn dirty(top: &Path, commit: &str, inputs: &Inputs) -> Option<bool> {
+    let top = top.canonicalize().ok()?;
+    let listing = git(&top, &["ls-tree", "-r", "-z", "--full-tree", commit])?;
+    // `<mode> <type> <object>\t<path>\0`, paths relative to the top of the repository.
+    let mut tree: BTreeMap<String, String> = BTreeMap::new();
+    for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+        let record = String::from_utf8_lossy(record);
+        let (head, path) = record.split_once('\t')?;
+        let object = head.split(' ').nth(2)?;
+        tree.insert(path.to_owned(), object.to_owned());
+    }
+    let relative = |p: &Path| -> Option<String> {
+        let p = p.canonicalize().ok()?;
+        let rel = p.strip_prefix(&top).ok()?;
+        Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+    };
+    let mut read: BTreeSet<String> = BTreeSet::new();
+    for file in &inputs.files {
+        let Some(rel) = relative(file) else { continue };
+        let bytes = std::fs::read(file).ok()?;
+        if tree.get(&rel).is_none_or(|object| *object != blob_id(&bytes, object.len())) {
+            return Some(true);
+        }
+        read.insert(rel);
+    }
+    for folder in &inputs.folders {
+        let Some(prefix) = relative(folder) else { continue };
+        let prefix = if prefix.is_empty() { prefix } else { format!("{prefix}/") };
+        let gone = tree.keys().any(|path| {
+            path.starts_with(&prefix)
+                && crate::load::format_of(Path::new(path)).is_some()
+                && !path[prefix.len()..].split('/').any(|part| part.starts_with('.'))
+                && !read.contains(path)
+        });
+        if gone {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
+/// The id git gives a blob of `bytes`: SHA-1 (40 hex digits) or, in a SHA-256 repository, SHA-256.
+fn blob_id(bytes: &[u8], hex_len: usize) -> String {
+    let header = format!("blob {}\0", bytes.len());
+    if hex_len == 64 {
+        let mut h = sha2::Sha256::new();
+        h.update(header.as_bytes());
+        h.update(bytes);
+        format!("{:x}", h.finalize())
+    } else {
+        let mut h = sha1::Sha1::new();
+        h.update(header.as_bytes());
+        h.update(bytes);
+        format!("{:x}", h.finalize())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_ids_are_gits() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(blob_id(b"hello\n", 40), "ce013625030ba8dba906f756967f9e9ca394464a");
+    }
+}
