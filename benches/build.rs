@@ -50,7 +50,7 @@ fn generate(dest: &Path) {
 fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
     let workspace = Workspace::find(ws, false).expect("workspace");
     Settings {
-        paths: vec![workspace.assessments()],
+        paths: vec![workspace.assessments().expect("assessments")],
         lang: workspace.config.lang,
         workspace,
         out,

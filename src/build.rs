@@ -168,7 +168,7 @@ fn input_folders(s: &Settings) -> outdir::Inputs {
         })
         .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p })
         .collect();
-    folders.push(s.workspace.assessments());
+    folders.extend(s.workspace.assessments().ok());
     folders.push(s.workspace.root.join("templates"));
     outdir::Inputs { folders, root: Some(s.workspace.root.clone()) }
 }
@@ -194,7 +194,22 @@ fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) ->
     if let Some(id) = unknown.first() {
         return Err(Error::Usage(format!("no partner with id `{id}` (see `trustmap evaluate` for the ids)")));
     }
-    let valid = batch.valid();
+    // The output folder is taken before anything is evaluated: its previous manifest tells
+    // which partner a broken file belongs to, and that partner is left out of this build.
+    let out = if s.dump_context {
+        None
+    } else {
+        Some(OutputDir::open(&s.out, &input_folders(s), || {
+            eprintln!("waiting for another trustmap build that is writing to `{}` …", path_shown(&s.out));
+        })?)
+    };
+    let previous = match &out {
+        Some(out) => out.previous().cloned().collect(),
+        None => outdir::Manifest::read(&s.out.join(MANIFEST)).0.files,
+    };
+    let claims = claims(&batch, &previous, root);
+    let valid: Vec<_> =
+        batch.assessments.iter().filter(|a| !claims.failed.contains(&a.id)).cloned().collect();
     let evaluation = crate::evaluate::evaluate(&valid, &s.workspace.config.evaluation);
     let renderer = Renderer::new(Some(&root.join("templates")), s.lang, s.limits())?;
     if let (Engine::Cli(bin), true) = (&s.pdf.engine, s.formats.contains(&OutputFormat::Pdf)) {
@@ -222,19 +237,14 @@ fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) ->
         selected.iter().map(|p| builder.partner(p, p.sources.iter().map(|x| shown(x)).collect())).collect();
     let all_sources: Vec<String> = valid.iter().map(|a| shown(&a.source)).collect();
     let network = builder.network(&evaluation, all_sources.clone());
-    if s.dump_context {
+    let Some(out) = out else {
         let dump = serde_json::json!({ "network": network, "partners": partner_contexts });
         return Ok(Summary {
             context: Some(serde_json::to_string_pretty(&dump)? + "\n"),
             has_errors: batch.has_errors(),
             ..Summary::default()
         });
-    }
-
-    let out = OutputDir::open(&s.out, &input_folders(s), || {
-        eprintln!("waiting for another trustmap build that is writing to `{}` …", path_shown(&s.out));
-    })?;
-    let claims = claims(&batch, &out, root, &evaluation);
+    };
     // The network first: it is the largest document, so it should not be the last to start.
     let reports: Vec<Report> =
         std::iter::once(Report::Network).chain(partner_contexts.iter().map(Report::Partner)).collect();
@@ -300,10 +310,9 @@ fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) ->
     }
     if let Some(e) = stop {
         // What was written stays and is recorded; nothing is removed. If even the manifest
-        // cannot be written, the journal tells the next build which files are trustmap's.
-        if let Err(manifest) = out.finish(entries, provenance, |_| false) {
-            eprintln!("note: the manifest could not be updated either ({manifest})");
-        }
+        // cannot be written (a full disk), the journal tells the next build which files are
+        // trustmap's; the failure the user must see is the first one.
+        let _ = out.finish(entries, provenance, |_| false);
         return Err(e);
     }
     failed.extend(rebuilt_with_errors.iter().cloned());
@@ -396,19 +405,18 @@ struct Claims {
 /// The partner each file with errors belongs to: the one its text claims; else the one the
 /// previous manifest made from it; else, for a file named as `trustmap new` names them
 /// (`<id>-<date>.<ext>`, or in a folder `<id>/`), that id when it is a known partner's.
-fn claims(batch: &Batch, out: &OutputDir, root: &Path, evaluation: &Evaluation) -> Claims {
+fn claims(batch: &Batch, previous: &[Entry], root: &Path) -> Claims {
     let mut failed = batch.failed_ids.clone();
     let mut unclaimed = Vec::new();
     let known: BTreeSet<&str> = batch
         .assessments
         .iter()
         .map(|a| a.id.as_str())
-        .chain(out.previous().filter_map(|e| e.partner.as_deref()))
+        .chain(previous.iter().filter_map(|e| e.partner.as_deref()))
         .collect();
-    let _ = evaluation;
     for path in &batch.unclaimed {
         let rel = relative(path, root);
-        let from_manifest = out.previous().find(|e| e.inputs.contains(&rel)).and_then(|e| e.partner.clone());
+        let from_manifest = previous.iter().find(|e| e.inputs.contains(&rel)).and_then(|e| e.partner.clone());
         let from_name = || {
             let stem = path.file_stem()?.to_string_lossy().into_owned();
             let folder = path.parent()?.file_name()?.to_string_lossy().into_owned();
@@ -602,12 +610,14 @@ fn network_outputs(
     Ok(made)
 }
 
-/// `path` relative to the workspace root, with `/` separators, for stable output.
+/// `path` relative to the workspace root, with `/` separators, for stable output; characters
+/// that could drive a terminal or reorder text are escaped (a file name is outside data).
 pub fn relative(path: &Path, root: &Path) -> String {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (path_abs, root_abs) = (abs(path), abs(root));
     let rel = path_abs.strip_prefix(&root_abs).map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    let text = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    crate::diagnostic::escape_controls(&text).into_owned()
 }
 
 fn meta(date: Option<Date>, e: &Evaluation, provenance: &Provenance) -> Meta {

@@ -82,7 +82,7 @@ fn inputs(paths: &[PathBuf], trusted: bool) -> Result<Inputs> {
     };
     let whole = paths.is_empty() || paths.iter().all(is_root);
     let paths = if whole {
-        let dir = workspace.assessments();
+        let dir = workspace.assessments()?;
         if !dir.is_dir() {
             return Err(Error::Usage(format!(
                 "no answer files: `{}` does not exist (pass files or folders, or run `trustmap init`)",
@@ -168,7 +168,10 @@ fn build(args: &cli::BuildArgs, trusted: bool, color: bool, out: &mut dyn Write)
         None => cores,
     };
     let settings = crate::build::Settings {
-        out: args.output.clone().unwrap_or_else(|| workspace.output()),
+        out: match &args.output {
+            Some(out) => out.clone(),
+            None => workspace.output()?,
+        },
         lang: lang(args.lang, &workspace),
         workspace,
         paths,
@@ -209,7 +212,12 @@ fn templates(cmd: &cli::TemplatesCommand, out: &mut dyn Write) -> Result<Outcome
 
 fn check(args: &cli::CheckArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
-    let batch = pipeline::read(&paths, &[workspace.output()], &workspace.root, &workspace.config.limits)?;
+    let batch = pipeline::read(
+        &paths,
+        &workspace.output().ok().into_iter().collect::<Vec<_>>(),
+        &workspace.root,
+        &workspace.config.limits,
+    )?;
     let output = match args.format {
         DiagnosticFormat::Text => Output::Text { color },
         DiagnosticFormat::Json => Output::Json,
@@ -247,7 +255,12 @@ fn check(args: &cli::CheckArgs, trusted: bool, color: bool, out: &mut dyn Write)
 
 fn evaluate(args: &cli::EvaluateArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
-    let batch = pipeline::read(&paths, &[workspace.output()], &workspace.root, &workspace.config.limits)?;
+    let batch = pipeline::read(
+        &paths,
+        &workspace.output().ok().into_iter().collect::<Vec<_>>(),
+        &workspace.root,
+        &workspace.config.limits,
+    )?;
     // Problems go to standard error, so the evaluation on standard output stays parseable.
     let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !problems.is_empty() {
@@ -369,8 +382,10 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
         Format::Yaml => "yaml",
         Format::Markdown => "md",
     };
-    let path =
-        args.output.clone().unwrap_or_else(|| workspace.assessments().join(format!("{id}-{date}.{ext}")));
+    let path = match &args.output {
+        Some(path) => path.clone(),
+        None => workspace.assessments()?.join(format!("{id}-{date}.{ext}")),
+    };
     let assessment = Assessment {
         source: path.clone(),
         partner: args.partner.clone(),

@@ -284,7 +284,8 @@ impl Validator<'_> {
     /// terminal or hide text, are left out with a warning (a note keeps its line breaks and tabs).
     fn text(&mut self, node: &Node, what: &str) -> Option<String> {
         let text = match &node.value {
-            Value::Str(s) => s.trim().to_owned(),
+            // A carriage return is a line end, as in a file.
+            Value::Str(s) => crate::load::normalise_line_ends(s.trim()),
             Value::Int(_) | Value::Float(_) => self.written(node),
             _ => {
                 self.wrong_type(node, what, "text");

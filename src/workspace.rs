@@ -189,7 +189,6 @@ impl Workspace {
                     check_owner(&root.join(CONFIG_FILE))?;
                 }
                 let config = Config::load(&root.join(CONFIG_FILE))?;
-                config.check_paths(&root)?;
                 return Ok(Workspace { root, config, found: true });
             }
         }
@@ -201,14 +200,36 @@ impl Workspace {
         self.join(Path::new("templates"))
     }
 
-    /// The folder of answer files.
-    pub fn assessments(&self) -> PathBuf {
-        self.join(&self.config.assessments)
+    /// The folder of answer files. It must lie inside the workspace: a received workspace must
+    /// not read private files into its reports.
+    pub fn assessments(&self) -> Result<PathBuf> {
+        self.inside("assessments", &self.config.assessments)
     }
 
-    /// The output folder.
-    pub fn output(&self) -> PathBuf {
-        self.join(&self.config.output)
+    /// The output folder of trustmap.toml. It must lie inside the workspace: a received
+    /// workspace must not write where it likes (`-o` still builds anywhere the user says).
+    pub fn output(&self) -> Result<PathBuf> {
+        self.inside("output", &self.config.output)
+    }
+
+    /// `path` of the configuration key `key`, refused when it leads out of the workspace.
+    fn inside(&self, key: &str, path: &Path) -> Result<PathBuf> {
+        let joined = self.join(path);
+        if !self.found {
+            return Ok(joined);
+        }
+        let root = crate::outdir::resolve(&self.root)?;
+        if !crate::outdir::resolve(&joined)?.starts_with(&root) {
+            return Err(Error::Config {
+                path: self.root.join(CONFIG_FILE),
+                message: format!(
+                    "`{key}` must be a folder inside the workspace, but `{}` lies outside it{}",
+                    crate::diagnostic::path_shown(path),
+                    if key == "output" { " (use `-o` to build elsewhere)" } else { "" }
+                ),
+            });
+        }
+        Ok(joined)
     }
 
     /// A path relative to the root, without a leading `./` when the root is the current folder.
@@ -254,27 +275,6 @@ fn normalise(path: &Path) -> PathBuf {
 }
 
 impl Config {
-    /// Refuses `assessments` or `output` folders outside the workspace `root`: a received
-    /// workspace must not read private files into its reports or write where it likes (`-o`
-    /// still builds anywhere the user says).
-    fn check_paths(&self, root: &Path) -> Result<()> {
-        let inside = crate::outdir::resolve(root)?;
-        for (key, path) in [("assessments", &self.assessments), ("output", &self.output)] {
-            let resolved = crate::outdir::resolve(&root.join(path))?;
-            if !resolved.starts_with(&inside) {
-                return Err(Error::Config {
-                    path: root.join(CONFIG_FILE),
-                    message: format!(
-                        "`{key}` must be a folder inside the workspace, but `{}` lies outside it{}",
-                        crate::diagnostic::path_shown(path),
-                        if key == "output" { " (use `-o` to build elsewhere)" } else { "" }
-                    ),
-                });
-            }
-        }
-        Ok(())
-    }
-
     /// Reads and checks a `trustmap.toml`; a problem is reported with its line and column.
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Read { path: path.into(), cause: e })?;

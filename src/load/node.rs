@@ -183,13 +183,17 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+const MAX_DEPTH: usize = 32;
+const MAX_NODES: usize = 50_000;
+const MAX_ALIASES: usize = 200;
+
 /// Budgets that stop alias bombs and absurdly deep documents in an answer file.
 fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = 32;
-    budget.max_nodes = 50_000;
-    budget.max_aliases = 200;
-    budget.max_anchors = 200;
+    budget.max_depth = MAX_DEPTH;
+    budget.max_nodes = MAX_NODES;
+    budget.max_aliases = MAX_ALIASES;
+    budget.max_anchors = MAX_ALIASES;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options
@@ -205,15 +209,34 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
         Ok(raw) => Ok(convert(raw)),
         Err(err) => {
             let span = err.location().map_or(Span::START, |l| span_of(&l));
-            let message = serde_saphyr::UserMessageFormatter.format_message(err.without_snippet());
-            let message = if message.contains("limits breached") || message.contains("recursion limit") {
-                "the file nests too deeply or repeats too much (at most 32 levels, 200 aliases)".to_owned()
+            let message = match &err {
+                serde_saphyr::Error::Budget { breach, .. } => budget_message(breach),
+                _ => serde_saphyr::UserMessageFormatter.format_message(err.without_snippet()).into_owned(),
+            };
+            let message = if message.contains("recursion limit") {
+                budget_message(&Breach::Depth { depth: 0 })
             } else {
-                message.into_owned()
+                message
             };
             Err(SyntaxError { span, message })
         }
     }
+}
+
+use serde_saphyr::budget::BudgetBreach as Breach;
+
+/// What a breached budget means, in words: which limit, and the limit.
+fn budget_message(breach: &Breach) -> String {
+    let (what, limit) = match breach {
+        Breach::Depth { .. } => ("nests deeper than", format!("{MAX_DEPTH} levels")),
+        Breach::Nodes { .. } => ("has more values than", format!("{MAX_NODES} nodes")),
+        Breach::Aliases { .. } | Breach::AliasAnchorRatio { .. } => {
+            ("repeats more than", format!("{MAX_ALIASES} aliases (`*name`)"))
+        }
+        Breach::Anchors { .. } => ("defines more than", format!("{MAX_ALIASES} anchors (`&name`)")),
+        other => return format!("the file is too large or too complex for an answer file ({other:?})"),
+    };
+    format!("the file {what} an answer file may: at most {limit}")
 }
 
 /// The metadata of a file whose YAML does not parse as a whole, as far as it can be read: the

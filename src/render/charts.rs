@@ -137,15 +137,10 @@ fn checked_color(color: &str) -> &str {
     if valid { color } else { DEFAULT_ACCENT }
 }
 
-/// Whether a link is safe to emit: relative, or `http(s)`; never `javascript:` and the like.
+/// Whether a link is safe to emit: by the one rule of [`super::escape::link_target`], relative
+/// paths allowed.
 fn safe_href(href: &str) -> bool {
-    let lower = href.trim().to_ascii_lowercase();
-    match lower.find(':') {
-        Some(colon) if !lower[..colon].contains(['/', '?', '#']) => {
-            lower.starts_with("http:") || lower.starts_with("https:")
-        }
-        _ => true,
-    }
+    super::escape::link_target(href, true).is_some()
 }
 
 /// Whitespace collapsed, then cut to `max` characters with an ellipsis if longer.

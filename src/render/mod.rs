@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod context;
 pub mod escape;
+pub mod note;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -334,7 +335,7 @@ fn engine(markup: Markup, lang: Lang) -> Result<Tera> {
     tera.set_fallback_prefixes([BUILTIN_PREFIX]).map_err(|e| template_error("(setup)", &e))?;
     tera.autoescape_on([format!(".{ext}")]);
     match markup {
-        Markup::Html => {}
+        Markup::Html => tera.set_escape_fn(escape::escape_html),
         Markup::Markdown => tera.set_escape_fn(escape::escape_markdown),
         Markup::Typst => tera.set_escape_fn(escape::escape_typst),
     }
@@ -344,14 +345,14 @@ fn engine(markup: Markup, lang: Lang) -> Result<Tera> {
     tera.register_filter("signed_pct", move |x: Value, _: Kwargs, _: &State| percent(&x, lang, true, "%"));
     match markup {
         Markup::Html => tera.register_filter("note", |x: String, _: Kwargs, _: &State| {
-            Value::safe_string(&escape::note_to_html(&x))
+            Value::safe_string(&note::to_html(&x))
         }),
         Markup::Markdown => tera.register_filter("note", |x: String, _: Kwargs, _: &State| {
-            Value::safe_string(&escape::note_to_markdown(&x))
+            Value::safe_string(&note::to_markdown(&x))
         }),
         Markup::Typst => {
             tera.register_filter("note", |x: String, _: Kwargs, _: &State| {
-                Value::safe_string(&escape::note_to_typst(&x))
+                Value::safe_string(&note::to_typst(&x))
             });
             // A value inside Typst code, as a string literal.
             tera.register_filter("str", |x: Value, _: Kwargs, _: &State| {
@@ -385,7 +386,18 @@ fn sources(markup: Markup, user_dir: Option<&Path>) -> Result<Vec<Source>> {
             .filter(|p| p.extension().is_some_and(|e| e == ext))
             .collect();
         files.sort();
+        // A template is part of the workspace: a link out of it (to a private file, say) is
+        // not read into a report.
+        let home = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let home = home.canonicalize().map_err(|e| Error::Read { path: home.into(), cause: e })?;
         for path in files {
+            if !path.canonicalize().is_ok_and(|real| real.starts_with(&home)) {
+                return Err(Error::Template {
+                    name: path.display().to_string(),
+                    message: "a symbolic link to outside the workspace; copy the template into `templates/`"
+                        .into(),
+                });
+            }
             let text =
                 std::fs::read_to_string(&path).map_err(|e| Error::Read { path: path.clone(), cause: e })?;
             sources.push(Source {

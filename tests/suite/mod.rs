@@ -6,6 +6,8 @@ mod check;
 mod docs;
 mod evaluate;
 mod files;
+mod hostile;
+mod links;
 mod pdf;
 mod snapshots;
 
