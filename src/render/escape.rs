@@ -11,13 +11,38 @@ pub fn escape_markdown(input: &str, out: &mut dyn Write) -> std::io::Result<()> 
     out.write_all(markdown_text(input).as_bytes())
 }
 
-/// [`escape_markdown`] as a string.
+/// Already escaped inline text that begins a line: what would start a block there is escaped
+/// too (a list marker `-`, `+`, `1.` or `2)` followed by white space, a `---` rule, a `=`
+/// underline), and leading white space (an indented code block) is dropped.
+pub fn markdown_line_start(escaped: &str) -> String {
+    let text = escaped.trim_start_matches([' ', '\t']);
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let at = |i: usize| text.as_bytes().get(i).copied();
+    let spaced = |i: usize| at(i).is_none_or(|b| b.is_ascii_whitespace());
+    match at(digits) {
+        Some(b'=') if digits == 0 => format!("\\{text}"),
+        Some(b'-') if digits == 0 && (spaced(1) || at(1) == Some(b'-')) => format!("\\{text}"),
+        Some(b'+') if digits == 0 && spaced(1) => format!("\\{text}"),
+        Some(b'.' | b')') if digits > 0 && spaced(digits + 1) => {
+            format!("{}\\{}", &text[..digits], &text[digits..])
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// [`escape_markdown`] as a string. Where a value begins, a line may begin.
 pub fn markdown_text(input: &str) -> String {
+    // White space at either end would keep `**{{ value }}**` from being bold.
+    markdown_line_start(markdown_inline(input).trim())
+}
+
+/// Markdown escaping for text inside a line: every character that could start inline markup.
+pub fn markdown_inline(input: &str) -> String {
     let mut buf = String::with_capacity(input.len() + 8);
     for c in input.chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' | '{' | '}'
-            | '$' => {
+            | '$' | '^' => {
                 buf.push('\\');
                 buf.push(c);
             }
@@ -53,17 +78,34 @@ pub fn escape_typst(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(typst_text(input).as_bytes())
 }
 
-/// [`escape_typst`] as a string.
+/// [`escape_typst`] as a string. Where a value begins, a line may begin, so the `.` of a leading
+/// number (an enumeration item) is escaped too.
 pub fn typst_text(input: &str) -> String {
+    let input: String =
+        input.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect();
     let mut buf = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
+    let lead = input.len() - input.trim_start().len();
+    let digits = input[lead..].bytes().take_while(u8::is_ascii_digit).count();
+    let start = if digits > 0 && input.as_bytes().get(lead + digits) == Some(&b'.') {
+        buf.push_str(&" ".repeat(lead));
+        buf.push_str(&input[lead..lead + digits]);
+        buf.push('\\');
+        lead + digits
+    } else {
+        0
+    };
+    let mut chars = input[start..].chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            // `...` would be Typst's shorthand for an ellipsis.
+            '.' if chars.peek() == Some(&'.') => buf.push_str("\\."),
             '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '=' | '-' | '+' | '/'
             | '~' | '"' | '\'' | ':' | '{' | '}' => {
                 buf.push('\\');
                 buf.push(c);
             }
-            '\n' | '\r' | '\t' => buf.push(' '),
+            // Typst ends a line at these too.
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => buf.push(' '),
             c if c.is_control() => {}
             _ => buf.push(c),
         }

@@ -12,7 +12,7 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
-use super::escape::{link_target, markdown_text, typst_string, typst_text};
+use super::escape::{link_target, markdown_inline, markdown_line_start, typst_string, typst_text};
 
 /// Containers (lists, quotes, emphasis) nest at most this deep; deeper ones are flattened.
 pub const MAX_DEPTH: usize = 8;
@@ -274,16 +274,9 @@ impl MarkdownWriter {
     /// Writes text from the note, escaped; at the start of a line, also what would start a list
     /// or a heading there (`-`, `+`, `=`, `1.`), and leading spaces (an indented code block).
     fn text(&mut self, text: &str) {
-        let mut escaped = markdown_text(text);
+        let mut escaped = markdown_inline(text);
         if self.line_start {
-            escaped = escaped.trim_start().to_owned();
-            let digits = escaped.bytes().take_while(u8::is_ascii_digit).count();
-            let first = escaped.as_bytes().get(digits).copied();
-            if digits == 0 && matches!(first, Some(b'-' | b'+' | b'=')) {
-                escaped.insert(0, '\\');
-            } else if digits > 0 && matches!(first, Some(b'.' | b')')) {
-                escaped.insert(digits, '\\');
-            }
+            escaped = markdown_line_start(&escaped);
         }
         if !escaped.is_empty() {
             self.raw(&escaped);

@@ -3,12 +3,14 @@
 mod browser;
 mod build;
 mod check;
+mod crash;
 mod docs;
 mod evaluate;
 mod files;
 mod hostile;
 mod links;
 mod pdf;
+mod properties;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
