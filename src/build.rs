@@ -251,7 +251,7 @@ fn run(s: &Settings, color: bool, started: Instant, pool: &rayon::ThreadPool) ->
     let bar = progress(s.quiet, reports.len(), "rendering");
     let limits = s.limits();
     let watchdog =
-        crate::watchdog::Watchdog::start(limits.memory_mb, Duration::from_secs(limits.render_seconds));
+        crate::watchdog::Watchdog::start(limits.memory_mb, Duration::from_secs(limits.render_seconds))?;
     let results = each_bounded(
         pool,
         &reports,
@@ -416,7 +416,12 @@ fn claims(batch: &Batch, previous: &[Entry], root: &Path) -> Claims {
         .collect();
     for path in &batch.unclaimed {
         let rel = relative(path, root);
-        let from_manifest = previous.iter().find(|e| e.inputs.contains(&rel)).and_then(|e| e.partner.clone());
+        // A partner's file names its own inputs; the network's name every partner's.
+        let from_manifest = previous
+            .iter()
+            .filter(|e| e.partner.is_some())
+            .find(|e| e.inputs.contains(&rel))
+            .and_then(|e| e.partner.clone());
         let from_name = || {
             let stem = path.file_stem()?.to_string_lossy().into_owned();
             let folder = path.parent()?.file_name()?.to_string_lossy().into_owned();
@@ -485,6 +490,13 @@ fn typst_outputs(
     if s.formats.contains(&OutputFormat::Pdf) {
         let job = Job { template, source: source.clone(), assets: assets.clone(), date };
         match pdf::compile(&job, &s.pdf) {
+            Ok(bytes) if bytes.len() > s.limits().report_bytes => made.failed.push(Error::Template {
+                name: template.to_owned(),
+                message: format!(
+                    "the PDF is {} bytes, more than the limit of one report (`report_bytes` under `[limits]`)",
+                    bytes.len()
+                ),
+            }),
             Ok(bytes) => made.outputs.push(output(format!("{stem}.pdf"), bytes, OutputFormat::Pdf)),
             Err(pdf::Failure::Typst(problems)) => {
                 made.failed.push(typst_error(renderer, template, ctx, &source, &problems));

@@ -106,7 +106,10 @@ fn check_svg(bytes: &[u8]) -> std::result::Result<(), String> {
     };
     for node in doc.descendants().filter(roxmltree::Node::is_element) {
         let name = node.tag_name().name();
-        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("foreignObject") {
+        // Scripts, foreign HTML, and animations (which can set an `href` to anything).
+        const REFUSED: &[&str] =
+            &["script", "foreignObject", "set", "animate", "animateMotion", "animateTransform", "discard"];
+        if REFUSED.iter().any(|r| name.eq_ignore_ascii_case(r)) {
             return Err(format!("it holds a `<{name}>` element"));
         }
         for attr in node.attributes() {
@@ -116,6 +119,9 @@ fn check_svg(bytes: &[u8]) -> std::result::Result<(), String> {
             }
             if matches!(attr_name, "href" | "src") && !local(attr.value()) {
                 return Err(format!("it refers to `{}` outside the file", attr.value()));
+            }
+            if attr.value().to_ascii_lowercase().contains("javascript:") {
+                return Err(format!("its `{attr_name}` holds a script address"));
             }
             if attr_name == "style" && refers_outside(attr.value()) {
                 return Err("its style refers to something outside the file".into());
@@ -134,7 +140,9 @@ fn check_svg(bytes: &[u8]) -> std::result::Result<(), String> {
 /// Whether CSS refers to a file or address: `@import`, or `url(…)` to other than `#…`/`data:`.
 fn refers_outside(css: &str) -> bool {
     let lower = css.to_ascii_lowercase();
-    lower.contains("@import")
+    // A CSS escape (`u\72l(`) could hide either.
+    lower.contains('\\')
+        || lower.contains("@import")
         || lower.match_indices("url(").any(|(at, _)| {
             let target = lower[at + 4..].trim_start().trim_start_matches(['"', '\'']);
             !(target.starts_with('#') || target.starts_with("data:"))
@@ -156,6 +164,8 @@ mod tests {
             r#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>"#,
             r#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x/y.css);</style></svg>"#,
             r#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url('https://x/y')"/></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="javascript:alert(1)"/></a></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: u\72l(https://x/y)"/></svg>"#,
             r#"<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>"#,
             "<html/>",
             "not xml",

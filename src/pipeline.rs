@@ -121,13 +121,13 @@ pub fn read_files(found: Found, limits: &Limits, progress: &(dyn Fn() + Sync)) -
 }
 
 /// The partner id a file that failed claims, read as a valid file's would be; `None` when its
-/// metadata cannot be read far enough to tell.
-fn claimed_id(text: &str, format: Format) -> Option<String> {
+/// metadata cannot be read far enough to tell. `lossy` text had invalid bytes replaced.
+fn claimed_id(text: &str, format: Format, lossy: bool) -> Option<String> {
     let yaml = match format {
         Format::Yaml => text,
         Format::Markdown => load::front_matter(text)?.yaml,
     };
-    validate::claimed_id(&load::node::parse_partial(yaml)?)
+    validate::claimed_id(&load::node::parse_partial(yaml)?, lossy, &crate::diagnostic::Lines::new(yaml))
 }
 
 fn read_one(path: PathBuf, questionnaire: &Questionnaire, limits: &Limits) -> FileResult {
@@ -154,7 +154,9 @@ fn read_one(path: PathBuf, questionnaire: &Questionnaire, limits: &Limits) -> Fi
         },
         Loaded::Failed { text, diagnostics } => {
             let format = load::format_of(&path);
-            let claimed = text.as_deref().zip(format).and_then(|(text, format)| claimed_id(text, format));
+            let lossy = diagnostics.iter().any(|d| d.code == load::NOT_UTF8);
+            let claimed =
+                text.as_deref().zip(format).and_then(|(text, format)| claimed_id(text, format, lossy));
             FileResult { path, text, assessment: None, claimed: Some(claimed), diagnostics, skipped: false }
         }
     }

@@ -48,7 +48,11 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     cmd.arg("-C")
         .arg(dir)
         .args(["--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"])
+        // A partial clone would fetch missing objects through a transport its configuration
+        // names (`core.sshCommand`, `uploadpack`): no fetching, and no transport at all.
+        .args(["-c", "protocol.allow=never"])
         .args(args)
+        .env("GIT_NO_LAZY_FETCH", "1")
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_OPTIONAL_LOCKS", "0");
     match process::run(&mut cmd, GIT_TIMEOUT) {

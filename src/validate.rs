@@ -60,8 +60,9 @@ pub fn validate(doc: &Document, questionnaire: &Questionnaire, max_note_bytes: u
 
 /// The partner id a tree claims, by the same rules as a valid file's: its `id`, else its
 /// `partner` made a slug. `None` when that cannot be told for sure: a key given twice, an `id`
-/// that is not valid, text with characters that could not be decoded.
-pub fn claimed_id(root: &Node) -> Option<String> {
+/// that is not valid, or (when the tree was read from `lossy` text, invalid bytes replaced by
+/// `�`) a value holding a replaced byte.
+pub fn claimed_id(root: &Node, lossy: bool, lines: &Lines) -> Option<String> {
     let Value::Map(entries) = &root.value else { return None };
     let value = |key: &str| {
         let mut found = entries.iter().filter(|(k, _)| k.name == key);
@@ -71,16 +72,58 @@ pub fn claimed_id(root: &Node) -> Option<String> {
         }
         Ok(first.map(|(_, v)| v))
     };
-    let text = |node: &Node| match &node.value {
-        Value::Str(s) if !s.contains('\u{fffd}') => Some(s.trim().to_owned()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        _ => None,
+    let text = |node: &Node| {
+        let raw = match &node.value {
+            Value::Str(s) if !(lossy && s.contains('\u{fffd}')) => crate::load::normalise_line_ends(s.trim()),
+            Value::Int(_) | Value::Float(_) => written(node, lines),
+            _ => return None,
+        };
+        Some(clean_text(&raw, false).0).filter(|t| !t.is_empty())
     };
     match value("id").ok()? {
-        Some(id) => text(id).filter(|id| is_slug(id)),
+        Some(id) => text(id).filter(|id| is_slug(id) && id.len() <= MAX_ID_LEN),
         None => value("partner").ok()?.and_then(text).map(|p| slugify(&p)).filter(|id| !id.is_empty()),
     }
+}
+
+/// A scalar as it was written in the file (a number is not reformatted: `3.10` stays `3.10`).
+fn written(node: &Node, lines: &Lines) -> String {
+    let formatted = match &node.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => node.type_name().to_owned(),
+    };
+    if !matches!(node.value, Value::Int(_) | Value::Float(_)) {
+        return formatted;
+    }
+    lines
+        .line(node.span.line)
+        .map(|line| {
+            line.chars().skip(node.span.column as usize - 1).take(node.span.len as usize).collect::<String>()
+        })
+        .map(|raw| raw.trim().to_owned())
+        .filter(|raw| raw.chars().any(|c| c.is_ascii_digit()))
+        .unwrap_or(formatted)
+}
+
+/// Text without control characters, which could drive a terminal or hide text: a note keeps its
+/// line breaks and tabs, a one-line value has them as spaces. Also the first character left out.
+fn clean_text(text: &str, note: bool) -> (String, Option<char>) {
+    let keep = |c: char| !c.is_control() || (note && matches!(c, '\n' | '\t'));
+    if text.chars().all(keep) {
+        return (text.to_owned(), None);
+    }
+    let first = text.chars().find(|c| !keep(*c));
+    let clean = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .filter(|c| keep(*c))
+        .collect::<String>()
+        .trim()
+        .to_owned();
+    (clean, first)
 }
 
 struct Validator<'a> {
@@ -138,7 +181,7 @@ impl Validator<'_> {
                 self.error(root.span, "missing-key", format!("missing required key `{required}`"));
             }
         }
-        self.id = claimed_id(root);
+        self.id = claimed_id(root, false, &self.lines);
         let partner = meta.partner?;
         let id = match meta.id {
             Some(id) => id,
@@ -245,29 +288,8 @@ impl Validator<'_> {
         }
     }
 
-    /// A scalar as it was written in the file (a number is not reformatted), for messages.
     fn written(&self, node: &Node) -> String {
-        let formatted = match &node.value {
-            Value::Str(s) => s.clone(),
-            Value::Int(i) => i.to_string(),
-            Value::Float(f) => f.to_string(),
-            Value::Bool(b) => b.to_string(),
-            _ => node.type_name().to_owned(),
-        };
-        if !matches!(node.value, Value::Int(_) | Value::Float(_)) {
-            return formatted;
-        }
-        self.lines
-            .line(node.span.line)
-            .map(|line| {
-                line.chars()
-                    .skip(node.span.column as usize - 1)
-                    .take(node.span.len as usize)
-                    .collect::<String>()
-            })
-            .map(|raw| raw.trim().to_owned())
-            .filter(|raw| raw.chars().any(|c| c.is_ascii_digit()))
-            .unwrap_or(formatted)
+        written(node, &self.lines)
     }
 
     fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
@@ -292,11 +314,8 @@ impl Validator<'_> {
                 return None;
             }
         };
-        let keep = |c: char| !c.is_control() || (what == "note" && matches!(c, '\n' | '\t'));
-        let text = if text.chars().all(keep) {
-            text
-        } else {
-            let first = text.chars().find(|c| !keep(*c)).unwrap_or_default();
+        let (text, dropped) = clean_text(&text, what == "note");
+        if let Some(first) = dropped {
             let d = self.error(
                 node.span,
                 "control-character",
@@ -304,14 +323,7 @@ impl Validator<'_> {
             );
             d.severity = Severity::Warning;
             d.help = Some("remove it from the file; control characters have no place in a report".into());
-            // A line break in a one-line value becomes a space.
-            text.chars()
-                .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-                .filter(|c| keep(*c))
-                .collect::<String>()
-                .trim()
-                .to_owned()
-        };
+        }
         if text.is_empty() {
             self.error(node.span, "empty-value", format!("`{what}` is empty"));
             return None;

@@ -53,18 +53,17 @@ impl Drop for Task<'_> {
 impl Watchdog {
     /// Starts watching: memory above `memory_mb` MiB, or a task under way longer than `time`
     /// (plus a grace), ends the process with exit code 2.
-    pub fn start(memory_mb: u64, time: Duration) -> Watchdog {
+    pub fn start(memory_mb: u64, time: Duration) -> std::io::Result<Watchdog> {
         let shared = Arc::new(Shared {
             tasks: Mutex::new(BTreeMap::new()),
             next: AtomicU64::new(0),
             stop: AtomicBool::new(false),
         });
         let watched = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name("trustmap-watchdog".into())
-            .spawn(move || watch(&watched, memory_mb.saturating_mul(1024 * 1024), time + grace(time)))
-            .ok();
-        Watchdog { shared, thread }
+        let thread = std::thread::Builder::new().name("trustmap-watchdog".into()).spawn(move || {
+            watch(&watched, memory_mb.saturating_mul(1024 * 1024), time.saturating_add(grace(time)))
+        })?;
+        Ok(Watchdog { shared, thread: Some(thread) })
     }
 
     /// Registers a task (`what` names it in the message) until the guard is dropped.
@@ -142,7 +141,7 @@ mod tests {
 
     #[test]
     fn tasks_come_and_go_and_memory_is_read() {
-        let dog = Watchdog::start(1 << 20, Duration::from_secs(600));
+        let dog = Watchdog::start(1 << 20, Duration::from_secs(600)).unwrap();
         {
             let _task = dog.task("a report".into());
             assert_eq!(dog.shared.tasks.lock().unwrap().len(), 1);

@@ -65,6 +65,26 @@ pub struct Limits {
     pub logo_pixels: u64,
 }
 
+impl Limits {
+    /// Each limit out of its range: none is 0, and none is so large that it protects nothing.
+    fn problems(&self) -> Vec<String> {
+        let ranges: [(&str, u64, u64); 7] = [
+            ("file_bytes", self.file_bytes, 1 << 30),
+            ("note_bytes", self.note_bytes as u64, 1 << 30),
+            ("report_bytes", self.report_bytes as u64, 1 << 34),
+            ("render_seconds", self.render_seconds, 7 * 24 * 3600),
+            ("memory_mb", self.memory_mb, 1 << 20),
+            ("logo_bytes", self.logo_bytes, 1 << 30),
+            ("logo_pixels", self.logo_pixels, 1 << 32),
+        ];
+        ranges
+            .iter()
+            .filter(|(_, value, max)| *value == 0 || value > max)
+            .map(|(key, value, max)| format!("`limits.{key}` must be from 1 to {max}, found `{value}`"))
+            .collect()
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -294,14 +314,17 @@ impl Config {
             Error::Config { path: path.into(), message: diagnostic.render(Some(text), false) }
         })?;
         let mut problems = config.evaluation.problems(crate::questionnaire::Questionnaire::get());
+        problems.extend(config.limits.problems());
         let accent = config.report.accent.as_bytes();
         if !(accent.len() == 7 && accent[0] == b'#' && accent[1..].iter().all(u8::is_ascii_hexdigit)) {
             problems.push(format!(
-                "`report.accent` must be a colour `#rrggbb`, found `{}`",
-                config.report.accent
+                "`report.accent` must be a colour `#rrggbb`, found {}",
+                crate::diagnostic::shown(&config.report.accent)
             ));
         }
         if !problems.is_empty() {
+            // Values from the file are quoted in the problems: none may drive the terminal.
+            let problems: Vec<_> = problems.iter().map(|p| crate::diagnostic::escape_controls(p)).collect();
             return Err(Error::Config { path: path.into(), message: problems.join("\n") });
         }
         Ok(config)

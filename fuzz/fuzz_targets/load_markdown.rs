@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
     if let Some(front) = load::front_matter(&text)
         && let Some(root) = load::node::parse_partial(front.yaml)
     {
-        let _ = trustmap::validate::claimed_id(&root);
+        let _ = trustmap::validate::claimed_id(&root, false, &trustmap::diagnostic::Lines::new(front.yaml));
     }
 });

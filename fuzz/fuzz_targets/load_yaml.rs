@@ -15,12 +15,17 @@ fuzz_target!(|data: &[u8]| {
         Loaded::Document(doc) => {
             let checked = trustmap::validate::validate(&doc, Questionnaire::get(), 100_000);
             if let Some(a) = checked.assessment {
-                assert_eq!(checked.id.as_deref(), Some(a.id.as_str()), "the claimed id is the valid file's id");
+                assert_eq!(
+                    checked.id.as_deref(),
+                    Some(a.id.as_str()),
+                    "the claimed id is the valid file's id"
+                );
             }
         }
         Loaded::Failed { .. } | Loaded::Skipped(_) => {
             if let Some(root) = load::node::parse_partial(&text) {
-                let _ = trustmap::validate::claimed_id(&root);
+                let _ =
+                    trustmap::validate::claimed_id(&root, false, &trustmap::diagnostic::Lines::new(&text));
             }
         }
     }

@@ -12,13 +12,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let source = format!("= Note\n\n{}\n", note::to_typst(text));
-    let job = Job {
-        template: "fuzz.typ",
-        source,
-        assets: Vec::new(),
-        date: trustmap::model::Date::EPOCH,
-    };
-    let settings = PdfSettings { engine: Engine::Embedded, pdf_a: false, timeout: std::time::Duration::from_secs(60) };
+    let job = Job { template: "fuzz.typ", source, assets: Vec::new(), date: trustmap::model::Date::EPOCH };
+    let settings =
+        PdfSettings { engine: Engine::Embedded, pdf_a: false, timeout: std::time::Duration::from_secs(60) };
     if let Err(trustmap::pdf::Failure::Typst(problems)) = compile(&job, &settings) {
         panic!("{problems:?} for {text:?}");
     }

@@ -187,10 +187,15 @@ fn unread_attribute(source: &str, at: usize, lines: &Lines) -> Option<Problem> {
 fn stray_fields(masked: &str, sections: &[Section], lines: &Lines) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut offset = 0;
+    // Sections stand in the order of the text: one pass over both.
+    let mut next = 0;
     for line in masked.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        if sections.iter().any(|s| s.body.contains(&start)) {
+        while sections.get(next).is_some_and(|s| s.body.end <= start) {
+            next += 1;
+        }
+        if sections.get(next).is_some_and(|s| s.body.contains(&start)) {
             continue;
         }
         if let Some((field, key_at, value_at, _)) = field_line(line) {

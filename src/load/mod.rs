@@ -4,7 +4,7 @@
 
 mod markdown;
 pub mod node;
-mod read;
+pub mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,10 @@ use crate::model::Format;
 pub use markdown::front_matter;
 pub use node::{Key, Node, Value};
 pub use read::normalise_line_ends;
+
+/// The code of the diagnostic of a file that is not valid text; its text is kept with the invalid
+/// bytes replaced by `�`.
+pub const NOT_UTF8: &str = "not-utf8";
 
 /// A loaded answer file, not yet validated.
 #[derive(Debug, Clone)]
@@ -56,7 +60,7 @@ pub fn load(path: &Path, max_bytes: u64) -> Loaded {
     let Some(format) = format_of(path) else {
         return fail(Span::START, "unsupported-file", "not a `.yaml`, `.yml` or `.md` file".into());
     };
-    let bytes = match read::regular(path, max_bytes) {
+    let bytes = match read::regular(path, max_bytes, read::Links::Follow) {
         Ok(bytes) => bytes,
         Err(read::Refused::NotAFile(kind)) => {
             return fail(Span::START, "not-a-file", format!("not a regular file but {kind}"));
@@ -78,7 +82,7 @@ pub fn load(path: &Path, max_bytes: u64) -> Loaded {
         Ok(text) => parse(path, text, format),
         Err(read::Undecodable { text, offset, message, help }) => {
             let span = Lines::new(&text).span(offset, 1);
-            let mut d = Diagnostic::error(path, span, "not-utf8", message);
+            let mut d = Diagnostic::error(path, span, NOT_UTF8, message);
             d.help = help;
             Loaded::Failed { text: Some(text), diagnostics: vec![d] }
         }

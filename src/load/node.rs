@@ -265,43 +265,59 @@ pub fn parse_partial(text: &str) -> Option<Node> {
     }
     // The entries wholly before the line of the error.
     let before = starts.iter().rposition(|(line, _)| *line <= error_line).unwrap_or(0);
-    let (prefix, mut root) = (0..=before).rev().take(8).find_map(|k| {
+    let (k, prefix, mut root) = (0..=before).rev().take(8).find_map(|k| {
         let end = starts.get(k).map_or(0, |(_, at)| *at);
         let prefix = &text[..end];
         match parse_yaml(prefix) {
-            Ok(node) if matches!(node.value, Value::Map(_)) => Some((prefix, node)),
+            Ok(node) if matches!(node.value, Value::Map(_)) => Some((k, prefix, node)),
             Ok(node) if node.value == Value::Null => {
-                Some((prefix, Node::new(Value::Map(Vec::new()), Span::START)))
+                Some((k, prefix, Node::new(Value::Map(Vec::new()), Span::START)))
             }
             _ => None,
         }
     })?;
     let Value::Map(entries) = &mut root.value else { return None };
-    let candidates = starts
-        .iter()
-        .enumerate()
-        .skip(before)
-        .filter(|(_, (_, at))| {
-            let line = text[*at..].lines().next().unwrap_or_default();
-            line.contains("partner") || line.contains("id")
-        })
-        .take(16);
-    for (k, &(_, at)) in candidates {
-        let end = starts.get(k + 1).map_or(text.len(), |(_, e)| *e);
+    // `text` with every byte of `range` that is not a line end made a space: a part left out
+    // keeps its lines, so positions in what is parsed are positions in the file.
+    let blank = |range: std::ops::Range<usize>| -> String {
+        text[range].bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }).collect()
+    };
+    let candidates = starts.iter().enumerate().skip(k).filter(|(_, (_, at))| {
+        let line = text[*at..].lines().next().unwrap_or_default();
+        line.contains("partner") || line.contains("id")
+    });
+    for (j, &(_, at)) in candidates.take(16) {
+        let end = starts.get(j + 1).map_or(text.len(), |(_, e)| *e);
         let block = &text[at..end];
         let last = |text: &str| match parse_yaml(text) {
             Ok(Node { value: Value::Map(mut found), .. }) => found.pop(),
             _ => None,
         };
-        // With the entries before it, so that aliases resolve; alone when that fails (a key
-        // given twice fails with them, and must be seen).
-        let Some(entry) = last(&format!("{prefix}{block}")).or_else(|| last(block)) else { continue };
+        // After the entries before the error, so that aliases resolve; else alone (a key given
+        // twice fails with them, and must be seen).
+        let with_prefix = format!("{prefix}{}{block}", blank(prefix.len()..at));
+        let alone = format!("{}{block}", blank(0..at));
+        let Some(entry) = last(&with_prefix).or_else(|| last(&alone)) else {
+            // An `id` or `partner` that cannot be read: the file's partner cannot be told.
+            if names_key(block, "id") || names_key(block, "partner") {
+                return None;
+            }
+            continue;
+        };
         if entries.iter().any(|(key, _)| key.name == entry.0.name) {
             return None;
         }
         entries.push(entry);
     }
     Some(root)
+}
+
+/// Whether `block` opens with the mapping key `key` (quoted or not).
+fn names_key(block: &str, key: &str) -> bool {
+    let rest = block.trim_start_matches(['"', '\'']);
+    rest.strip_prefix(key)
+        .map(|r| r.trim_start_matches(['"', '\'']).trim_start())
+        .is_some_and(|r| r.starts_with(':'))
 }
 
 #[cfg(test)]
@@ -327,6 +343,10 @@ mod tests {
         );
         assert_eq!(claimed("partner: A\npartner: B\n"), [], "given twice: nobody's");
         assert_eq!(claimed("{partner: A, answers: [\n"), []);
+        assert_eq!(claimed("partner: A\nid: 'a\nrole: x\n"), [], "an id that cannot be read: nobody's");
+        let root = parse_partial("x: [\nrole: y\npartner: 3.10\n").unwrap();
+        let Value::Map(entries) = root.value else { panic!() };
+        assert_eq!(entries[0].1.span.line, 3, "positions are the file's");
     }
 
     #[test]

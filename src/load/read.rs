@@ -15,9 +15,25 @@ pub enum Refused {
     Io(std::io::Error),
 }
 
-/// Reads the regular file at `path` (following symbolic links), refusing anything else and
-/// anything over `max_bytes`.
-pub fn regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Refused> {
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::NotAFile(kind) => write!(f, "not a regular file but {kind}"),
+            Refused::TooLarge(size) => write!(f, "{size} bytes, more than allowed"),
+            Refused::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Whether a symbolic link at the path itself is followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    Follow,
+    Refuse,
+}
+
+/// Reads the regular file at `path`, refusing anything else and anything over `max_bytes`.
+pub fn regular(path: &Path, max_bytes: u64, links: Links) -> Result<Vec<u8>, Refused> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -25,7 +41,8 @@ pub fn regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Refused> {
         use std::os::unix::fs::OpenOptionsExt as _;
         // Opening a FIFO for reading would wait for a writer; non-blocking, it does not, and the
         // type is checked on what was opened, so nothing can be swapped in between.
-        options.custom_flags(libc::O_NONBLOCK);
+        let nofollow = if links == Links::Refuse { libc::O_NOFOLLOW } else { 0 };
+        options.custom_flags(libc::O_NONBLOCK | nofollow);
     }
     let file = options.open(path).map_err(Refused::Io)?;
     let meta = file.metadata().map_err(Refused::Io)?;
@@ -162,8 +179,15 @@ mod tests {
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         // SAFETY: a valid, NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
-        assert!(matches!(regular(&fifo, 100), Err(Refused::NotAFile(k)) if k.contains("FIFO")));
+        assert!(
+            matches!(regular(&fifo, 100, Links::Follow), Err(Refused::NotAFile(k)) if k.contains("FIFO"))
+        );
         std::fs::write(dir.path().join("big.yaml"), "x".repeat(101)).unwrap();
-        assert!(matches!(regular(&dir.path().join("big.yaml"), 100), Err(Refused::TooLarge(101))));
+        assert!(matches!(
+            regular(&dir.path().join("big.yaml"), 100, Links::Follow),
+            Err(Refused::TooLarge(101))
+        ));
+        std::os::unix::fs::symlink("big.yaml", dir.path().join("link.yaml")).unwrap();
+        assert!(matches!(regular(&dir.path().join("link.yaml"), 1000, Links::Refuse), Err(Refused::Io(_))));
     }
 }

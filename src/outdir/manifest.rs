@@ -36,13 +36,13 @@ pub struct Entry {
 }
 
 impl Manifest {
-    /// Reads the manifest at `path`: none there is an empty one; one that cannot be read is an
-    /// empty one and the reason why.
+    /// Reads the manifest at `path`: none there is an empty one; one that cannot be read (not
+    /// JSON, or not a regular file: a link, a pipe) is an empty one and the reason why.
     pub fn read(path: &Path) -> (Manifest, Option<String>) {
-        match std::fs::read(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Manifest::default(), None),
-            Err(e) => (Manifest::default(), Some(e.to_string())),
-            Ok(bytes) => match serde_json::from_slice(&bytes) {
+        match super::read_own(path) {
+            Ok(None) => (Manifest::default(), None),
+            Err(e) => (Manifest::default(), Some(e)),
+            Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
                 Ok(manifest) => (manifest, None),
                 Err(e) => (Manifest::default(), Some(e.to_string())),
             },

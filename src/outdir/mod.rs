@@ -61,7 +61,8 @@ impl std::fmt::Display for Notice {
         match self {
             Notice::DamagedManifest(why) => write!(
                 f,
-                "the manifest cannot be read ({why}), so trustmap treats every file already in the output folder as yours and leaves it alone"
+                "the manifest cannot be read ({}), so trustmap treats every file already in the output folder as yours and leaves it alone",
+                crate::diagnostic::escape_controls(why)
             ),
             Notice::Interrupted => {
                 write!(f, "the last build into this folder was interrupted; its files were recognised")
@@ -73,11 +74,13 @@ impl std::fmt::Display for Notice {
             ),
             Notice::NotOurs(path) => write!(
                 f,
-                "`{path}` was not written by trustmap, so it was left alone and not updated (move it away to let trustmap write it)"
+                "`{}` was not written by trustmap, so it was left alone and not updated (move it away to let trustmap write it)",
+                crate::diagnostic::escape_controls(path)
             ),
             Notice::ChangedByHand(path) => write!(
                 f,
-                "`{path}` was changed after trustmap wrote it, so it is left alone as yours (delete it to let trustmap write it again)"
+                "`{}` was changed after trustmap wrote it, so it is left alone as yours (delete it to let trustmap write it again)",
+                crate::diagnostic::escape_controls(path)
             ),
         }
     }
@@ -133,8 +136,14 @@ impl OutputDir {
                 (e.path.clone(), e)
             })
             .collect();
-        let journal_path = path.join(JOURNAL);
-        if let Ok(text) = std::fs::read_to_string(&journal_path) {
+        let journal = read_own(&path.join(JOURNAL)).map_err(|why| {
+            Error::Usage(format!(
+                "`{}` cannot be read ({why}); remove it",
+                crate::diagnostic::path_shown(&path.join(JOURNAL))
+            ))
+        })?;
+        if let Some(bytes) = journal {
+            let text = String::from_utf8_lossy(&bytes);
             notices.push(Notice::Interrupted);
             // A line cut short by the crash is simply not recognised.
             for line in text.lines() {
@@ -148,7 +157,7 @@ impl OutputDir {
                 }
             }
         }
-        let removed = remove_temp_files(path);
+        let removed = remove_temp_files(path, old.keys());
         if removed > 0 {
             notices.push(Notice::TempFilesRemoved(removed));
         }
@@ -207,8 +216,12 @@ impl OutputDir {
             };
             let target = self.path.join(&entry.path);
             match self.ownership(&target, &entry.path, &entry.sha256)? {
-                Ownership::Free | Ownership::Ours => {
-                    staged.push(write::stage(&target, &o.bytes)?);
+                Ownership::Free => {
+                    staged.push((write::stage(&target, &o.bytes)?, Overwrite::Refuse));
+                    journal.push(entry.clone());
+                }
+                Ownership::Ours => {
+                    staged.push((write::stage(&target, &o.bytes)?, Overwrite::Allow));
                     journal.push(entry.clone());
                 }
                 Ownership::Same => {}
@@ -224,8 +237,17 @@ impl OutputDir {
             entries.push(entry);
         }
         self.journal(&journal)?;
-        for file in staged {
-            file.commit(Overwrite::Allow)?;
+        for (file, overwrite) in staged {
+            let rel = entries.iter().position(|e| self.path.join(&e.path) == file.path());
+            match file.commit(overwrite) {
+                // Someone put a file there since it was looked at: it is theirs.
+                Err(Error::Exists(_)) => {
+                    if let Some(i) = rel {
+                        self.notice(Notice::NotOurs(entries.remove(i).path));
+                    }
+                }
+                other => other?,
+            }
         }
         Ok(entries)
     }
@@ -233,14 +255,11 @@ impl OutputDir {
     /// Whose the file at `target` (`rel` in the folder) is, when it is to get bytes `new`.
     fn ownership(&self, target: &Path, rel: &str, new: &str) -> Result<Ownership> {
         let Some(sha) = self.current(target)? else { return Ok(Ownership::Free) };
-        Ok(if sha == new {
-            Ownership::Same
-        } else {
-            match self.ours.get(rel) {
-                Some(known) if known.contains(&sha) => Ownership::Ours,
-                Some(_) => Ownership::ChangedByHand,
-                None => Ownership::NotOurs,
-            }
+        Ok(match self.ours.get(rel) {
+            Some(known) if known.contains(&sha) && sha == new => Ownership::Same,
+            Some(known) if known.contains(&sha) => Ownership::Ours,
+            Some(_) => Ownership::ChangedByHand,
+            None => Ownership::NotOurs,
         })
     }
 
@@ -319,12 +338,13 @@ impl OutputDir {
         Ok(Finished { removed, notices })
     }
 
-    /// The sha256 of the file at `target` now, or `None` when there is none.
+    /// The sha256 of the file at `target` now, or `None` when there is none. Something that is
+    /// not a regular file (a pipe, a folder) matches no sha256, so it is never taken for
+    /// trustmap's.
     fn current(&self, target: &Path) -> Result<Option<String>> {
-        match std::fs::read(target) {
-            Ok(bytes) => Ok(Some(manifest::sha256(&bytes))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::Read { path: target.to_path_buf(), cause: e }),
+        match read_own(target) {
+            Ok(bytes) => Ok(bytes.map(|b| manifest::sha256(&b))),
+            Err(why) => Ok(Some(format!("({why})"))),
         }
     }
 }
@@ -349,7 +369,7 @@ enum Ownership {
     Free,
     /// A file trustmap wrote, unchanged since.
     Ours,
-    /// A file that already holds exactly the new bytes (whoever wrote it, nothing is lost).
+    /// A file trustmap wrote that already holds exactly the new bytes.
     Same,
     /// A file trustmap did not write.
     NotOurs,
@@ -366,16 +386,41 @@ fn remove_journal(out: &Path) -> Result<()> {
     }
 }
 
-/// Removes temporary files an interrupted run left anywhere in the folder (never following
-/// symbolic links); returns how many.
-fn remove_temp_files(out: &Path) -> usize {
-    walkdir::WalkDir::new(out)
-        .follow_links(false)
-        .into_iter()
-        .filter_map(std::result::Result::ok)
-        .filter(|e| e.file_type().is_file() && write::is_temp_name(&e.file_name().to_string_lossy()))
-        .filter(|e| std::fs::remove_file(e.path()).is_ok())
-        .count()
+/// Removes the temporary files an interrupted run left in the folders trustmap writes into (the
+/// output folder and the folders of the files it recorded; never through a link, and not in a
+/// folder of its own, which may be another build's output folder); returns how many.
+fn remove_temp_files<'a>(out: &Path, files: impl Iterator<Item = &'a String>) -> usize {
+    let mut folders: BTreeSet<PathBuf> = files
+        .filter_map(|f| Path::new(f).parent().map(|p| out.join(p)))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
+        .collect();
+    folders.insert(out.to_path_buf());
+    let mut removed = 0;
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.filter_map(std::result::Result::ok) {
+            let temp = write::is_temp_name(&entry.file_name().to_string_lossy());
+            if temp
+                && entry.file_type().is_ok_and(|t| t.is_file())
+                && std::fs::remove_file(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+/// Reads a file of the output folder that trustmap may have written: `None` when there is
+/// none; an error when it is not a regular file or is reached through a link.
+pub(super) fn read_own(path: &Path) -> std::result::Result<Option<Vec<u8>>, String> {
+    use crate::load::read::{Links, Refused, regular};
+    match regular(path, u64::MAX, Links::Refuse) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(Refused::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(Refused::Io(e)) if e.raw_os_error() == Some(libc::ELOOP) => Err("a symbolic link".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Whether a manifest path stays inside the output folder.

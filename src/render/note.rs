@@ -55,9 +55,35 @@ fn nesting(event: &Event) -> Option<bool> {
     }
 }
 
+/// Events as they are made, with adjacent texts joined into one, however the parser split
+/// them (at an escape, say), so that what a text starts with is seen whole. Texts are gathered
+/// in one buffer, so a note of thousands of escapes stays linear.
+struct Joined<'a> {
+    out: Vec<Event<'a>>,
+    text: String,
+}
+
+impl<'a> Joined<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(t) => self.text.push_str(&t),
+            event => {
+                self.flush();
+                self.out.push(event);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            self.out.push(Event::Text(std::mem::take(&mut self.text).into()));
+        }
+    }
+}
+
 /// The note's events, made inert and flat enough for every output.
 fn events(markdown: &str) -> Vec<Event<'_>> {
-    let mut out = Vec::new();
+    let mut out = Joined { out: Vec::new(), text: String::new() };
     let mut depth = 0usize;
     // For each open container: whether it was kept (within the depth) or dropped.
     let mut open: Vec<bool> = Vec::new();
@@ -108,15 +134,11 @@ fn events(markdown: &str) -> Vec<Event<'_>> {
                     out.push(event);
                 }
             }
-            None => match (out.last_mut(), event) {
-                // One text, however the parser split it (at an escape, say), so that what it
-                // starts with is seen whole.
-                (Some(Event::Text(last)), Event::Text(t)) => *last = format!("{last}{t}").into(),
-                (_, event) => out.push(event),
-            },
+            None => out.push(event),
         }
     }
-    out
+    out.flush();
+    out.out
 }
 
 /// A Markdown note as HTML: formatting kept, raw HTML as text, no images, safe links only.
@@ -212,8 +234,9 @@ struct MarkdownWriter {
     out: String,
     /// The prefix of every line: `> ` for a quote, spaces for a list item's continuation.
     prefix: Vec<String>,
-    /// A list item's marker, written before its first text.
-    marker: Option<String>,
+    /// A list item's marker, written before its first text in place of the item's entry in
+    /// `prefix` (the index).
+    marker: Option<(usize, String)>,
     /// Whether the next text starts a line (and so must not read as a block marker).
     line_start: bool,
     /// Whether a blank line is due before the next block.
@@ -256,17 +279,20 @@ impl MarkdownWriter {
     /// Writes `text` as it is (markup this writer made, already safe).
     fn raw(&mut self, text: &str) {
         if self.line_start {
-            match self.marker.take() {
-                // The first line of a list item: its marker stands where the item's
-                // continuation lines are indented.
-                Some(marker) => {
-                    let outer = self.prefix[..self.prefix.len() - 1].concat();
-                    self.out.push_str(&outer);
-                    self.out.push_str(&marker);
+            // The first line of a list item: its marker stands where the item's continuation
+            // lines are indented (also when a quote or another list opens in it at once).
+            let marker = self.marker.take();
+            for (i, part) in self.prefix.iter().enumerate() {
+                match &marker {
+                    Some((at, marker)) if *at == i => self.out.push_str(marker),
+                    _ => self.out.push_str(part),
                 }
-                None => self.out.push_str(&self.prefix()),
             }
             self.line_start = false;
+        }
+        // Two backtick runs that touch are one: a code span would not close where it should.
+        if self.out.ends_with('`') && text.starts_with('`') {
+            self.out.push(' ');
         }
         self.out.push_str(text);
     }
@@ -293,7 +319,8 @@ impl MarkdownWriter {
 /// A code span: the content between backtick runs longer than any inside it (padded with a
 /// space where the content starts or ends with a backtick), on one line.
 fn code_span(code: &str) -> String {
-    let code = code.replace(['\n', '\r'], " ");
+    let code: String =
+        code.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim_end().to_owned();
     let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if code.starts_with('`') || code.ends_with('`') || code.trim().is_empty() { " " } else { "" };
@@ -405,7 +432,7 @@ pub fn to_markdown(markdown: &str) -> String {
                     _ => "- ".into(),
                 };
                 let width = marker.len();
-                w.marker = Some(marker);
+                w.marker = Some((w.prefix.len(), marker));
                 w.prefix.push(" ".repeat(width));
                 w.gap = false;
             }
@@ -518,10 +545,18 @@ mod tests {
         for (at, _) in html.match_indices("href=\"") {
             let target = &html[at + 6..];
             assert!(
-                ["http://", "https://", "mailto:"].iter().any(|s| target.starts_with(s)),
+                ["http:", "https:", "mailto:"].iter().any(|s| target.starts_with(s)),
                 "{md:?} renders a link to {target}"
             );
         }
+    }
+
+    #[test]
+    fn a_note_of_many_escapes_is_one_text() {
+        let note = "\\!".repeat(50_000);
+        let events = events(&note);
+        assert_eq!(events.len(), 3, "paragraph, one text, end");
+        assert_eq!(to_markdown(&note).len(), 2 + 2 * 50_000);
     }
 
     #[test]
@@ -538,5 +573,9 @@ mod tests {
         assert_eq!(to_markdown("1\\. a"), "> 1\\. a");
         assert_eq!(to_markdown("`` ` ``"), "> `` ` ``");
         assert_eq!(to_markdown("a\n\\- b\n2\\) c\n\\=="), "> a\n> \\- b\n> 2\\) c\n> \\==");
+        // Found by the fuzzer: a code span whose neighbour was dropped must still close.
+        assert_eq!(to_markdown("`[]()``\0`\0`/`"), "> ``` []()`` ``` `/`");
+        // And a quote that opens a list item keeps its `>`.
+        assert_eq!(to_markdown("- >      h<d >"), "> - > ```\n>   >  h<d >\n>   > ```");
     }
 }

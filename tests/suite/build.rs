@@ -84,6 +84,8 @@ fn the_samples_build_into_a_complete_deliverable() {
         ]
     );
     assert_eq!(manifest["commit"], serde_json::Value::Null);
+    super::links::assert_all_resolve(&out);
+    super::links::assert_markdown_inert(&out);
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod crash;
 mod docs;
 mod evaluate;
 mod files;
+mod fuzzed;
 mod hostile;
 mod links;
 mod pdf;
