@@ -7,9 +7,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use trustmap::build::{Settings, build};
+use trustmap::build::build;
 use trustmap::model::OutputFormat;
 use trustmap::pdf::{Engine, PdfSettings};
+use trustmap::reporter::Silent;
+use trustmap::settings::BuildSettings as Settings;
 use trustmap::workspace::Workspace;
 
 const PARTNERS: usize = 100;
@@ -57,6 +59,7 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
         formats: formats.iter().copied().collect(),
         partners: BTreeSet::new(),
         jobs: std::thread::available_parallelism().map_or(1, usize::from),
+        jobs_asked: None,
         quiet: true,
         dump_context: false,
         pdf: PdfSettings { engine: Engine::Embedded, pdf_a: false, timeout: Duration::from_secs(300) },
@@ -98,10 +101,10 @@ fn main() {
         assert_eq!(e.partners.len(), PARTNERS);
     });
     time("build --format html,md", 5, || {
-        build(&settings(ws, ws.join("out-web"), &[OutputFormat::Html, OutputFormat::Md]), false)
+        build(&settings(ws, ws.join("out-web"), &[OutputFormat::Html, OutputFormat::Md]), &Silent)
             .expect("build");
     });
     time("build --format pdf (embedded Typst)", 3, || {
-        build(&settings(ws, ws.join("out-pdf"), &[OutputFormat::Pdf]), false).expect("build");
+        build(&settings(ws, ws.join("out-pdf"), &[OutputFormat::Pdf]), &Silent).expect("build");
     });
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::model::{Format, Lang, OutputFormat, Role};
+
 /// Turn plain-text partner assessments into trust-based relationship reports.
 ///
 /// A consultant keeps one YAML or Markdown answer file per partner per round; trustmap
@@ -65,13 +67,13 @@ pub struct BuildArgs {
     pub output: Option<PathBuf>,
     /// Formats to write, comma-separated [default: from trustmap.toml, else html,md].
     #[arg(long, value_enum, value_delimiter = ',')]
-    pub format: Vec<OutputFormatArg>,
+    pub format: Vec<OutputFormat>,
     /// Only this partner's report (repeatable); the network report and index are always written.
     #[arg(long = "partner", value_name = "ID")]
     pub partners: Vec<String>,
     /// Report language [default: the workspace's, else nl].
     #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
+    pub lang: Option<Lang>,
     /// Number of worker threads, at most one per core [default: one per core].
     #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
@@ -90,15 +92,6 @@ pub struct BuildArgs {
     /// Produce PDF/A-2b for archiving.
     #[arg(long, value_enum)]
     pub pdf_standard: Option<crate::workspace::PdfStandardName>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormatArg {
-    Md,
-    Html,
-    Pdf,
-    /// The Typst sources of the PDFs.
-    Typ,
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,7 +123,7 @@ pub struct EvaluateArgs {
     pub format: EvaluateFormat,
     /// Language of flag messages in the text output [default: the workspace's, else nl].
     #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,17 +142,11 @@ pub enum DiagnosticFormat {
     Github,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LangArg {
-    Nl,
-    En,
-}
-
 #[derive(Debug, Args)]
 pub struct QuestionsArgs {
     /// Language [default: the workspace's, else nl].
     #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
+    pub lang: Option<Lang>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = QuestionsFormat::Text)]
     pub format: QuestionsFormat,
@@ -183,21 +170,7 @@ pub struct InitArgs {
     pub organisation: Option<String>,
     /// Language of reports and new answer files.
     #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RoleArg {
-    Customer,
-    Supplier,
-    Alliance,
-    Other,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FileFormat {
-    Yaml,
-    Md,
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -206,13 +179,13 @@ pub struct NewArgs {
     pub partner: String,
     /// The kind of partner.
     #[arg(long, value_enum)]
-    pub role: RoleArg,
+    pub role: Role,
     /// Answer-file format.
-    #[arg(long, value_enum, default_value_t = FileFormat::Yaml)]
-    pub format: FileFormat,
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    pub format: Format,
     /// Language of the question texts [default: the workspace's, else nl].
     #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
+    pub lang: Option<Lang>,
     /// The round's date, YYYY-MM-DD [default: today, or SOURCE_DATE_EPOCH].
     #[arg(long)]
     pub date: Option<String>,
@@ -236,7 +209,7 @@ pub struct ConvertArgs {
     pub file: PathBuf,
     /// Target format.
     #[arg(long, value_enum)]
-    pub to: FileFormat,
+    pub to: Format,
     /// Where to write [default: standard output]. An existing file is never overwritten.
     #[arg(short, long)]
     pub output: Option<PathBuf>,

@@ -5,13 +5,15 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{self, Cli, ColorChoice, Command, DiagnosticFormat, FileFormat, LangArg, RoleArg};
+use crate::cli::{self, Cli, ColorChoice, Command, DiagnosticFormat};
 use crate::diagnostic::{self, Output};
 use crate::emit::{self, Guidance};
 use crate::load::{self, Loaded};
 use crate::model::{Assessment, Date, Format, Lang, Perspective, Role, Status, slugify};
 use crate::pipeline;
 use crate::questionnaire::Questionnaire;
+use crate::reporter::{Reporter as _, Terminal};
+use crate::settings::{BuildSettings, Inputs, inputs, lang};
 use crate::validate;
 use crate::workspace::{CONFIG_FILE, Config, Workspace};
 use crate::write::{Overwrite, atomic};
@@ -50,143 +52,53 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
     }
 }
 
-fn lang(arg: Option<LangArg>, workspace: &Workspace) -> Lang {
-    match arg {
-        Some(LangArg::Nl) => Lang::Nl,
-        Some(LangArg::En) => Lang::En,
-        None => workspace.config.lang,
-    }
-}
-
-fn format(arg: FileFormat) -> Format {
-    match arg {
-        FileFormat::Yaml => Format::Yaml,
-        FileFormat::Md => Format::Markdown,
-    }
-}
-
-/// What a command reads: the workspace the paths point into, the paths to read, and whether
-/// they are the whole workspace. No paths, or the workspace's own root, mean its assessments
-/// folder.
-struct Inputs {
-    workspace: Workspace,
-    paths: Vec<PathBuf>,
-    whole: bool,
-}
-
-fn inputs(paths: &[PathBuf], trusted: bool) -> Result<Inputs> {
-    let start = paths.first().map_or(Path::new("."), PathBuf::as_path);
-    let workspace = Workspace::find(start, trusted)?;
-    let is_root = |p: &PathBuf| {
-        workspace.found && p.is_dir() && p.canonicalize().ok() == workspace.root.canonicalize().ok()
-    };
-    let whole = paths.is_empty() || paths.iter().all(is_root);
-    let paths = if whole {
-        let dir = workspace.assessments()?;
-        if !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "no answer files: `{}` does not exist (pass files or folders, or run `trustmap init`)",
-                diagnostic::path_shown(&dir)
-            )));
-        }
-        vec![dir]
-    } else {
-        paths.to_vec()
-    };
-    Ok(Inputs { workspace, paths, whole })
-}
-
-/// The `typst` executable for the `typst-cli` engine: `--typst-bin`; else `pdf.typst_bin` of
-/// trustmap.toml, run only from a trusted workspace (a path with a `/` is taken from the
-/// workspace root, a bare name from `PATH`); else `TYPST_BIN`; else `typst` on `PATH`.
-fn typst_bin(args: &cli::BuildArgs, workspace: &Workspace, trusted: bool) -> Result<PathBuf> {
-    if let Some(bin) = &args.typst_bin {
-        return Ok(bin.clone());
-    }
-    if let Some(bin) = &workspace.config.pdf.typst_bin {
-        if !trusted {
-            return Err(Error::Untrusted {
-                path: workspace.root.join(CONFIG_FILE),
-                why: format!(
-                    "it names an executable to run (`pdf.typst_bin = {}`), and a workspace you received could name any program",
-                    diagnostic::shown(&bin.to_string_lossy())
-                ),
-            });
-        }
-        let has_dir = bin.components().count() > 1;
-        return Ok(if has_dir { workspace.root.join(bin) } else { bin.clone() });
-    }
-    Ok(std::env::var_os("TYPST_BIN").map_or_else(|| PathBuf::from("typst"), PathBuf::from))
-}
-
 fn build(args: &cli::BuildArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
-    use crate::model::OutputFormat;
-    let Inputs { workspace, paths, whole } = inputs(&args.paths, trusted)?;
-    let formats = if args.format.is_empty() {
-        workspace.config.report.formats.iter().copied().collect()
-    } else {
-        args.format
-            .iter()
-            .map(|f| match f {
-                cli::OutputFormatArg::Md => OutputFormat::Md,
-                cli::OutputFormatArg::Html => OutputFormat::Html,
-                cli::OutputFormatArg::Pdf => OutputFormat::Pdf,
-                cli::OutputFormatArg::Typ => OutputFormat::Typ,
-            })
-            .collect()
-    };
-    let pdf_config = &workspace.config.pdf;
-    let engine = match args.pdf_engine.unwrap_or(pdf_config.engine) {
-        crate::workspace::PdfEngineName::Embedded => crate::pdf::Engine::Embedded,
-        crate::workspace::PdfEngineName::TypstCli => {
-            let bin = typst_bin(args, &workspace, trusted)?;
-            // A path (not a bare name for `PATH`) is made absolute: the executable runs in a
-            // temporary folder, where a relative path would point elsewhere.
-            let bin = if bin.components().count() > 1 {
-                std::path::absolute(&bin).map_err(|e| Error::Read { path: bin.clone(), cause: e })?
-            } else {
-                bin
-            };
-            crate::pdf::Engine::Cli(bin)
-        }
-    };
-    let limits = &workspace.config.limits;
-    let pdf = crate::pdf::PdfSettings {
-        engine,
-        pdf_a: args.pdf_standard.or(pdf_config.standard).is_some(),
-        timeout: std::time::Duration::from_secs(limits.render_seconds),
-    };
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let jobs = match args.jobs.map(|j| j as usize) {
-        Some(j) if j > cores => {
-            if !args.quiet {
-                eprintln!("note: --jobs {j} is more than this machine's {cores} cores; using {cores}");
-            }
-            cores
-        }
-        Some(j) => j,
-        None => cores,
-    };
-    let settings = crate::build::Settings {
-        out: match &args.output {
-            Some(out) => out.clone(),
-            None => workspace.output()?,
-        },
-        lang: lang(args.lang, &workspace),
-        workspace,
-        paths,
-        formats,
-        partners: args.partners.iter().cloned().collect(),
-        jobs,
-        quiet: args.quiet,
-        dump_context: args.dump_context,
-        pdf,
-        prune: whole,
-        date: Date::source_date_epoch().map_err(Error::Usage)?,
-    };
-    let summary = crate::build::build(&settings, color)?;
+    let started = std::time::Instant::now();
+    let settings = BuildSettings::new(args, trusted)?;
+    let terminal = Terminal::new(settings.quiet, color);
+    if let Some(asked) = settings.jobs_asked {
+        terminal
+            .note(&format!("--jobs {asked} is more than this machine's {} cores; using {0}", settings.jobs));
+    }
+    let summary = crate::build::build(&settings, &terminal)?;
     if let Some(context) = summary.context {
         out.write_all(context.as_bytes())?;
+        return Ok(if summary.has_errors { Outcome::Problems } else { Outcome::Ok });
+    }
+    if !summary.kept.is_empty() {
+        terminal.note(&format!(
+            "kept the reports of {} from an earlier build, because their answer files have errors: {}",
+            diagnostic::plural(summary.kept.len(), "partner"),
+            summary.kept.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !summary.unclaimed.is_empty() {
+        terminal.note(&format!(
+            "removed no partner's reports, because it cannot be told which partner {} belongs to: {}",
+            if summary.unclaimed.len() == 1 { "this file" } else { "these files" },
+            summary
+                .unclaimed
+                .iter()
+                .map(|p| format!("`{}`", diagnostic::path_shown(p)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    } else if summary.incomplete {
+        terminal.note("removed no partner's reports, because some files could not be read");
+    }
+    if !settings.quiet {
+        eprintln!(
+            "wrote {} for {}{}{} in {:.1}s",
+            diagnostic::plural(summary.written, "file"),
+            diagnostic::plural(summary.partners, "partner"),
+            if summary.removed > 0 { format!(", removed {} stale", summary.removed) } else { String::new() },
+            if summary.failed_files > 0 {
+                format!(", {} with errors", diagnostic::plural(summary.failed_files, "file"))
+            } else {
+                String::new()
+            },
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(if summary.has_errors { Outcome::Problems } else { Outcome::Ok })
 }
@@ -212,12 +124,8 @@ fn templates(cmd: &cli::TemplatesCommand, out: &mut dyn Write) -> Result<Outcome
 
 fn check(args: &cli::CheckArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
-    let batch = pipeline::read(
-        &paths,
-        &workspace.output().ok().into_iter().collect::<Vec<_>>(),
-        &workspace.root,
-        &workspace.config.limits,
-    )?;
+    let exclude = [workspace.output()?];
+    let batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
     let output = match args.format {
         DiagnosticFormat::Text => Output::Text { color },
         DiagnosticFormat::Json => Output::Json,
@@ -255,12 +163,8 @@ fn check(args: &cli::CheckArgs, trusted: bool, color: bool, out: &mut dyn Write)
 
 fn evaluate(args: &cli::EvaluateArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
-    let batch = pipeline::read(
-        &paths,
-        &workspace.output().ok().into_iter().collect::<Vec<_>>(),
-        &workspace.root,
-        &workspace.config.limits,
-    )?;
+    let exclude = [workspace.output()?];
+    let batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
     // Problems go to standard error, so the evaluation on standard output stays parseable.
     let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !problems.is_empty() {
@@ -377,11 +281,9 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
     if id.is_empty() {
         return Err(Error::Usage(format!("cannot derive an id from the partner name `{}`", args.partner)));
     }
-    let format = format(args.format);
-    let ext = match format {
-        Format::Yaml => "yaml",
-        Format::Markdown => "md",
-    };
+    let format = args.format;
+    // The keyword of a format is its file extension.
+    let ext = format.as_str();
     let path = match &args.output {
         Some(path) => path.clone(),
         None => workspace.assessments()?.join(format!("{id}-{date}.{ext}")),
@@ -390,12 +292,7 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
         source: path.clone(),
         partner: args.partner.clone(),
         id,
-        role: match args.role {
-            RoleArg::Customer => Role::Customer,
-            RoleArg::Supplier => Role::Supplier,
-            RoleArg::Alliance => Role::Alliance,
-            RoleArg::Other => Role::Other,
-        },
+        role: args.role,
         strategic: args.strategic,
         status: if args.desired { Status::Desired } else { Status::Current },
         date,
@@ -433,7 +330,7 @@ fn relative_schema(file: &Path, workspace: &Workspace) -> Option<String> {
 }
 
 fn convert(args: &cli::ConvertArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcome> {
-    let target = format(args.to);
+    let target = args.to;
     let invalid = || Error::Invalid { path: args.file.clone() };
     let workspace = Workspace::find(&args.file, trusted)?;
     let limits = workspace.config.limits;
@@ -466,10 +363,7 @@ fn convert(args: &cli::ConvertArgs, trusted: bool, out: &mut dyn Write) -> Resul
 /// Loads converted text back and compares: a conversion that would change the assessment (a
 /// note line that reads as a field in Markdown, say) is refused rather than written.
 fn verify_round_trip(original: &Assessment, text: &str, format: Format) -> Result<()> {
-    let path = original.source.with_extension(match format {
-        Format::Yaml => "yaml",
-        Format::Markdown => "md",
-    });
+    let path = original.source.with_extension(format.as_str());
     let back = match load::parse(&path, text.to_owned(), format) {
         Loaded::Document(doc) => validate::validate(&doc, Questionnaire::get(), usize::MAX).assessment,
         _ => None,

@@ -22,6 +22,9 @@ macro_rules! keyword_enum {
             /// Every keyword, in declaration order.
             pub const ALL: &'static [&'static str] = &[$($text),+];
 
+            /// Every value, in declaration order.
+            pub const VARIANTS: &'static [$name] = &[$($name::$variant),+];
+
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
@@ -34,6 +37,17 @@ macro_rules! keyword_enum {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// The command line takes the same keywords as the files.
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                Self::VARIANTS
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.as_str()))
             }
         }
     };

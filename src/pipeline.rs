@@ -36,6 +36,8 @@ pub struct Batch {
     pub unclaimed: Vec<PathBuf>,
     /// Whether something that may be an answer file could not be read at all.
     pub incomplete: bool,
+    /// Every file read (answer files and files skipped as not being ones).
+    pub paths: Vec<PathBuf>,
 }
 
 impl Batch {
@@ -48,10 +50,66 @@ impl Batch {
         self.diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.path).collect::<BTreeSet<_>>().len()
     }
 
-    /// The assessments of partners none of whose files failed: a partner whose newest round
-    /// cannot be read is left out, never shown with an older round as if it were current.
+    /// The assessments of partners none of whose files failed.
     pub fn valid(&self) -> Vec<Assessment> {
-        self.assessments.iter().filter(|a| !self.failed_ids.contains(&a.id)).cloned().collect()
+        self.valid_except(&self.failed_ids)
+    }
+}
+
+/// Which partners the files with errors belong to.
+#[derive(Debug, Default)]
+pub struct Claims {
+    /// Partners with a file that has errors: they are left out of the build.
+    pub failed: BTreeSet<String>,
+    /// Files with errors whose partner cannot be told.
+    pub unclaimed: Vec<PathBuf>,
+}
+
+impl Batch {
+    /// The partner each file with errors belongs to: the one its text claims; else the one
+    /// `previous` says was made from it (by its path as the manifest shows it); else, for a file
+    /// named as `trustmap new` names them (`<id>-<date>.<ext>`, or in a folder `<id>/`), that id
+    /// when it is a known partner's (`known`, with those of this batch).
+    pub fn claims<'a>(
+        &self,
+        previous: impl Fn(&Path) -> Option<String>,
+        known: impl IntoIterator<Item = &'a str>,
+    ) -> Claims {
+        let mut failed = self.failed_ids.clone();
+        let mut unclaimed = Vec::new();
+        let known: BTreeSet<String> = self
+            .assessments
+            .iter()
+            .map(|a| a.id.clone())
+            .chain(known.into_iter().map(str::to_owned))
+            .collect();
+        for path in &self.unclaimed {
+            let from_name = || {
+                let stem = path.file_stem()?.to_string_lossy().into_owned();
+                let folder = path.parent()?.file_name()?.to_string_lossy().into_owned();
+                let named = known.iter().filter(|id| {
+                    stem.strip_prefix(id.as_str()).is_some_and(|rest| {
+                        rest.len() >= 11
+                            && rest.starts_with('-')
+                            && crate::model::Date::parse(&rest[1..11]).is_some()
+                    })
+                });
+                named.max_by_key(|id| id.len()).cloned().or_else(|| known.contains(&folder).then_some(folder))
+            };
+            match previous(path).or_else(from_name) {
+                Some(id) => {
+                    failed.insert(id);
+                }
+                None => unclaimed.push(path.clone()),
+            }
+        }
+        Claims { failed, unclaimed }
+    }
+
+    /// The assessments of the partners not in `failed`: a partner whose newest round cannot be
+    /// read is left out, never shown with an older round as if it were current.
+    pub fn valid_except(&self, failed: &BTreeSet<String>) -> Vec<Assessment> {
+        self.assessments.iter().filter(|a| !failed.contains(&a.id)).cloned().collect()
     }
 }
 
@@ -86,6 +144,7 @@ pub fn read_files(found: Found, limits: &Limits, progress: &(dyn Fn() + Sync)) -
         .collect();
     let mut batch = Batch {
         files: found.files.len(),
+        paths: found.files.clone(),
         diagnostics: found.problems,
         incomplete: found.incomplete,
         ..Batch::default()

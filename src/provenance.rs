@@ -15,8 +15,16 @@ use std::time::Duration;
 
 use sha2::Digest as _;
 
-use crate::outdir::Provenance;
 use crate::process::{self, Ran};
+
+/// Where the inputs of a build came from, for the manifest and the reports' footers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The commit of the workspace's repository.
+    pub commit: Option<String>,
+    /// Whether the inputs differ from that commit.
+    pub dirty: bool,
+}
 
 /// How long one `git` call may take.
 const GIT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -27,6 +35,29 @@ const GIT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Inputs<'a> {
     pub files: Vec<&'a Path>,
     pub folders: Vec<&'a Path>,
+}
+
+/// The provenance of a build of `workspace` that read `files` (all answer files, when `whole`):
+/// its `trustmap.toml`, templates and logo count as inputs too.
+pub fn of_build(
+    workspace: &crate::workspace::Workspace,
+    files: &[PathBuf],
+    folders: &[PathBuf],
+    whole: bool,
+) -> Provenance {
+    let root = &workspace.root;
+    let config = root.join(crate::workspace::CONFIG_FILE);
+    let templates = workspace.template_files();
+    let logo = workspace.config.report.logo.as_ref().map(|l| root.join(l));
+    let files: Vec<&Path> = files
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(workspace.found.then_some(config.as_path()))
+        .chain(templates.iter().map(PathBuf::as_path))
+        .chain(logo.as_deref())
+        .collect();
+    let folders = if whole { folders.iter().map(PathBuf::as_path).collect() } else { Vec::new() };
+    read(root, &Inputs { files, folders })
 }
 
 /// The commit of the repository that holds `root`, if any, and whether `inputs` differ from it.

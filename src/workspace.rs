@@ -220,6 +220,25 @@ impl Workspace {
         self.join(Path::new("templates"))
     }
 
+    /// The files of the templates folder, sorted.
+    pub fn template_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.templates())
+            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    /// `path` relative to the root, with `/` separators, for stable output; characters that
+    /// could drive a terminal or reorder text are escaped (a file name is outside data).
+    pub fn relative(&self, path: &Path) -> String {
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let (path_abs, root_abs) = (abs(path), abs(&self.root));
+        let rel = path_abs.strip_prefix(&root_abs).map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
+        let text = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        crate::diagnostic::escape_controls(&text).into_owned()
+    }
+
     /// The folder of answer files. It must lie inside the workspace: a received workspace must
     /// not read private files into its reports.
     pub fn assessments(&self) -> Result<PathBuf> {

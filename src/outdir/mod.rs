@@ -25,6 +25,7 @@ use std::sync::Mutex;
 pub use manifest::{Entry, MANIFEST, Manifest};
 
 use crate::model::OutputFormat;
+use crate::provenance::Provenance;
 use crate::write::{self, Overwrite};
 use crate::{Error, Result};
 
@@ -287,14 +288,14 @@ impl OutputDir {
         file.sync_data().map_err(werr)
     }
 
-    /// Ends the build: removes the previous build's files that `stale` says are gone (only
-    /// those still holding the bytes trustmap wrote), writes the manifest of what is now in the
-    /// folder, and removes the journal. Returns the paths removed.
+    /// Ends the build: removes the previous build's files that `prune` says are stale (only
+    /// those still holding the bytes trustmap wrote; none without `prune`), writes the manifest of
+    /// what is now in the folder, and removes the journal. Returns the paths removed.
     pub fn finish(
         self,
         written: Vec<Entry>,
         provenance: Provenance,
-        stale: impl Fn(&Entry) -> bool,
+        prune: Option<&Prune>,
     ) -> Result<Finished> {
         let mut entries: BTreeMap<String, Entry> = written.into_iter().map(|e| (e.path.clone(), e)).collect();
         let mut removed = Vec::new();
@@ -305,7 +306,7 @@ impl OutputDir {
             no_links(&self.path, path)?;
             let target = self.path.join(path);
             let known = self.ours.get(path).cloned().unwrap_or_default();
-            let stale = stale(old);
+            let stale = prune.is_some_and(|p| p.stale(old));
             if !stale && known.len() == 1 {
                 // Kept as it is: only whether it is still there is checked.
                 if std::fs::symlink_metadata(&target).is_ok() {
@@ -349,18 +350,40 @@ impl OutputDir {
     }
 }
 
+/// Which of the previous build's files a build makes stale.
+#[derive(Debug)]
+pub struct Prune<'a> {
+    /// The formats written now.
+    pub formats: &'a BTreeSet<OutputFormat>,
+    /// The partners whose reports were made now.
+    pub rebuilt: &'a BTreeSet<String>,
+    /// The partners whose files failed: their last good reports stay.
+    pub failed: &'a BTreeSet<String>,
+    /// Every partner of the workspace; `None` when it was not read whole and cleanly, so that
+    /// no partner can be said to be gone.
+    pub present: Option<&'a BTreeSet<String>>,
+}
+
+impl Prune<'_> {
+    fn stale(&self, e: &Entry) -> bool {
+        let of_a_written_format = e.format.is_none_or(|f| self.formats.contains(&f));
+        match e.partner.as_deref() {
+            // The network's files, and those of partners rebuilt now: a file of a format written
+            // now that was not written again (a chart that is no longer drawn) is stale.
+            None => of_a_written_format,
+            Some(id) if self.rebuilt.contains(id) => of_a_written_format && !self.failed.contains(id),
+            // A partner whose files failed keeps its last good reports; one that is gone from a
+            // workspace read whole and cleanly is stale.
+            Some(id) => !self.failed.contains(id) && self.present.is_some_and(|p| !p.contains(id)),
+        }
+    }
+}
+
 /// What a finished build did to the folder.
 #[derive(Debug, Default)]
 pub struct Finished {
     pub removed: Vec<String>,
     pub notices: Vec<Notice>,
-}
-
-/// Where the inputs of a build came from, for the manifest.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Provenance {
-    pub commit: Option<String>,
-    pub dirty: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

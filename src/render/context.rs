@@ -51,6 +51,48 @@ pub struct Branding {
     pub logo_file: Option<String>,
 }
 
+impl Branding {
+    /// Branding from the configuration, with the logo checked once (see [`crate::logo`]) and
+    /// embedded as a data URI; also the logo as a file (name and bytes) for Typst.
+    pub fn new(workspace: &crate::workspace::Workspace) -> crate::Result<(Branding, Option<Asset>)> {
+        use base64::Engine as _;
+        let report = &workspace.config.report;
+        let logo = match &report.logo {
+            None => None,
+            Some(file) => Some(crate::logo::load(&workspace.root, file, &workspace.config.limits)?),
+        };
+        let branding = Branding {
+            organisation: workspace.config.organisation.clone(),
+            consultant: report.consultant.clone(),
+            accent: report.accent.clone(),
+            logo: logo.as_ref().map(|l| {
+                format!(
+                    "data:{};base64,{}",
+                    l.mime,
+                    base64::engine::general_purpose::STANDARD.encode(&l.bytes)
+                )
+            }),
+            logo_file: logo.as_ref().map(crate::logo::Logo::file_name),
+        };
+        Ok((branding, logo.map(|l| (l.file_name(), l.bytes))))
+    }
+}
+
+impl Meta {
+    /// The facts of a build: `SOURCE_DATE_EPOCH` as `date` if set, else the latest round's.
+    pub fn new(date: Option<Date>, e: &Evaluation, provenance: &crate::provenance::Provenance) -> Meta {
+        Meta {
+            version: env!("CARGO_PKG_VERSION"),
+            date: date.or_else(|| e.partners.iter().map(|p| p.date).max()),
+            commit: provenance.commit.as_ref().map(|c| c.chars().take(12).collect()),
+            dirty: provenance.dirty,
+        }
+    }
+}
+
+/// A file a Typst source may read: name and bytes.
+pub type Asset = (String, Vec<u8>);
+
 /// Facts about the build, for the provenance footer.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Meta {
@@ -462,6 +504,26 @@ impl<'a> Builder<'a> {
                 })
             })
             .collect()
+    }
+
+    /// The contexts of a build: the network's, and those of the partners `only` names (all when
+    /// it is empty). `shown` turns an input path into the form reports and the manifest show.
+    pub fn contexts(
+        &self,
+        e: &Evaluation,
+        only: &std::collections::BTreeSet<String>,
+        shown: &dyn Fn(&std::path::Path) -> String,
+    ) -> (NetworkContext, Vec<PartnerContext>) {
+        let shown_all = |paths: &[std::path::PathBuf]| paths.iter().map(|p| shown(p)).collect();
+        let partners = e
+            .partners
+            .iter()
+            .filter(|p| only.is_empty() || only.contains(&p.id))
+            .map(|p| self.partner(p, shown_all(&p.sources)))
+            .collect();
+        let sources: std::collections::BTreeSet<_> =
+            e.partners.iter().flat_map(|p| p.sources.clone()).collect();
+        (self.network(e, shown_all(&sources.into_iter().collect::<Vec<_>>())), partners)
     }
 
     /// The context of one partner report. `sources` are the input paths as shown.

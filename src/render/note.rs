@@ -10,7 +10,7 @@
 //! source: escaping by patching can itself create syntax (`<` made `&lt;` turns a raw-HTML line
 //! into live Markdown).
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use super::escape::{link_target, markdown_inline, markdown_line_start, typst_string, typst_text};
 
@@ -94,6 +94,10 @@ fn events(markdown: &str) -> Vec<Event<'_>> {
             Event::InlineMath(t) | Event::DisplayMath(t) => Event::Text(t),
             Event::FootnoteReference(t) => Event::Text(format!("[^{t}]").into()),
             Event::TaskListMarker(done) => Event::Text(if done { "[x] " } else { "[ ] " }.into()),
+            // A code block's info string would become an attribute in HTML: it is left out.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::Borrowed(""))))
+            }
             // An image is never fetched: its description stays, its address follows as text.
             Event::Start(Tag::Image { dest_url, .. }) => {
                 image += 1;
@@ -492,6 +496,11 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains(" x [http://e/x.png] i"), "the link's and the image's text stay: {html}");
         assert_eq!(to_html("[ok](https://a.nl)"), "<p><a href=\"https://a.nl\">ok</a></p>\n");
+        assert_eq!(
+            to_html("~~~href=\nx\n~~~"),
+            "<pre><code>x\n</code></pre>\n",
+            "no attribute from the info string"
+        );
     }
 
     #[test]

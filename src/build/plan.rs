@@ -1,0 +1,258 @@
+//! What each report becomes: one table of outputs (the format, the template, and so the
+//! escaping, and the path), and the making of one report's files from it. A format that fails
+//! for the report's data (Typst cannot compile it) costs only that format.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::model::{Date, OutputFormat};
+use crate::outdir::{Entry, Output};
+use crate::pdf::{self, Job, PdfSettings};
+use crate::render::context::{NetworkContext, PartnerContext};
+use crate::render::{Markup, Renderer};
+use crate::reporter::Reporter;
+use crate::{Error, Result};
+
+pub use crate::render::context::Asset;
+
+/// One report to make: a partner's, or the network's (with `index.html`).
+#[derive(Clone, Copy)]
+pub enum Report<'a> {
+    Partner(&'a PartnerContext),
+    Network(&'a NetworkContext),
+}
+
+/// Which reports a row of the table belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Partner,
+    Network,
+}
+
+/// The table of outputs: for each kind of report and format, the template and the path (`{id}`
+/// is the partner's id). The Typst rows give the source of the PDF (`.pdf`) and the source
+/// itself (`.typ`), so their path has no extension.
+const TABLE: &[(Kind, &[OutputFormat], &str, &str)] = &[
+    (Kind::Partner, &[OutputFormat::Html], "partner.html", "partners/{id}.html"),
+    (Kind::Partner, &[OutputFormat::Md], "partner.md", "partners/{id}.md"),
+    (Kind::Partner, &[OutputFormat::Pdf, OutputFormat::Typ], "partner.typ", "partners/{id}"),
+    (Kind::Network, &[OutputFormat::Html], "index.html", "index.html"),
+    (Kind::Network, &[OutputFormat::Html], "network.html", "network.html"),
+    (Kind::Network, &[OutputFormat::Md], "network.md", "network.md"),
+    (Kind::Network, &[OutputFormat::Pdf, OutputFormat::Typ], "network.typ", "network"),
+];
+
+/// What making one report gave: the files to write, and the formats that failed for this
+/// report's data (each an error; the others are still written).
+pub struct Made {
+    pub outputs: Vec<Output>,
+    pub failed: Vec<Error>,
+}
+
+/// What one report's files need besides the report.
+pub struct Making<'a> {
+    pub renderer: &'a Renderer,
+    pub formats: &'a std::collections::BTreeSet<OutputFormat>,
+    pub pdf: &'a PdfSettings,
+    /// The largest file one report may be.
+    pub max_bytes: usize,
+    pub logo: Option<&'a Asset>,
+}
+
+impl Report<'_> {
+    fn kind(&self) -> Kind {
+        match self {
+            Report::Partner(_) => Kind::Partner,
+            Report::Network(_) => Kind::Network,
+        }
+    }
+
+    /// The partner whose report it is.
+    pub fn partner(&self) -> Option<&str> {
+        match self {
+            Report::Partner(ctx) => Some(&ctx.partner.id),
+            Report::Network(_) => None,
+        }
+    }
+
+    /// The answer files it is made from, as the manifest lists them.
+    fn inputs(&self) -> &[String] {
+        match self {
+            Report::Partner(ctx) => &ctx.partner.sources,
+            Report::Network(ctx) => &ctx.network.sources,
+        }
+    }
+
+    /// Its charts, as file names and SVG.
+    fn charts(&self) -> Vec<(&str, &str)> {
+        match self {
+            Report::Partner(ctx) => {
+                std::iter::once((ctx.charts.radar_file.as_str(), ctx.charts.radar.as_str()))
+                    .chain(ctx.charts.trend_file.as_deref().zip(ctx.charts.trend.as_deref()))
+                    .collect()
+            }
+            Report::Network(ctx) => vec![(ctx.map_file.as_str(), ctx.map.as_str())],
+        }
+    }
+
+    /// The date its PDF is made on.
+    fn date(&self) -> Date {
+        match self {
+            Report::Partner(ctx) => ctx.partner.date,
+            Report::Network(ctx) => ctx.common.meta.date.unwrap_or(Date::EPOCH),
+        }
+    }
+
+    fn render(&self, renderer: &Renderer, markup: Markup, template: &str) -> Result<String> {
+        match self {
+            Report::Partner(ctx) => renderer.render(markup, template, ctx),
+            Report::Network(ctx) => renderer.render(markup, template, ctx),
+        }
+    }
+
+    fn typst_error(
+        &self,
+        renderer: &Renderer,
+        template: &str,
+        source: &str,
+        problems: &[pdf::Problem],
+    ) -> Error {
+        match self {
+            Report::Partner(ctx) => typst_error(renderer, template, *ctx, source, problems),
+            Report::Network(ctx) => typst_error(renderer, template, *ctx, source, problems),
+        }
+    }
+}
+
+/// Makes every file of `report` in the formats asked for.
+pub fn make(report: &Report, m: &Making) -> Result<Made> {
+    let mut made = Made { outputs: Vec::new(), failed: Vec::new() };
+    let id = report.partner().unwrap_or_default();
+    let output = |path: String, bytes: Vec<u8>, format| Output {
+        path,
+        bytes,
+        format,
+        inputs: report.inputs().to_vec(),
+    };
+    for &(kind, formats, template, path) in TABLE {
+        if kind != report.kind() || !formats.iter().any(|f| m.formats.contains(f)) {
+            continue;
+        }
+        let path = path.replace("{id}", id);
+        match formats {
+            [OutputFormat::Pdf, OutputFormat::Typ] => typst(report, m, template, &path, &output, &mut made)?,
+            [format] => {
+                let markup = if *format == OutputFormat::Html { Markup::Html } else { Markup::Markdown };
+                made.outputs.push(output(
+                    path,
+                    report.render(m.renderer, markup, template)?.into_bytes(),
+                    *format,
+                ));
+            }
+            _ => {}
+        }
+    }
+    // A Markdown report shows its charts as files beside it.
+    if m.formats.contains(&OutputFormat::Md) {
+        let dir = if report.kind() == Kind::Partner { "partners/charts" } else { "charts" };
+        for (file, svg) in report.charts() {
+            made.outputs.push(output(format!("{dir}/{file}"), svg.as_bytes().to_vec(), OutputFormat::Md));
+        }
+    }
+    Ok(made)
+}
+
+/// The Typst source of a report (with its assets, for `.typ`) and the PDF compiled from it, as
+/// the formats ask. A PDF Typst cannot compile, or one over the size limit, is an error of that
+/// format only; the Typst source is still given.
+fn typst(
+    report: &Report,
+    m: &Making,
+    template: &str,
+    stem: &str,
+    output: &dyn Fn(String, Vec<u8>, OutputFormat) -> Output,
+    made: &mut Made,
+) -> Result<()> {
+    let source = report.render(m.renderer, Markup::Typst, template)?;
+    let assets: Vec<Asset> = report
+        .charts()
+        .into_iter()
+        .map(|(f, svg)| (f.to_owned(), svg.as_bytes().to_vec()))
+        .chain(m.logo.cloned())
+        .collect();
+    if m.formats.contains(&OutputFormat::Pdf) {
+        let job = Job { template, source: source.clone(), assets: assets.clone(), date: report.date() };
+        match pdf::compile(&job, m.pdf) {
+            Ok(bytes) if bytes.len() > m.max_bytes => made.failed.push(Error::Template {
+                name: template.to_owned(),
+                message: format!(
+                    "the PDF is {} bytes, more than the limit of one report (`report_bytes` under `[limits]`)",
+                    bytes.len()
+                ),
+            }),
+            Ok(bytes) => made.outputs.push(output(format!("{stem}.pdf"), bytes, OutputFormat::Pdf)),
+            Err(pdf::Failure::Typst(problems)) => {
+                made.failed.push(report.typst_error(m.renderer, template, &source, &problems));
+            }
+            Err(pdf::Failure::Other(e)) => return Err(e),
+        }
+    }
+    if m.formats.contains(&OutputFormat::Typ) {
+        let dir =
+            Path::new(stem).parent().map(|d| d.to_string_lossy().into_owned()).filter(|d| !d.is_empty());
+        let beside = |name: &str| dir.as_ref().map_or_else(|| name.to_owned(), |d| format!("{d}/{name}"));
+        made.outputs.push(output(format!("{stem}.typ"), source.into_bytes(), OutputFormat::Typ));
+        made.outputs
+            .extend(assets.into_iter().map(|(name, bytes)| output(beside(&name), bytes, OutputFormat::Typ)));
+    }
+    Ok(())
+}
+
+/// Typst's problems with a document, each at the template line that made it when that can be
+/// told, else at the line of the generated source.
+fn typst_error(
+    renderer: &Renderer,
+    template: &str,
+    ctx: &impl Serialize,
+    source: &str,
+    problems: &[pdf::Problem],
+) -> Error {
+    let offsets: Vec<usize> = problems.iter().map(|p| p.range.as_ref().map_or(0, |r| r.start)).collect();
+    let origins = renderer.typst_origins(template, ctx, source, &offsets).unwrap_or_default();
+    let message = pdf::describe(source, problems, &origins);
+    Error::Typst { template: template.to_owned(), message }
+}
+
+/// What writing one report gave: the entries of its files, and the formats that failed.
+pub type Written = Result<(Vec<Entry>, Vec<Error>)>;
+
+/// What making the reports gave, in their order: the manifest entries of every file written,
+/// the partners one of whose formats failed (each error reported), and the failure that stopped
+/// the build, if one did.
+pub fn collect(
+    reports: &[Report],
+    made: Vec<Option<Written>>,
+    reporter: &dyn Reporter,
+) -> (Vec<Entry>, BTreeSet<String>, Option<Error>) {
+    let (mut entries, mut failed, mut stop) = (Vec::new(), BTreeSet::new(), None);
+    for (report, made) in reports.iter().zip(made).filter_map(|(r, m)| Some((r, m?))) {
+        match (made, report.partner()) {
+            (Ok((written, problems)), partner) => {
+                entries.extend(written);
+                for e in problems {
+                    match partner {
+                        Some(id) => {
+                            reporter.error(&format!("partner `{id}`: {e}"));
+                            failed.insert(id.to_owned());
+                        }
+                        None => stop = stop.or(Some(e)),
+                    }
+                }
+            }
+            (Err(e), _) => stop = stop.or(Some(e)),
+        }
+    }
+    (entries, failed, stop)
+}
