@@ -1,7 +1,7 @@
 //! The workspace: the folder holding `trustmap.toml`, found by walking up from where a command
 //! points (as cargo finds `Cargo.toml`), and the settings in that file.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -257,8 +257,8 @@ impl Workspace {
         if !self.found {
             return Ok(joined);
         }
-        let root = crate::outdir::resolve(&self.root)?;
-        if !crate::outdir::resolve(&joined)?.starts_with(&root) {
+        let root = resolve(&self.root)?;
+        if !resolve(&joined)?.starts_with(&root) {
             return Err(Error::Config {
                 path: self.root.join(CONFIG_FILE),
                 message: format!(
@@ -274,6 +274,36 @@ impl Workspace {
     /// A path relative to the root, without a leading `./` when the root is the current folder.
     fn join(&self, path: &Path) -> PathBuf {
         if self.root == Path::new(".") { path.to_path_buf() } else { self.root.join(path) }
+    }
+}
+
+/// `path` made absolute with every symbolic link resolved, also when it (or its last parts) do
+/// not exist yet: the longest existing ancestor is resolved and the rest appended, `..` taken
+/// lexically (a part that does not exist cannot be a link).
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let absolute =
+        std::path::absolute(path).map_err(|e| Error::Read { path: path.to_path_buf(), cause: e })?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::CurDir => {}
+                    other => out.push(other),
+                }
+            }
+            return Ok(out);
+        }
+        let Some(parent) = existing.parent() else { return Ok(absolute) };
+        if let Some(last) = existing.components().next_back() {
+            rest.push(last);
+        }
+        existing = parent;
     }
 }
 

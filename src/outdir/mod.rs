@@ -26,6 +26,7 @@ pub use manifest::{Entry, MANIFEST, Manifest};
 
 use crate::model::OutputFormat;
 use crate::provenance::Provenance;
+use crate::workspace::resolve;
 use crate::write::{self, Overwrite};
 use crate::{Error, Result};
 
@@ -463,36 +464,6 @@ fn no_links(out: &Path, rel: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// `path` made absolute with every symbolic link resolved, also when it (or its last parts) do
-/// not exist yet: the longest existing ancestor is resolved and the rest appended, `..` taken
-/// lexically (a part that does not exist cannot be a link).
-pub fn resolve(path: &Path) -> Result<PathBuf> {
-    let absolute =
-        std::path::absolute(path).map_err(|e| Error::Read { path: path.to_path_buf(), cause: e })?;
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            let mut out = real;
-            for part in rest.iter().rev() {
-                match part {
-                    Component::ParentDir => {
-                        out.pop();
-                    }
-                    Component::CurDir => {}
-                    other => out.push(other),
-                }
-            }
-            return Ok(out);
-        }
-        let Some(parent) = existing.parent() else { return Ok(absolute) };
-        if let Some(last) = existing.components().next_back() {
-            rest.push(last);
-        }
-        existing = parent;
-    }
 }
 
 /// How the output folder and an input folder overlap.
