@@ -134,7 +134,7 @@ pub enum EvaluateFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiagnosticFormat {
-    /// `path:line:col: error: message` with the source line and a caret.
+    /// rustc-style: `error[code]: message`, then `--> path:line:col`, the source line and a caret.
     Text,
     /// A JSON array of diagnostics (path, line, column, severity, code, message).
     Json,

@@ -46,6 +46,10 @@ pub enum Error {
     SymlinkInOutput(PathBuf),
     #[error("typst could not compile the document from template `{template}`:\n{message}")]
     Typst { template: String, message: String },
+    #[error("the labels in `{}` cannot be used:\n{message}", path_shown(.path))]
+    Labels { path: PathBuf, message: String },
+    #[error("template `{name}` cannot be used:\n{diagnostic}")]
+    TemplateAt { name: String, diagnostic: String },
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
     #[error("`{}` has problems; see the diagnostics above", path_shown(.path))]

@@ -308,10 +308,20 @@ keyword_enum!(
 );
 
 /// A text in both report languages.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Bilingual {
     pub nl: String,
     pub en: String,
+}
+
+impl Bilingual {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
 }
 
 /// One item behind a score: which question, its (mean) answer, and its weight.

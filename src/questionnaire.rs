@@ -7,27 +7,10 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Lang;
+use crate::model::Bilingual;
 
 /// The embedded questionnaire source.
 pub const SOURCE: &str = include_str!("questionnaire.yaml");
-
-/// A text in both languages.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    pub nl: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Nl => &self.nl,
-            Lang::En => &self.en,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -51,15 +34,15 @@ pub struct SourceRef {
 pub struct QuestionBox {
     pub number: u8,
     pub id: String,
-    pub title: Text,
-    pub section: Text,
+    pub title: Bilingual,
+    pub section: Bilingual,
     pub groups: Vec<Group>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
-    pub prompt: Text,
+    pub prompt: Bilingual,
     #[serde(default)]
     pub questions: Vec<Question>,
     /// Box 1's bullets, answered by an answer file's metadata rather than by a score.
@@ -71,17 +54,17 @@ pub struct Group {
 #[serde(deny_unknown_fields)]
 pub struct MetadataQuestion {
     pub field: String,
-    pub text: Text,
+    pub text: Bilingual,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
-    pub text: Text,
+    pub text: Bilingual,
     pub kind: AnswerKind,
     /// What each point 1..=5 of the scale means.
-    pub anchors: BTreeMap<u8, Text>,
+    pub anchors: BTreeMap<u8, Bilingual>,
     pub informs: Vec<Informs>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Extra>,
@@ -132,8 +115,8 @@ pub struct Informs {
 #[serde(deny_unknown_fields)]
 pub struct Proposition {
     pub id: String,
-    pub short: Text,
-    pub text: Text,
+    pub short: Bilingual,
+    pub text: Bilingual,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -141,8 +124,8 @@ pub struct Proposition {
 pub struct FlagText {
     pub code: String,
     pub proposition: Option<String>,
-    pub message: Text,
-    pub recommendation: Text,
+    pub message: Bilingual,
+    pub recommendation: Bilingual,
     pub source: String,
 }
 

@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, Lines, Span};
 use crate::evaluate::EvaluationConfig;
 use crate::model::{Lang, OutputFormat};
 use crate::{Error, Result};
@@ -352,15 +352,13 @@ impl Config {
 
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            let span = e.span().map_or(Span::START, |r| {
-                let before = &text[..r.start.min(text.len())];
-                let line = before.matches('\n').count() as u32 + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-                Span::new(line, column, (r.end - r.start).max(1) as u32)
-            });
+            let span = e.span().map_or(Span::START, |r| Lines::new(text).span(r.start, r.len()));
             let message = e.message().trim_end_matches('\n').replace('\n', "; ");
             let diagnostic = Diagnostic::error(path, span, "config", message);
-            Error::Config { path: path.into(), message: diagnostic.render(Some(text), false) }
+            Error::Config {
+                path: path.into(),
+                message: diagnostic.render(Some(text), false).trim_end().into(),
+            }
         })?;
         let mut problems = config.evaluation.problems(crate::questionnaire::Questionnaire::get());
         problems.extend(config.limits.problems());
@@ -388,7 +386,8 @@ mod tests {
     fn unknown_keys_are_errors_with_position() {
         let err = Config::parse(Path::new("t.toml"), "lang = \"en\"\norganistion = \"X\"\n").unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("t.toml:2:1: error: unknown field `organistion`"), "{text}");
+        assert!(text.contains("error[config]: unknown field `organistion`"), "{text}");
+        assert!(text.contains("--> t.toml:2:1\n"), "{text}");
     }
 
     #[test]

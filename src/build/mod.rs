@@ -85,6 +85,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let builder = Builder::new(
         s.lang,
+        renderer.labels(),
         branding,
         Meta::new(s.date, &evaluation, &provenance),
         &s.workspace.config.evaluation,

@@ -221,7 +221,7 @@ fn typst_error(
 ) -> Error {
     let offsets: Vec<usize> = problems.iter().map(|p| p.range.as_ref().map_or(0, |r| r.start)).collect();
     let origins = renderer.typst_origins(template, ctx, source, &offsets).unwrap_or_default();
-    let message = pdf::describe(source, problems, &origins);
+    let message = pdf::describe(&format!("{template} (generated)"), source, problems, &origins);
     Error::Typst { template: template.to_owned(), message }
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub use lines::Lines;
 
-use anstyle::{AnsiColor, Style};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
 /// A position in a source file: 1-based line and column (in characters), and the width of the
@@ -33,6 +33,9 @@ impl Span {
     /// The start of a file, for problems that concern the file as a whole.
     pub const START: Span = Span::new(1, 1, 1);
 
+    /// No place at all, for a problem Typst reports without one: shown without a location.
+    pub const NOWHERE: Span = Span::new(0, 0, 0);
+
     /// This span moved down by `lines` (for YAML front matter inside a Markdown file).
     pub fn shifted(self, lines: u32) -> Self {
         Self { line: self.line + lines, ..self }
@@ -47,25 +50,6 @@ pub enum Severity {
     Note,
 }
 
-impl Severity {
-    fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        }
-    }
-
-    fn style(self) -> Style {
-        let color = match self {
-            Severity::Error => AnsiColor::BrightRed,
-            Severity::Warning => AnsiColor::BrightYellow,
-            Severity::Note => AnsiColor::BrightCyan,
-        };
-        Style::new().bold().fg_color(Some(color.into()))
-    }
-}
-
 /// One problem in one input file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
@@ -78,6 +62,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Further context, shown after the help in text output only (e.g. a Typst hint).
+    #[serde(skip)]
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub len: u32,
 }
@@ -93,6 +80,7 @@ impl Diagnostic {
             code,
             message: message.into(),
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -106,50 +94,58 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    /// Renders `path:line:col: severity: message`, then the source line with a caret under the
-    /// offending text, then any help. `source` is the file's text, if it could be read.
+    /// Renders the problem as rustc does: `severity[code]: message`, the `path:line:col` it
+    /// points at, the source line with a mark under the offending text, then any help and
+    /// notes. `source` is the file's text, if it could be read.
     pub fn render(&self, source: Option<&str>, color: bool) -> String {
         let lines = source.map(Lines::new);
-        self.render_line(lines.as_ref().and_then(|l| l.line(self.line)), color)
+        self.render_with_line(lines.as_ref().and_then(|l| l.line(self.line)), color)
     }
 
-    /// [`Diagnostic::render`] with the offending line of the source already found.
-    fn render_line(&self, line_text: Option<&str>, color: bool) -> String {
-        let paint = |style: Style, text: &str| {
-            if color { format!("{style}{text}{style:#}") } else { text.to_owned() }
+    /// [`Diagnostic::render`] with the offending line of the source already found. The line is
+    /// shown with its [unsafe characters](is_unsafe_char) replaced, and the mark is placed by
+    /// display width, so it stays under the text with wide characters (CJK, emoji) before it.
+    pub fn render_with_line(&self, line_text: Option<&str>, color: bool) -> String {
+        let message = escape_controls(&shorten(&self.message, MESSAGE_MAX)).into_owned();
+        let path = path_shown(&self.path);
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
-        let bold = Style::new().bold();
-        let blue = Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into()));
-        let mut out = format!(
-            "{}: {}: {}\n",
-            paint(bold, &format!("{}:{}:{}", path_shown(&self.path), self.line, self.column)),
-            paint(self.severity.style(), self.severity.label()),
-            paint(bold, &escape_controls(&shorten(&self.message, MESSAGE_MAX))),
-        );
-        if let Some(text) = line_text {
-            let number = self.line.to_string();
-            let pad = " ".repeat(number.len());
-            let (text, column) = excerpt(text, self.column as usize);
-            let available = text.chars().count().saturating_sub(column - 1);
-            let width = (self.len as usize).min(available).max(1);
-            let caret = format!("{}{}", " ".repeat(column - 1), "^".repeat(width));
-            let _ = writeln!(out, "{pad} {}", paint(blue, "|"));
-            let _ = writeln!(out, "{} {text}", paint(blue, &format!("{number} |")));
-            let _ = writeln!(out, "{pad} {} {}", paint(blue, "|"), paint(self.severity.style(), &caret));
+        let mut group = Group::with_title(level.primary_title(message).id(self.code));
+        group = match line_text {
+            Some(text) => {
+                let text = safe_line(text);
+                let range = char_range(&text, self.column as usize, self.len as usize);
+                group.element(
+                    Snippet::source(text)
+                        .line_start(self.line as usize)
+                        .path(path)
+                        .annotation(AnnotationKind::Primary.span(range)),
+                )
+            }
+            None if self.line == 0 => group,
+            None => {
+                group.element(Origin::path(path).line(self.line as usize).char_column(self.column as usize))
+            }
+        };
+        let footers =
+            self.help.iter().map(|h| (Level::HELP, h)).chain(self.notes.iter().map(|n| (Level::NOTE, n)));
+        for (level, text) in footers {
+            group = group.element(level.message(escape_controls(&shorten(text, MESSAGE_MAX)).into_owned()));
         }
-        if let Some(help) = &self.help {
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                paint(bold, "= help:"),
-                escape_controls(&shorten(help, MESSAGE_MAX))
-            );
-        }
-        out
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        renderer.render(&[group]) + "\n"
     }
 
     /// One GitHub Actions workflow command, e.g. `::error file=a.yaml,line=3,col=5::message`.
@@ -217,7 +213,7 @@ pub fn report(
                 let lines = sources
                     .get(&d.path)
                     .map(|text| &*indexes.entry(&d.path).or_insert_with(|| Lines::new(text)));
-                out.push(d.render_line(lines.and_then(|l| l.line(d.line)), color));
+                out.push(d.render_with_line(lines.and_then(|l| l.line(d.line)), color));
             }
             for (path, count) in per_file.iter().filter(|(_, n)| **n > SHOWN_PER_FILE) {
                 out.push(format!(
@@ -280,38 +276,19 @@ pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// A source line made safe to print: [unsafe characters](is_unsafe_char) (which could drive
-/// the terminal or reorder the line) become `�`, tabs become spaces, and a long line is cut to a window around `column`.
-/// Returns the text and the column within it.
-pub fn excerpt(line: &str, column: usize) -> (String, usize) {
-    const WINDOW: usize = 120;
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| {
-            if c == '\t' {
-                ' '
-            } else if is_unsafe_char(c) {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let column = column.clamp(1, chars.len() + 1);
-    if chars.len() <= WINDOW {
-        return (chars.into_iter().collect(), column);
-    }
-    let start = column.saturating_sub(WINDOW / 2).min(chars.len() - WINDOW);
-    let mut text: String = chars[start..start + WINDOW].iter().collect();
-    let mut column = column - start;
-    if start > 0 {
-        text.insert(0, '…');
-        column += 1;
-    }
-    if start + WINDOW < chars.len() {
-        text.push('…');
-    }
-    (text, column)
+/// A source line made safe to print: [unsafe characters](is_unsafe_char), which could drive
+/// the terminal or reorder the line, become `�` (tabs stay: the renderer expands them).
+fn safe_line(line: &str) -> String {
+    line.chars().map(|c| if c != '\t' && is_unsafe_char(c) { '\u{fffd}' } else { c }).collect()
+}
+
+/// The byte range of `len` characters from 1-based character `column` of `line`, kept inside
+/// the line (an empty range at its end when the column lies past it).
+fn char_range(line: &str, column: usize, len: usize) -> std::ops::Range<usize> {
+    let byte = |chars: usize| line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i);
+    let start = byte(column.saturating_sub(1));
+    let end = start + line[start..].char_indices().nth(len.max(1)).map_or(line.len() - start, |(i, _)| i);
+    start..end
 }
 
 /// GitHub workflow-command escaping for the message part.
@@ -350,22 +327,43 @@ mod tests {
 
     #[test]
     fn renders_caret_under_the_span() {
-        let d = Diagnostic::error(Path::new("a.yaml"), Span::new(2, 3, 5), "x", "bad thing");
+        let d = Diagnostic::error(Path::new("a.yaml"), Span::new(2, 3, 5), "x", "bad thing").with_help("h");
         let text = d.render(Some("one\n  trust: 4\n"), false);
-        assert_eq!(text, "a.yaml:2:3: error: bad thing\n  |\n2 |   trust: 4\n  |   ^^^^^\n");
+        assert_eq!(
+            text,
+            "error[x]: bad thing\n --> a.yaml:2:3\n  |\n2 |   trust: 4\n  |   ^^^^^\n  |\n  = help: h\n"
+        );
+    }
+
+    /// The column of `needle` in `line` as a terminal shows it (wide characters take two).
+    fn display_column(line: &str, needle: char) -> usize {
+        let at = line.find(needle).unwrap();
+        unicode_width::UnicodeWidthStr::width(&line[..at])
+    }
+
+    #[test]
+    fn the_caret_stays_under_the_text_after_wide_characters() {
+        for before in ["日本語テキスト: ", "😀😀 ", "e\u{301}e\u{301} ", "\tkey: "] {
+            let line = format!("{before}X and more");
+            let column = before.chars().count() as u32 + 1;
+            let d = Diagnostic::error(Path::new("a.yaml"), Span::new(1, column, 1), "x", "bad");
+            let text = d.render(Some(&line), false);
+            let shown = text.lines().nth(3).unwrap();
+            let caret = text.lines().nth(4).unwrap();
+            assert_eq!(display_column(caret, '^'), display_column(shown, 'X'), "{before:?}:\n{text}");
+        }
     }
 
     #[test]
     fn source_lines_are_printed_safely() {
         let d = Diagnostic::error(Path::new("a.yaml"), Span::new(1, 201, 1), "x", "bad");
-        let line = format!("\u{1b}[31m{}X{}", "a".repeat(195), "b".repeat(300));
+        let line = format!("\u{1b}[31m\u{9b}2J\u{202e}{}X{}", "a".repeat(191), "b".repeat(300));
         let text = d.render(Some(&line), false);
-        assert!(!text.contains('\u{1b}'), "no escape sequences reach the terminal");
-        let shown = text.lines().nth(2).unwrap();
-        let caret = text.lines().nth(3).unwrap();
-        assert!(shown.chars().count() < 140, "{shown}");
-        let at = caret.chars().position(|c| c == '^').unwrap();
-        assert_eq!(shown.chars().nth(at), Some('X'), "the caret still points at the right character");
+        assert!(!text.contains(['\u{1b}', '\u{9b}', '\u{202e}']), "no control reaches the terminal");
+        let shown = text.lines().nth(3).unwrap();
+        let caret = text.lines().nth(4).unwrap();
+        assert!(shown.chars().count() < 160, "a long line is cut: {shown}");
+        assert_eq!(display_column(caret, '^'), display_column(shown, 'X'), "{text}");
     }
 
     #[test]
@@ -381,7 +379,7 @@ mod tests {
         let d = Diagnostic::error(Path::new("a\u{1b}[2J\u{202e}.yaml"), Span::START, "c", "bad `\u{7}`")
             .with_help("x\ny");
         let text = d.render(None, false);
-        assert_eq!(text, "a\\u{1b}[2J\\u{202e}.yaml:1:1: error: bad `\\u{7}`\n  = help: x\\u{a}y\n");
+        assert_eq!(text, "error[c]: bad `\\u{7}`\n--> a\\u{1b}[2J\\u{202e}.yaml:1:1\n = help: x\\u{a}y\n");
         assert_eq!(shown(&"x".repeat(100)), format!("`{}…`", "x".repeat(60)));
     }
 
@@ -393,7 +391,7 @@ mod tests {
             (1..=50_000).map(|line| Diagnostic::error(&path, Span::new(line, 1, 1), "x", "bad")).collect();
         let sources = BTreeMap::from([(path.clone(), text)]);
         let out = report(&diagnostics, &sources, Output::Text { color: false }).unwrap();
-        assert_eq!(out.matches(": error: bad").count(), SHOWN_PER_FILE);
+        assert_eq!(out.matches("error[x]: bad").count(), SHOWN_PER_FILE);
         assert!(out.contains("big.yaml: 49800 more problems not shown"), "{}", &out[out.len() - 200..]);
     }
 

@@ -86,6 +86,14 @@ pub(crate) fn span_of(location: &serde_saphyr::Location) -> Span {
     )
 }
 
+/// The text at `location` in `text`, if serde-saphyr knows its bytes.
+fn written<'t>(location: &serde_saphyr::Location, text: &'t str) -> Option<&'t str> {
+    let span = location.span();
+    let start = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    text.get(start..start.checked_add(len)?)
+}
+
 /// The raw shape deserialised by serde-saphyr, converted into [`Node`] afterwards.
 enum Raw {
     Null,
@@ -154,7 +162,9 @@ impl<'de> Visitor<'de> for RawVisitor {
     }
 }
 
-fn convert(raw: serde_saphyr::Spanned<Raw>) -> Node {
+/// Converts the raw tree of `text` into nodes. A key is named as written: `no:` is the key
+/// `no`, although as a value YAML 1.1 reads `no` as false.
+fn convert(raw: serde_saphyr::Spanned<Raw>, text: &str) -> Node {
     let span = span_of(&raw.referenced);
     let value = match raw.value {
         Raw::Null => Value::Null,
@@ -162,13 +172,18 @@ fn convert(raw: serde_saphyr::Spanned<Raw>) -> Node {
         Raw::Int(i) => Value::Int(i),
         Raw::Float(f) => Value::Float(f),
         Raw::Str(s) => Value::Str(s),
-        Raw::Seq(items) => Value::Seq(items.into_iter().map(convert).collect()),
+        Raw::Seq(items) => Value::Seq(items.into_iter().map(|item| convert(item, text)).collect()),
         Raw::Map(entries) => Value::Map(
             entries
                 .into_iter()
                 .map(|(k, v)| {
-                    let key = convert(k);
-                    (Key { name: key.scalar_text(), span: key.span }, convert(v))
+                    let written = written(&k.referenced, text);
+                    let key = convert(k, text);
+                    let name = match key.value {
+                        Value::Bool(_) => written.map_or_else(|| key.scalar_text(), str::to_owned),
+                        _ => key.scalar_text(),
+                    };
+                    (Key { name, span: key.span }, convert(v, text))
                 })
                 .collect(),
         ),
@@ -206,7 +221,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
         return Ok(Node::new(Value::Null, Span::START));
     }
     match serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Raw>>(text, options()) {
-        Ok(raw) => Ok(convert(raw)),
+        Ok(raw) => Ok(convert(raw, text)),
         Err(err) => {
             let span = err.location().map_or(Span::START, |l| span_of(&l));
             let message = match &err {
@@ -327,6 +342,17 @@ mod tests {
     fn claimed(text: &str) -> Vec<(String, Value)> {
         let Some(Node { value: Value::Map(entries), .. }) = parse_partial(text) else { return Vec::new() };
         entries.into_iter().map(|(k, v)| (k.name, v.value)).collect()
+    }
+
+    #[test]
+    fn keys_are_named_as_written() {
+        let Value::Map(entries) = parse_yaml("no: 1\nYes: 2\n\"on\": 3\ntrue: 4\n").unwrap().value else {
+            panic!()
+        };
+        let names: Vec<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
+        assert_eq!(names, ["no", "Yes", "on", "true"]);
+        let Value::Map(entries) = parse_yaml("a: no\n").unwrap().value else { panic!() };
+        assert_eq!(entries[0].1.value, Value::Bool(false), "a value stays a boolean");
     }
 
     #[test]

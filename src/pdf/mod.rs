@@ -14,7 +14,7 @@ use typst::foundations::Datetime;
 use typst::syntax::Lines;
 use typst_layout::PagedDocument;
 
-use crate::diagnostic::{excerpt, path_shown};
+use crate::diagnostic::{Diagnostic, Span, path_shown};
 use crate::model::Date;
 use crate::process::{self, Ran};
 use crate::render::Origin;
@@ -86,50 +86,49 @@ pub fn compile(job: &Job, settings: &PdfSettings) -> std::result::Result<Vec<u8>
     }
 }
 
-/// The problems, one per line with its hints: each at `origins[i]`, the template line that made
-/// it, when known (with the generated line too), else at its line of the generated `source`.
+/// The problems as diagnostics, with their hints: each at `origins[i]`, the template line
+/// that made it, when known (with the generated line in a note), else at its line of the
+/// generated `source`, which is named `generated`.
 ///
 /// Only the first few: after a real mistake Typst often reports a cascade of follow-on ones.
-pub fn describe(source: &str, problems: &[Problem], origins: &[Option<Origin>]) -> String {
+pub fn describe(generated: &str, source: &str, problems: &[Problem], origins: &[Option<Origin>]) -> String {
     const SHOWN: usize = 5;
     let lines = Lines::new(source);
     let mut out = Vec::new();
     for (i, problem) in problems.iter().enumerate().take(SHOWN) {
-        let at = problem.range.as_ref().and_then(|r| Some((r.start, line_col(&lines, r.start)?)));
-        match (at, origins.get(i).and_then(Option::as_ref)) {
-            (Some((start, (line, _, generated))), Some(origin)) => {
+        let at = problem.range.as_ref().and_then(|r| Some((r.clone(), line_col(&lines, r.start)?)));
+        let error = |path: &str, span| Diagnostic::error(Path::new(path), span, "typst", &problem.message);
+        let (mut d, line) = match (at, origins.get(i).and_then(Option::as_ref)) {
+            (Some((range, (line, _, text))), Some(origin)) => {
                 // The column: where the offending text starts in the template line, if it is there.
                 let token: String =
-                    source[start..].lines().next().unwrap_or_default().chars().take(12).collect();
-                let col = Some(token.trim_end())
-                    .filter(|t| !t.is_empty())
-                    .and_then(|t| origin.text.find(t))
-                    .unwrap_or(origin.text.len() - origin.text.trim_start().len());
-                let col = origin.text[..col].chars().count() + 1;
-                out.push(format!(
-                    "{}:{}:{col}: error: {} (generated line {line})\n    | {}",
-                    origin.file,
-                    origin.line,
-                    problem.message,
-                    excerpt(origin.text.trim(), 1).0
-                ));
-                if generated.trim() != origin.text.trim() {
-                    out.push(format!("    = generated: {}", excerpt(generated.trim(), 1).0));
-                }
+                    source[range.start..].lines().next().unwrap_or_default().chars().take(12).collect();
+                let found =
+                    Some(token.trim_end()).filter(|t| !t.is_empty()).and_then(|t| origin.text.find(t));
+                let at = found.unwrap_or(origin.text.len() - origin.text.trim_start().len());
+                let len = if found.is_some() { source[range].chars().count() } else { 1 };
+                let column = origin.text[..at].chars().count() + 1;
+                let d = error(&origin.file, Span::new(origin.line as u32, column as u32, len as u32));
+                let same = text.trim() == origin.text.trim();
+                let generated = if same { String::new() } else { format!(": {}", text.trim()) };
+                let d = d.with_note(format!("generated line {line}{generated}"));
+                (d, Some(origin.text.as_str()))
             }
-            (Some((_, (line, col, generated))), None) => out.push(format!(
-                "generated line {line}:{col}: error: {}\n    | {}",
-                problem.message,
-                excerpt(generated.trim(), 1).0
-            )),
-            (None, _) => out.push(format!("error: {}", problem.message)),
+            (Some((range, (line, col, text))), None) => {
+                let span = Span::new(line as u32, col as u32, source[range].chars().count() as u32);
+                (error(generated, span), Some(text))
+            }
+            (None, _) => (error(generated, Span::NOWHERE), None),
+        };
+        if !problem.hints.is_empty() {
+            d = d.with_help(problem.hints.join("; "));
         }
-        out.extend(problem.hints.iter().map(|hint| format!("  = hint: {hint}")));
+        out.push(d.render_with_line(line, false));
     }
     if problems.len() > SHOWN {
         out.push(format!("… and {} more", problems.len() - SHOWN));
     }
-    out.join("\n")
+    out.join("\n").trim_end().to_owned()
 }
 
 /// The 1-based line and column (in characters) of byte `offset` of `lines`, and that line's
@@ -322,8 +321,8 @@ mod tests {
         assert_eq!(&source[problems[0].range.clone().unwrap().start..][..8], "nonsense");
         assert_eq!(&source[problems[1].range.clone().unwrap().start..][..1], "(");
         assert_eq!(
-            describe(source, &problems[1..2], &[]),
-            "generated line 4:10: error: unclosed delimiter\n    | #let x = (1 +"
+            describe("t.typ (generated)", source, &problems[1..2], &[]),
+            "error[typst]: unclosed delimiter\n --> t.typ (generated):4:10\n  |\n4 | #let x = (1 +\n  |          ^"
         );
         // Typst counts a line separator as a line break, and so its messages do.
         let source = "A\u{2028}B\n#nonsense(1)\nlast\n";

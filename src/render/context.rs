@@ -3,10 +3,8 @@
 //! no logic and no scoring. `trustmap build --dump-context` prints it; the book documents it.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::evaluate::EvaluationConfig;
 use crate::model::{
@@ -16,27 +14,7 @@ use crate::model::{
 use crate::questionnaire::Questionnaire;
 
 use super::charts;
-
-const LABELS: &str = include_str!("labels.yaml");
-
-/// The translation table in one language: every `{nl, en}` pair replaced by its text.
-pub fn labels(lang: Lang) -> Value {
-    static TABLE: OnceLock<Value> = OnceLock::new();
-    let table = TABLE.get_or_init(|| serde_saphyr::from_str(LABELS).unwrap_or(Value::Null));
-    localise(table, lang)
-}
-
-fn localise(value: &Value, lang: Lang) -> Value {
-    match value {
-        Value::Object(map) if map.len() == 2 && map.contains_key("nl") && map.contains_key("en") => {
-            map[lang.as_str()].clone()
-        }
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), localise(v, lang))).collect())
-        }
-        other => other.clone(),
-    }
-}
+use super::labels::Labels;
 
 /// Branding from `trustmap.toml`, ready for templates.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -111,8 +89,6 @@ pub struct Common {
     /// The author of the document: the consultant, else the organisation, else `trustmap`.
     pub author: String,
     pub lang: Lang,
-    /// The translation table in `lang`.
-    pub t: Value,
     pub org: Branding,
     pub meta: Meta,
     pub method: String,
@@ -357,20 +333,16 @@ pub struct NetworkContext {
 /// Builds contexts in one language.
 pub struct Builder<'a> {
     pub lang: Lang,
-    pub t: Value,
+    pub labels: &'a Labels,
     pub common: Common,
     pub q: &'a Questionnaire,
 }
 
-fn text(v: &Value, path: &[&str]) -> String {
-    path.iter().fold(v, |v, k| &v[*k]).as_str().unwrap_or_default().to_owned()
-}
-
 impl<'a> Builder<'a> {
-    pub fn new(lang: Lang, org: Branding, meta: Meta, cfg: &EvaluationConfig) -> Self {
-        let t = labels(lang);
+    pub fn new(lang: Lang, labels: &'a Labels, org: Branding, meta: Meta, cfg: &EvaluationConfig) -> Self {
         let b = &cfg.bands;
-        let method = text(&t, &["method_text"])
+        let method = labels
+            .text("method_text", lang)
             .replace("{strong}", &b.strong.to_string())
             .replace("{adequate}", &b.adequate.to_string())
             .replace("{at_risk}", &b.at_risk.to_string())
@@ -378,35 +350,36 @@ impl<'a> Builder<'a> {
             .replace("{min_items}", &cfg.min_items.to_string());
         let author =
             org.consultant.clone().or_else(|| org.organisation.clone()).unwrap_or_else(|| "trustmap".into());
-        let common = Common { title: String::new(), author, lang, t: t.clone(), org, meta, method };
-        Self { lang, t, common, q: Questionnaire::get() }
+        let common = Common { title: String::new(), author, lang, org, meta, method };
+        Self { lang, labels, common, q: Questionnaire::get() }
+    }
+
+    /// The label `key` in the report's language.
+    fn t(&self, key: &str) -> String {
+        self.labels.text(key, self.lang)
     }
 
     fn label(&self, table: &str, id: &str) -> Label {
-        Label { id: id.to_owned(), label: text(&self.t, &[table, id]) }
+        Label { id: id.to_owned(), label: self.t(&format!("{table}.{id}")) }
     }
 
     fn verdict(&self, v: Verdict) -> VerdictView {
         VerdictView {
             id: v,
-            label: text(&self.t, &["verdicts", v.as_str()]),
+            label: self.t(&format!("verdicts.{}", v.as_str())),
             color: charts::verdict_color(v),
         }
     }
 
     pub fn flag(&self, f: &Flag) -> FlagView {
-        let pick = |b: &crate::model::Bilingual| match self.lang {
-            Lang::Nl => b.nl.clone(),
-            Lang::En => b.en.clone(),
-        };
         FlagView {
             code: f.code.clone(),
             proposition: f.proposition.clone(),
             severity: f.severity.as_str().to_owned(),
-            severity_label: text(&self.t, &["severities", f.severity.as_str()]),
+            severity_label: self.t(&format!("severities.{}", f.severity.as_str())),
             evidence: f.evidence.clone(),
-            message: pick(&f.message),
-            recommendation: pick(&f.recommendation),
+            message: f.message.get(self.lang).to_owned(),
+            recommendation: f.recommendation.get(self.lang).to_owned(),
             source: f.source.clone(),
         }
     }
@@ -419,7 +392,7 @@ impl<'a> Builder<'a> {
         PersonView {
             name: p.name.clone(),
             role: p.role.clone(),
-            contact: p.contact.map(|c| text(&self.t, &["contacts", c.as_str()])),
+            contact: p.contact.map(|c| self.t(&format!("contacts.{}", c.as_str()))),
         }
     }
 
@@ -444,7 +417,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .map(|s| SubScoreView {
                     id: s.id.clone(),
-                    label: text(&self.t, &["constructs", &s.id]),
+                    label: self.t(&format!("constructs.{}", &s.id)),
                     score: s.score,
                     coverage: s.coverage,
                 })
@@ -547,7 +520,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .map(|r| RoundView {
                     date: r.date,
-                    perspective: text(&self.t, &["perspectives", r.perspective.as_str()]),
+                    perspective: self.t(&format!("perspectives.{}", r.perspective.as_str())),
                     scores: r.scores.clone(),
                     respondents: r.respondents,
                 })
@@ -578,12 +551,9 @@ impl<'a> Builder<'a> {
                 previous: r.previous,
             })
             .collect();
-        let legend = charts::RadarLegend {
-            ours: self.t["our_view"].as_str().unwrap_or_default(),
-            partner: self.t["partner_view"].as_str().unwrap_or_default(),
-            previous: self.t["previous_round"].as_str().unwrap_or_default(),
-        };
-        let title = format!("{}: {}", text(&self.t, &["chart_radar"]), p.partner);
+        let [ours, partner, previous] = ["our_view", "partner_view", "previous_round"].map(|k| self.t(k));
+        let legend = charts::RadarLegend { ours: &ours, partner: &partner, previous: &previous };
+        let title = format!("{}: {}", self.t("chart_radar"), p.partner);
         let desc: Vec<String> = view
             .propositions
             .iter()
@@ -611,7 +581,7 @@ impl<'a> Builder<'a> {
                     points: own_rounds.iter().map(|r| r.scores.get(i).copied().flatten()).collect(),
                 })
                 .collect();
-            let title = format!("{}: {}", text(&self.t, &["chart_trend"]), p.partner);
+            let title = format!("{}: {}", self.t("chart_trend"), p.partner);
             charts::trend(&title, &title, &dates, &series)
         });
         PartnerCharts {
@@ -689,7 +659,8 @@ impl<'a> Builder<'a> {
                     revenue_share_pct: d.revenue_share_pct,
                 })
                 .collect(),
-            dependence_text: text(&self.t, &["dependence_text"])
+            dependence_text: self
+                .t("dependence_text")
                 .replace("{share}", &n.dependent_revenue_share_pct.to_string()),
             key_person_load: n
                 .key_person_load
@@ -719,7 +690,7 @@ impl<'a> Builder<'a> {
             sources,
         };
         let map = self.map(e);
-        let common = Common { title: text(&self.t, &["network_report"]), ..self.common.clone() };
+        let common = Common { title: self.t("network_report"), ..self.common.clone() };
         NetworkContext { common, network: view, map, map_file: "network-map.svg".into() }
     }
 
@@ -738,11 +709,11 @@ impl<'a> Builder<'a> {
                 href: hrefs.get(p.id.as_str()).map(String::as_str),
             })
             .collect();
-        let t = |table: &str, id: &str| text(&self.t, &[table, id]);
+        let t = |table: &str, id: &str| self.t(&format!("{table}.{id}"));
         let roles = ["customer", "supplier", "alliance", "other"].map(|r| t("roles", r));
         let verdicts =
             ["strong", "adequate", "at_risk", "critical", "insufficient"].map(|v| t("verdicts", v));
-        let (strategic, desired) = (text(&self.t, &["strategic"]), text(&self.t, &["desired"]));
+        let (strategic, desired) = (self.t("strategic"), self.t("desired"));
         let legend = charts::MapLegend {
             roles: [&roles[0], &roles[1], &roles[2], &roles[3]].map(String::as_str),
             verdicts: [&verdicts[0], &verdicts[1], &verdicts[2], &verdicts[3], &verdicts[4]]
@@ -751,7 +722,7 @@ impl<'a> Builder<'a> {
             desired: &desired,
         };
         let center = self.common.org.organisation.clone().unwrap_or_default();
-        let title = text(&self.t, &["chart_map"]);
+        let title = self.t("chart_map");
         let desc: Vec<String> = e
             .partners
             .iter()

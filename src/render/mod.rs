@@ -6,16 +6,19 @@
 pub mod charts;
 pub mod context;
 pub mod escape;
+pub mod labels;
 pub mod note;
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tera::{Kwargs, State, Tera, Value};
 
+use crate::diagnostic::{Diagnostic, Lines};
 use crate::model::Lang;
+use crate::render::labels::Labels;
 use crate::workspace::Limits;
 use crate::{Error, Result};
 
@@ -33,6 +36,7 @@ pub const BUILTINS: &[(&str, &str)] = &[
     ("report.typ", include_str!("../../templates/report.typ")),
     ("partner.typ", include_str!("../../templates/partner.typ")),
     ("network.typ", include_str!("../../templates/network.typ")),
+    (labels::FILE, labels::BUILTIN),
 ];
 
 /// An output language of the templates.
@@ -56,15 +60,22 @@ impl Markup {
 /// The three template engines of a build.
 pub struct Renderer {
     lang: Lang,
+    /// The labels templates reach through `t`: the built-ins with the workspace's rewordings.
+    labels: Arc<Labels>,
     /// Bounds on one rendered output: its size, and the time it may take.
     bounds: Bounds,
-    html: Tera,
-    markdown: Tera,
-    typst: Tera,
-    /// The Typst templates, to tell which line of them made a Typst error.
-    typst_sources: Vec<Source>,
+    html: Engine,
+    markdown: Engine,
+    /// Its sources also tell which template line made a Typst error.
+    typst: Engine,
     /// `typst` again, with a marker after every template line; made on the first Typst error.
     typst_marked: OnceLock<Option<Tera>>,
+}
+
+/// The templates of one markup, loaded, and their texts, which its errors quote.
+struct Engine {
+    tera: Tera,
+    sources: Vec<Source>,
 }
 
 /// A template as loaded.
@@ -143,32 +154,38 @@ impl std::io::Write for Capped {
 impl Renderer {
     /// Loads the built-ins and, if `user_dir` exists, the workspace's own templates.
     pub fn new(user_dir: Option<&Path>, lang: Lang, limits: &Limits) -> Result<Renderer> {
-        let load = |markup, sources: &[Source]| -> Result<Tera> {
-            let mut tera = engine(markup, lang)?;
-            add(&mut tera, sources, |text, _| text.to_owned())?;
-            Ok(tera)
+        let labels = Arc::new(Labels::load(user_dir)?);
+        // Each template is read once: the marked copy made on a Typst error is of the same text.
+        let load = |markup| -> Result<Engine> {
+            let sources = sources(markup, user_dir)?;
+            let mut tera = engine(markup, lang, &labels)?;
+            add(&mut tera, &sources, |text, _| text.to_owned())?;
+            Ok(Engine { tera, sources })
         };
-        // Read once: the marked copy made on a Typst error must be of the same text.
-        let typst_sources = sources(Markup::Typst, user_dir)?;
         Ok(Renderer {
             lang,
+            labels: labels.clone(),
             bounds: Bounds { bytes: limits.report_bytes, time: Duration::from_secs(limits.render_seconds) },
-            html: load(Markup::Html, &sources(Markup::Html, user_dir)?)?,
-            markdown: load(Markup::Markdown, &sources(Markup::Markdown, user_dir)?)?,
-            typst: load(Markup::Typst, &typst_sources)?,
-            typst_sources,
+            html: load(Markup::Html)?,
+            markdown: load(Markup::Markdown)?,
+            typst: load(Markup::Typst)?,
             typst_marked: OnceLock::new(),
         })
     }
 
+    /// The labels the templates see.
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+
     /// Renders template `name` (e.g. `partner.html`) with `context`.
     pub fn render(&self, markup: Markup, name: &str, context: &impl Serialize) -> Result<String> {
-        let tera = match markup {
+        let engine = match markup {
             Markup::Html => &self.html,
             Markup::Markdown => &self.markdown,
             Markup::Typst => &self.typst,
         };
-        render(tera, name, context, self.bounds)
+        render(&engine.tera, &engine.sources, name, context, self.bounds)
     }
 
     /// Which template line made each of `offsets` in `output`, the Typst source rendered from
@@ -187,13 +204,13 @@ impl Renderer {
         let marked = self
             .typst_marked
             .get_or_init(|| {
-                let mut tera = engine(Markup::Typst, self.lang).ok()?;
-                add(&mut tera, &self.typst_sources, mark).ok()?;
+                let mut tera = engine(Markup::Typst, self.lang, &self.labels).ok()?;
+                add(&mut tera, &self.typst.sources, mark).ok()?;
                 Some(tera)
             })
             .as_ref()?;
         let bounds = Bounds { bytes: self.bounds.bytes.saturating_mul(2), ..self.bounds };
-        let (plain, marks) = strip_marks(&render(marked, name, context, bounds).ok()?);
+        let (plain, marks) = strip_marks(&render(marked, &self.typst.sources, name, context, bounds).ok()?);
         if plain != output {
             return None;
         }
@@ -202,7 +219,7 @@ impl Renderer {
                 .iter()
                 .map(|&offset| {
                     let &(_, index, line) = marks.iter().rev().find(|(at, _, _)| *at <= offset)?;
-                    let source = self.typst_sources.get(index)?;
+                    let source = self.typst.sources.get(index)?;
                     let text = source.text.lines().nth(line.checked_sub(1)?)?.to_owned();
                     Some(Origin { file: source.file.clone(), line, text })
                 })
@@ -211,8 +228,14 @@ impl Renderer {
     }
 }
 
-fn render(tera: &Tera, name: &str, context: &impl Serialize, bounds: Bounds) -> Result<String> {
-    let context = tera::Context::from_serialize(context).map_err(|e| template_error(name, &e))?;
+fn render(
+    tera: &Tera,
+    sources: &[Source],
+    name: &str,
+    context: &impl Serialize,
+    bounds: Bounds,
+) -> Result<String> {
+    let context = tera::Context::from_serialize(context).map_err(|e| template_error(name, &e, sources))?;
     let mut out = Capped { bytes: Vec::new(), bounds, started: Instant::now(), passed: None };
     let result = tera.render_to(name, &context, &mut out);
     match (result, out.passed) {
@@ -230,7 +253,7 @@ fn render(tera: &Tera, name: &str, context: &impl Serialize, bounds: Bounds) -> 
                 bounds.time.as_secs()
             ),
         }),
-        (Err(e), None) => Err(template_error(name, &e)),
+        (Err(e), None) => Err(template_error(name, &e, sources)),
         (Ok(()), _) => String::from_utf8(out.bytes).map_err(|e| Error::Template {
             name: name.to_owned(),
             message: format!("the output is not UTF-8 ({e})"),
@@ -318,27 +341,57 @@ fn strip_marks(text: &str) -> (String, Vec<(usize, usize, usize)>) {
     (plain, marks)
 }
 
-fn template_error(name: &str, e: &tera::Error) -> Error {
-    let mut message = e.to_string();
+/// Tera's error about template `name`: when it points into a template of `sources`, as a
+/// diagnostic quoting that template's line; its causes follow the message.
+fn template_error(name: &str, e: &tera::Error, sources: &[Source]) -> Error {
+    let mut causes = String::new();
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
+        causes.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    Error::Template { name: name.to_owned(), message }
+    let located = match e.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            sources.iter().find(|s| s.name == report.filename()).map(|s| (report, s))
+        }
+        _ => None,
+    };
+    match located {
+        Some((report, source)) => {
+            let range = &report.span().range;
+            let span = Lines::new(&source.text).span(range.start, range.len());
+            let message = format!("{}{causes}", report.message());
+            let mut diagnostic = Diagnostic::error(Path::new(&source.file), span, "template", message);
+            if report.message().starts_with("Variable `t` is not defined") {
+                // Templates written for trustmap before labels became a function.
+                diagnostic =
+                    diagnostic.with_help("labels are shown with the `t` function: `{{ t(key=\"round\") }}`");
+            }
+            Error::TemplateAt {
+                name: name.to_owned(),
+                diagnostic: diagnostic.render(Some(&source.text), false).trim_end().into(),
+            }
+        }
+        None => Error::Template { name: name.to_owned(), message: format!("{e}{causes}") },
+    }
 }
 
 /// A Tera instance for `markup`, with its escaping and filters, and no templates yet.
-fn engine(markup: Markup, lang: Lang) -> Result<Tera> {
+fn engine(markup: Markup, lang: Lang, labels: &Arc<Labels>) -> Result<Tera> {
     let ext = markup.extension();
     let mut tera = Tera::new();
-    tera.set_fallback_prefixes([BUILTIN_PREFIX]).map_err(|e| template_error("(setup)", &e))?;
+    tera.set_fallback_prefixes([BUILTIN_PREFIX]).map_err(|e| template_error("(setup)", &e, &[]))?;
     tera.autoescape_on([format!(".{ext}")]);
     match markup {
         Markup::Html => tera.set_escape_fn(escape::escape_html),
         Markup::Markdown => tera.set_escape_fn(escape::escape_markdown),
         Markup::Typst => tera.set_escape_fn(escape::escape_typst),
     }
+    let labels = labels.clone();
+    tera.register_function("t", move |args: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let key: &str = args.must_get("key")?;
+        labels.get(key, lang).map(str::to_owned).ok_or_else(|| tera::Error::message(labels.unknown(key)))
+    });
     tera.register_filter("num", move |x: Value, _: Kwargs, _: &State| number(&x, lang, false));
     tera.register_filter("signed", move |x: Value, _: Kwargs, _: &State| number(&x, lang, true));
     tera.register_filter("pct", move |x: Value, _: Kwargs, _: &State| percent(&x, lang, false, "%"));
@@ -386,20 +439,8 @@ fn sources(markup: Markup, user_dir: Option<&Path>) -> Result<Vec<Source>> {
             .filter(|p| p.extension().is_some_and(|e| e == ext))
             .collect();
         files.sort();
-        // A template is part of the workspace: a link out of it (to a private file, say) is
-        // not read into a report.
-        let home = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let home = home.canonicalize().map_err(|e| Error::Read { path: home.into(), cause: e })?;
         for path in files {
-            if !path.canonicalize().is_ok_and(|real| real.starts_with(&home)) {
-                return Err(Error::Template {
-                    name: path.display().to_string(),
-                    message: "a symbolic link to outside the workspace; copy the template into `templates/`"
-                        .into(),
-                });
-            }
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| Error::Read { path: path.clone(), cause: e })?;
+            let text = read_own(dir, &path)?;
             sources.push(Source {
                 name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 text,
@@ -410,16 +451,30 @@ fn sources(markup: Markup, user_dir: Option<&Path>) -> Result<Vec<Source>> {
     Ok(sources)
 }
 
+/// The text of `path`, a file in the workspace's templates folder `dir`. A template is part of
+/// the workspace: a link out of it (to a private file, say) is not read into a report.
+pub(crate) fn read_own(dir: &Path, path: &Path) -> Result<String> {
+    let home = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let home = home.canonicalize().map_err(|e| Error::Read { path: home.into(), cause: e })?;
+    if !path.canonicalize().is_ok_and(|real| real.starts_with(&home)) {
+        return Err(Error::Template {
+            name: path.display().to_string(),
+            message: "a symbolic link to outside the workspace; copy the file into `templates/`".into(),
+        });
+    }
+    std::fs::read_to_string(path).map_err(|e| Error::Read { path: path.into(), cause: e })
+}
+
 /// Adds `sources` to `tera`, each as `text(source, its index)`: the built-ins together, then the
 /// workspace's one by one, so an error names the file.
 fn add(tera: &mut Tera, sources: &[Source], text: impl Fn(&str, usize) -> String) -> Result<()> {
     let (builtins, own): (Vec<_>, Vec<_>) =
         sources.iter().enumerate().partition(|(_, s)| s.name.starts_with(BUILTIN_PREFIX));
     tera.add_raw_templates(builtins.iter().map(|(i, s)| (s.name.clone(), text(&s.text, *i))))
-        .map_err(|e| template_error("(built-in)", &e))?;
+        .map_err(|e| template_error("(built-in)", &e, sources))?;
     for (i, source) in own {
         tera.add_raw_template(&source.name, &text(&source.text, i))
-            .map_err(|e| template_error(&source.file, &e))?;
+            .map_err(|e| template_error(&source.file, &e, sources))?;
     }
     Ok(())
 }
@@ -439,13 +494,13 @@ mod tests {
             .iter()
             .map(|(name, text)| Source { name: (*name).into(), text: (*text).into(), file: (*name).into() })
             .collect();
-        let mut plain = engine(Markup::Typst, Lang::En).unwrap();
+        let mut plain = engine(Markup::Typst, Lang::En, &Arc::new(Labels::builtin().clone())).unwrap();
         add(&mut plain, &sources, |text, _| text.to_owned()).unwrap();
-        let mut with_marks = engine(Markup::Typst, Lang::En).unwrap();
+        let mut with_marks = engine(Markup::Typst, Lang::En, &Arc::new(Labels::builtin().clone())).unwrap();
         add(&mut with_marks, &sources, mark).unwrap();
         let bounds = Bounds { bytes: 1 << 20, time: Duration::from_secs(60) };
-        let expected = render(&plain, name, &ctx, bounds).unwrap();
-        let (output, marks) = strip_marks(&render(&with_marks, name, &ctx, bounds).unwrap());
+        let expected = render(&plain, &sources, name, &ctx, bounds).unwrap();
+        let (output, marks) = strip_marks(&render(&with_marks, &sources, name, &ctx, bounds).unwrap());
         assert_eq!(output, expected, "the markers change nothing else");
         (output, marks)
     }

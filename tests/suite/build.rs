@@ -127,7 +127,7 @@ fn a_broken_file_costs_only_its_own_report() {
     .unwrap();
     let run = trustmap(ws.path(), &["build"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("assessments/beta.yaml:3:7: error"), "{}", run.stderr);
+    assert!(run.stderr.contains("--> assessments/beta.yaml:3:7\n"), "{}", run.stderr);
     assert!(read(out.join("partners/alfa.html")).contains(">100</td>"), "alfa was rebuilt");
     assert_eq!(read(out.join("partners/beta.html")), beta_before, "beta keeps its last good report");
 }
@@ -229,6 +229,58 @@ fn a_template_error_names_the_file_line_and_variable() {
 }
 
 #[test]
+fn a_label_typo_in_a_template_names_the_key_and_the_template_line() {
+    for (template, text) in [
+        ("partner.md", "# {{ partner.name }}\n\n{{ t(key=\"partner_reprot\") }}\n"),
+        ("network.html", "<p>\n{% if t(key=\"verdicts.at_rsik\") %}x{% endif %}</p>\n"),
+    ] {
+        let ws = workspace(&[("assessments/alfa.yaml", PARTNER), (&format!("templates/{template}"), text)]);
+        let run = trustmap(ws.path(), &["build"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        let line = if template == "partner.md" { 3 } else { 2 };
+        assert!(run.stderr.contains(&format!("templates/{template}:{line}:")), "{}", run.stderr);
+        assert!(run.stderr.contains("there is no label `"), "{}", run.stderr);
+        let suggestion = if template == "partner.md" { "partner_report" } else { "verdicts.at_risk" };
+        assert!(run.stderr.contains(&format!("did you mean `{suggestion}`")), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_workspace_rewords_labels_beside_its_templates() {
+    let ws = workspace(&[
+        ("assessments/alfa.yaml", PARTNER),
+        (
+            "templates/labels.yaml",
+            "partner_report: {nl: \"Relatierapport\"}\nverdicts:\n  at_risk: {en: \"watch\", nl: \"aandacht\"}\n",
+        ),
+    ]);
+    let run = trustmap(ws.path(), &["build", "--format", "md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = read(ws.path().join("reports/partners/alfa.md"));
+    assert!(md.contains("Relatierapport") && !md.contains("Partnerrapport"), "{md}");
+    let run = trustmap(ws.path(), &["build", "--format", "md", "--lang", "en", "-o", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(ws.path().join("en/partners/alfa.md")).contains("Partner report"), "English kept");
+
+    let bad = workspace(&[
+        ("assessments/alfa.yaml", PARTNER),
+        ("templates/labels.yaml", "partner_report: {nl: Rapport}\nverdicts:\n  at_rsik: {nl: x}\nround: 3\n"),
+    ]);
+    let run = trustmap(bad.path(), &["build"]);
+    assert_eq!(run.code, 2);
+    for needle in [
+        "templates/labels.yaml:3:3",
+        "there is no label `verdicts.at_rsik`",
+        "did you mean `verdicts.at_risk`",
+        "templates/labels.yaml:4:8",
+        "expected a label or a table of labels, found an integer",
+    ] {
+        assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
+    }
+    assert!(!bad.path().join("reports").exists(), "nothing is written");
+}
+
+#[test]
 fn branding_and_language() {
     let logo = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>";
     let ws = workspace(&[
@@ -298,7 +350,7 @@ fn dump_context_prints_what_templates_see() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["partners"][0]["partner"]["name"], "Alfa B.V.");
-    assert_eq!(json["partners"][0]["t"]["partner_report"], "Partner report");
+    assert_eq!(json["partners"][0]["lang"], "en");
     assert_eq!(json["network"]["network"]["partners"], 1);
     assert!(!ws.path().join("reports").exists(), "nothing is written");
 }
@@ -323,5 +375,11 @@ fn templates_can_be_listed_and_exported() {
     assert!(run.stdout.contains("partner.html\n") && run.stdout.contains("network.md\n"), "{}", run.stdout);
     assert_eq!(trustmap(ws.path(), &["templates", "export", "templates"]).code, 0);
     assert!(read(ws.path().join("templates/partner.html")).contains("{% extends \"base.html\" %}"));
+    assert!(read(ws.path().join("templates/labels.yaml")).contains("partner_report:"));
+    let alfa = ws.path().join("assessments/alfa.yaml");
+    std::fs::create_dir_all(alfa.parent().unwrap()).unwrap();
+    std::fs::write(&alfa, PARTNER).unwrap();
+    let run = trustmap(ws.path(), &["build", "--format", "md"]);
+    assert_eq!(run.code, 0, "the exported templates and labels build as they are: {}", run.stderr);
     assert_eq!(trustmap(ws.path(), &["templates", "export", "templates"]).code, 2, "never overwrites");
 }

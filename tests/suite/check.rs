@@ -158,7 +158,7 @@ fn text_output_shows_the_line_and_a_caret() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
-        "a.yaml:5:20: error: score must be from 1 to 5, found `7`\n  |\n5 |   trust.expertise: 7\n  |                    ^\n\n1 answer file: 1 error in 1 file\n"
+        "error[score-range]: score must be from 1 to 5, found `7`\n --> a.yaml:5:20\n  |\n5 |   trust.expertise: 7\n  |                    ^\n\n1 answer file: 1 error in 1 file\n"
     );
 }
 
@@ -178,7 +178,8 @@ fn exit_codes_tell_valid_invalid_and_usage() {
     let dir = workspace(&[("ok.yaml", HEAD), ("README.md", "# Notes\n")]);
     let run = trustmap(dir.path(), &["check", "."]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("README.md:1:1: note: no YAML front matter"), "{}", run.stdout);
+    assert!(run.stdout.contains("]: no YAML front matter"), "{}", run.stdout);
+    assert!(run.stdout.contains("--> ./README.md:1:1\n"), "{}", run.stdout);
     assert!(run.stdout.ends_with("1 answer file: all valid\n"), "{}", run.stdout);
     assert_eq!(trustmap(dir.path(), &["check", "missing"]).code, 2);
     assert_eq!(trustmap(dir.path(), &["check", "--format", "xml"]).code, 2);
@@ -226,7 +227,8 @@ fn config_errors_point_into_trustmap_toml() {
         workspace(&[("trustmap.toml", "lang = \"nl\"\nouptut = \"x\"\n"), ("assessments/a.yaml", HEAD)]);
     let run = trustmap(dir.path(), &["check"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("trustmap.toml:2:1: error: unknown field `ouptut`"), "{}", run.stderr);
+    assert!(run.stderr.contains("error[config]: unknown field `ouptut`"), "{}", run.stderr);
+    assert!(run.stderr.contains("--> ./trustmap.toml:2:1\n"), "{}", run.stderr);
 }
 
 #[test]

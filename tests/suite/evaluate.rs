@@ -399,7 +399,7 @@ fn the_cli_prints_a_table_and_stable_json() {
     ]);
     let run = trustmap(dir.path(), &["evaluate", "--format", "json", "--lang", "en", "."]);
     assert_eq!(run.code, 1, "the broken file makes the exit code 1");
-    assert!(run.stderr.contains("b.yaml:5:20: error"), "{}", run.stderr);
+    assert!(run.stderr.contains("b.yaml:5:20\n"), "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let partners = json["partners"].as_array().unwrap();
     assert_eq!(partners.len(), 1, "the valid partner is still evaluated");
