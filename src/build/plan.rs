@@ -1,18 +1,22 @@
 //! What each report becomes: one table of outputs (the format, the template, and so the
 //! escaping, and the path), and the making of one report's files from it. A format that fails
-//! for the report's data (Typst cannot compile it) costs only that format.
+//! for the report's data (Typst cannot compile it) costs only that format. Then the making and
+//! writing of every report, a bounded number at a time.
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::model::{Date, OutputFormat};
-use crate::outdir::{Entry, Output};
+use crate::outdir::{Entry, Output, OutputDir};
 use crate::pdf::{self, Job, PdfSettings};
 use crate::render::context::{NetworkContext, PartnerContext};
 use crate::render::{Markup, Renderer};
 use crate::reporter::Reporter;
+use crate::watchdog::Watchdog;
+use crate::workspace::Limits;
 use crate::{Error, Result};
 
 pub use crate::render::context::Asset;
@@ -228,10 +232,46 @@ fn typst_error(
 /// What writing one report gave: the entries of its files, and the formats that failed.
 pub type Written = Result<(Vec<Entry>, Vec<Error>)>;
 
+/// Makes every report's files and writes each report as soon as it is made, at most as many at
+/// a time as `pool` has threads, under a watchdog that ends a runaway template or Typst document
+/// (see [`collect`] for what it gives).
+pub fn make_all(
+    pool: &rayon::ThreadPool,
+    reports: &[Report],
+    making: &Making,
+    out: &OutputDir,
+    limits: &Limits,
+    reporter: &dyn Reporter,
+) -> Result<(Vec<Entry>, BTreeSet<String>, Option<Error>)> {
+    let watchdog = Watchdog::start(limits.memory_mb, Duration::from_secs(limits.render_seconds))?;
+    reporter.stage("rendering", reports.len());
+    let made = super::schedule::each_bounded(
+        pool,
+        reports,
+        |report| {
+            let _task = watchdog.task(
+                report
+                    .partner()
+                    .map_or("the network report".into(), |id| format!("the reports of partner `{id}`")),
+            );
+            let made =
+                make(report, making).and_then(|m| Ok((out.write(report.partner(), m.outputs)?, m.failed)));
+            reporter.step();
+            made
+        },
+        // A failure that is not one partner's data (a template, a full disk) stops the build.
+        |report, made| {
+            made.as_ref().map_or(true, |(_, failed)| report.partner().is_none() && !failed.is_empty())
+        },
+    );
+    reporter.done();
+    Ok(collect(reports, made, reporter))
+}
+
 /// What making the reports gave, in their order: the manifest entries of every file written,
 /// the partners one of whose formats failed (each error reported), and the failure that stopped
 /// the build, if one did.
-pub fn collect(
+fn collect(
     reports: &[Report],
     made: Vec<Option<Written>>,
     reporter: &dyn Reporter,

@@ -55,6 +55,29 @@ impl Manifest {
     }
 }
 
+/// The previous build's files: which partner a file with errors belonged to, and whose reports
+/// there were.
+#[derive(Debug, Clone, Default)]
+pub struct Previous(pub Vec<Entry>);
+
+impl Previous {
+    /// The entries of the manifest in the output folder `out` (none when it cannot be read).
+    pub fn read(out: &Path) -> Previous {
+        Previous(Manifest::read(&out.join(MANIFEST)).0.files)
+    }
+
+    /// The partner whose reports were made from the answer file `input` (as the manifest names
+    /// it). A partner's files name their own inputs; the network's name every partner's.
+    pub fn made_from(&self, input: &str) -> Option<String> {
+        self.0.iter().find(|e| e.partner.is_some() && e.inputs.iter().any(|i| i == input))?.partner.clone()
+    }
+
+    /// The partners that had reports.
+    pub fn partners(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().filter_map(|e| e.partner.as_deref())
+    }
+}
+
 /// The sha256 of `bytes`, in lowercase hex.
 pub fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))

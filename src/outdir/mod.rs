@@ -22,7 +22,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-pub use manifest::{Entry, MANIFEST, Manifest};
+pub use manifest::{Entry, MANIFEST, Manifest, Previous};
 
 use crate::model::OutputFormat;
 use crate::provenance::Provenance;
@@ -178,9 +178,9 @@ impl OutputDir {
         &self.path
     }
 
-    /// The previous manifest's entries.
-    pub fn previous(&self) -> impl Iterator<Item = &Entry> {
-        self.old.values()
+    /// The previous build's files.
+    pub fn previous(&self) -> Previous {
+        Previous(self.old.values().cloned().collect())
     }
 
     /// What the user should be told so far.

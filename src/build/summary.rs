@@ -1,0 +1,99 @@
+//! How a build ends: the manifest of what is now in the output folder, the previous build's files
+//! this one made stale removed, and a summary of it all for the user.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::Result;
+use crate::model::Evaluation;
+use crate::outdir::{Entry, Notice, OutputDir, Previous, Prune};
+use crate::pipeline::{Batch, Claims};
+use crate::provenance::Provenance;
+use crate::render::context::{NetworkContext, PartnerContext};
+use crate::reporter::Reporter;
+use crate::settings::BuildSettings;
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Files that hold this build's bytes.
+    pub written: usize,
+    pub removed: usize,
+    /// Partners whose reports were made in every format asked for.
+    pub partners: usize,
+    pub failed_files: usize,
+    pub has_errors: bool,
+    /// Partners whose last good reports were kept because their files have errors.
+    pub kept: Vec<String>,
+    /// Files with errors whose partner could not be told (so nothing was pruned).
+    pub unclaimed: Vec<PathBuf>,
+    /// Whether something that may be an answer file could not be read.
+    pub incomplete: bool,
+    /// The context JSON, with `--dump-context`.
+    pub context: Option<String>,
+}
+
+/// What went into the build, as the ending needs it.
+pub struct Inputs<'a> {
+    pub batch: &'a Batch,
+    pub claims: Claims,
+    pub previous: Previous,
+    pub evaluation: &'a Evaluation,
+    pub partners: &'a [PartnerContext],
+}
+
+/// The summary of `--dump-context`: the contexts, and nothing written.
+pub fn dump(network: &NetworkContext, partners: &[PartnerContext], batch: &Batch) -> Result<Summary> {
+    let dump = serde_json::json!({ "network": network, "partners": partners });
+    let context = Some(serde_json::to_string_pretty(&dump)? + "\n");
+    Ok(Summary { context, has_errors: batch.has_errors(), ..Summary::default() })
+}
+
+/// Ends the build in `out` after `made` (the entries written, the partners with a failed format,
+/// the failure that stopped it), removing what it made stale when nothing is unaccounted for.
+pub fn finish(
+    s: &BuildSettings,
+    out: OutputDir,
+    provenance: Provenance,
+    (entries, mut failed, stop): (Vec<Entry>, BTreeSet<String>, Option<crate::Error>),
+    inputs: Inputs,
+    reporter: &dyn Reporter,
+) -> Result<Summary> {
+    let Inputs { batch, claims, previous, evaluation, partners } = inputs;
+    if let Some(e) = stop {
+        // What was written stays and is recorded; nothing is removed. If even the manifest
+        // cannot be written (a full disk), the journal tells the next build what is trustmap's.
+        let _ = out.finish(entries, provenance, None);
+        return Err(e);
+    }
+    let rebuilt: BTreeSet<String> = partners.iter().map(|p| p.partner.id.clone()).collect();
+    let present: BTreeSet<String> = evaluation.partners.iter().map(|p| p.id.clone()).collect();
+    let whole = s.prune && claims.unclaimed.is_empty() && !batch.incomplete;
+    let failed_reports = failed.len();
+    failed.extend(claims.failed.iter().cloned());
+    let prune =
+        Prune { formats: &s.formats, rebuilt: &rebuilt, failed: &failed, present: whole.then_some(&present) };
+    let written = entries.len();
+    // A partner whose files failed and who has no report now kept the previous build's.
+    let kept = claims.failed.iter().filter(|id| {
+        entries.iter().all(|e| e.partner.as_ref() != Some(*id))
+            && previous.partners().any(|p| p == id.as_str())
+    });
+    let kept: Vec<String> = kept.cloned().collect();
+    let finished = out.finish(entries, provenance, Some(&prune))?;
+    for notice in &finished.notices {
+        reporter.warning(&format!("{}: {notice}", crate::diagnostic::path_shown(&s.out)));
+    }
+    let lost = finished.notices.iter().any(|n| matches!(n, Notice::NotOurs(_) | Notice::ChangedByHand(_)));
+    Ok(Summary {
+        written,
+        removed: finished.removed.len(),
+        partners: partners.len() - failed_reports,
+        failed_files: batch.failed_files(),
+        has_errors: batch.has_errors() || failed_reports > 0 || lost,
+        kept,
+        unclaimed: claims.unclaimed,
+        incomplete: batch.incomplete && s.prune,
+        context: None,
+    })
+}
