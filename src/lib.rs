@@ -6,6 +6,7 @@
 //! one function per subcommand of the [`cli`].
 
 pub mod build;
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod diagnostic;

@@ -8,14 +8,13 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::charts;
 use crate::evaluate::EvaluationConfig;
 use crate::model::{
     CombinedAnswer, Date, Evaluation, Flag, Lang, Note, PartnerEvaluation, Person, PropositionResult, Status,
     Verdict,
 };
 use crate::questionnaire::Questionnaire;
-
-use super::charts;
 
 const LABELS: &str = include_str!("labels.yaml");
 
