@@ -6,6 +6,7 @@
 //! one function per subcommand of the [`cli`].
 
 pub mod build;
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod diagnostic;
@@ -13,6 +14,7 @@ pub mod discover;
 pub mod emit;
 mod error;
 pub mod evaluate;
+pub mod links;
 pub mod load;
 pub mod logo;
 pub mod model;

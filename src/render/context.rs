@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::charts;
 use crate::evaluate::EvaluationConfig;
 use crate::model::{
     CombinedAnswer, Date, Evaluation, Flag, Lang, Note, PartnerEvaluation, Person, PropositionResult, Status,
@@ -13,7 +14,6 @@ use crate::model::{
 };
 use crate::questionnaire::Questionnaire;
 
-use super::charts;
 use super::labels::Labels;
 
 /// Branding from `trustmap.toml`, ready for templates.

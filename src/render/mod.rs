@@ -3,7 +3,6 @@
 //! the `builtin/` prefix; a workspace `templates/` folder overrides any of them by name and may
 //! `{% extends "builtin/…" %}` them.
 
-pub mod charts;
 pub mod context;
 pub mod escape;
 pub mod labels;

@@ -12,7 +12,8 @@
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
-use super::escape::{link_target, markdown_inline, markdown_line_start, typst_string, typst_text};
+use super::escape::{markdown_inline, markdown_line_start, typst_string, typst_text};
+use crate::links::link_target;
 
 /// Containers (lists, quotes, emphasis) nest at most this deep; deeper ones are flattened.
 pub const MAX_DEPTH: usize = 8;

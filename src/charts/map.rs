@@ -1,0 +1,389 @@
+//! The network map: our organisation in the centre, the partners around it by role.
+
+use super::{
+    DARK, GREY, GRID, GRID_STRONG, LegendItem, MUTED, N, Pt, Stroke, Svg, TEXT, WHITE, document, draw_legend,
+    legend_height, line_swatch, text_width, truncate, verdict_color, wrap,
+};
+use crate::model::{Role, Verdict};
+
+/// A partner on the network map.
+pub struct MapNode<'a> {
+    /// Display name; shown truncated to 22 characters, in full in the node's `<title>`.
+    pub label: &'a str,
+    pub role: Role,
+    /// The overall verdict: the node's fill colour.
+    pub verdict: Verdict,
+    /// Marked with a thick dark ring and a bold label.
+    pub strategic: bool,
+    /// A prospect: drawn with dashed outline and link.
+    pub desired: bool,
+    /// A relative link to the partner's report; the node becomes a link (unless it is unsafe).
+    pub href: Option<&'a str>,
+}
+
+/// Legend texts for the map (translated by the caller): role names in the order customer,
+/// supplier, alliance, other; verdict names in the order strong, adequate, at_risk, critical,
+/// insufficient; plus "strategic" and "desired".
+pub struct MapLegend<'a> {
+    pub roles: [&'a str; 4],
+    pub verdicts: [&'a str; 5],
+    pub strategic: &'a str,
+    pub desired: &'a str,
+}
+
+const MAP_W: f64 = 800.0;
+const MAP_CENTRE: Pt = Pt { x: 400.0, y: 390.0 };
+/// The map area's height; the legend goes below.
+const MAP_H: f64 = 770.0;
+const CENTRE_R: f64 = 48.0;
+const NODE_R: f64 = 9.0;
+/// The node ring, and the two rings used when a sector is crowded.
+const RING: f64 = 190.0;
+const RING_INNER: f64 = 160.0;
+const RING_OUTER: f64 = 215.0;
+/// Neighbouring nodes closer than this (along the ring) go on alternating rings.
+const MIN_NODE_GAP: f64 = 30.0;
+/// Every sector's minimum angle; the rest is shared in proportion to the number of partners.
+const SECTOR_BASE: f64 = 50.0;
+const SECTOR_LABEL_R: f64 = 108.0;
+const LABEL_CHARS: usize = 22;
+
+/// One role's sector: where it starts (degrees clockwise from the x axis), its angle and its
+/// partners (indices into the nodes).
+struct Sector {
+    role: usize,
+    start: f64,
+    sweep: f64,
+    members: Vec<usize>,
+}
+
+/// A node's place: its index, direction (degrees), distance from the centre and whether its
+/// sector is crowded (nodes on two rings, labels all beyond the outer one).
+struct Placed {
+    index: usize,
+    deg: f64,
+    radius: f64,
+    crowded: bool,
+}
+
+fn role_index(role: Role) -> usize {
+    match role {
+        Role::Customer => 0,
+        Role::Supplier => 1,
+        Role::Alliance => 2,
+        Role::Other => 3,
+    }
+}
+
+/// The network map: our organisation (`center`) in the centre, the partners around it in four
+/// labelled sectors by role (customers, suppliers, alliances, other, clockwise from the top, in
+/// the given order), a line from the centre to each (dashed for desired partners), nodes
+/// coloured by verdict, strategic ones ringed, and a legend. Labels run outward along the
+/// radius so they do not collide; crowded sectors alternate their nodes over two rings.
+pub fn network_map(title: &str, desc: &str, center: &str, nodes: &[MapNode], legend: &MapLegend) -> String {
+    let sectors = sectors(nodes);
+    let placed: Vec<Placed> = sectors.iter().flat_map(place).collect();
+    let items = map_legend(legend);
+    let height = legend_height(&items, MAP_W - 40.0);
+    document(MAP_W, MAP_H + height + 12.0, title, desc, |svg| {
+        for sector in &sectors {
+            sector_boundary(svg, sector);
+        }
+        for p in &placed {
+            map_link(svg, p, nodes[p.index].desired);
+        }
+        for sector in &sectors {
+            sector_label(svg, sector, legend.roles[sector.role]);
+        }
+        map_centre(svg, center);
+        for p in &placed {
+            map_node(svg, p, &nodes[p.index]);
+        }
+        draw_legend(svg, &items, 20.0, MAP_H, MAP_W - 40.0);
+    })
+}
+
+/// The four sectors, clockwise from the top.
+fn sectors(nodes: &[MapNode]) -> Vec<Sector> {
+    let mut members: [Vec<usize>; 4] = Default::default();
+    for (i, node) in nodes.iter().enumerate() {
+        members[role_index(node.role)].push(i);
+    }
+    let total = nodes.len() as f64;
+    let mut start = -90.0;
+    let mut sectors = Vec::with_capacity(4);
+    for (role, members) in members.into_iter().enumerate() {
+        let sweep = if nodes.is_empty() {
+            90.0
+        } else {
+            SECTOR_BASE + (360.0 - 4.0 * SECTOR_BASE) * members.len() as f64 / total
+        };
+        sectors.push(Sector { role, start, sweep, members });
+        start += sweep;
+    }
+    sectors
+}
+
+/// The places of a sector's nodes: evenly spread, on alternating rings when crowded.
+fn place(sector: &Sector) -> impl Iterator<Item = Placed> + '_ {
+    let step = sector.sweep / sector.members.len().max(1) as f64;
+    let crowded = RING * step.to_radians() < MIN_NODE_GAP;
+    sector.members.iter().enumerate().map(move |(k, &index)| {
+        let radius = match (crowded, k % 2) {
+            (false, _) => RING,
+            (true, 0) => RING_INNER,
+            (true, _) => RING_OUTER,
+        };
+        Placed { index, deg: sector.start + step * (k as f64 + 0.5), radius, crowded }
+    })
+}
+
+/// A straight line from `from` to `to`; the caller adds the stroke.
+fn line(svg: &mut Svg, from: Pt, to: Pt) -> &mut Svg {
+    svg.open("line").num("x1", from.x).num("y1", from.y).num("x2", to.x).num("y2", to.y)
+}
+
+fn sector_boundary(svg: &mut Svg, sector: &Sector) {
+    let from = MAP_CENTRE.polar(CENTRE_R + 8.0, sector.start);
+    let to = MAP_CENTRE.polar(RING_OUTER + 150.0, sector.start);
+    line(svg, from, to).stroke(Stroke { color: GRID, width: 1.0, dash: "4 4" }).close();
+}
+
+/// The role name and partner count on a white pill in the middle of the sector (moved off the
+/// middle node's line when the count is odd).
+fn sector_label(svg: &mut Svg, sector: &Sector, name: &str) {
+    let count = sector.members.len();
+    let offset =
+        if count % 2 == 1 { (sector.sweep / count as f64 / 2.0).min(sector.sweep / 4.0) } else { 0.0 };
+    let at = MAP_CENTRE.polar(SECTOR_LABEL_R, sector.start + sector.sweep / 2.0 + offset);
+    let text = format!("{} ({count})", truncate(name, 16));
+    let width = text_width(&text, 12.0) * 1.1 + 14.0;
+    svg.open("rect").num("x", at.x - width / 2.0).num("y", at.y - 10.0).num("width", width);
+    svg.num("height", 20.0).num("rx", 10.0).attr("fill", WHITE).attr("stroke", GRID).close();
+    svg.open("text").num("x", at.x).num("y", at.y + 4.0).attr("text-anchor", "middle");
+    svg.attr("font-weight", "bold").attr("fill", MUTED).text(&text).close();
+}
+
+fn map_link(svg: &mut Svg, p: &Placed, desired: bool) {
+    let from = MAP_CENTRE.polar(CENTRE_R + 2.0, p.deg);
+    let to = MAP_CENTRE.polar(p.radius - NODE_R - 2.0, p.deg);
+    let dash = if desired { "5 4" } else { "" };
+    line(svg, from, to).stroke(Stroke { color: GREY, width: 1.2, dash }).close();
+}
+
+/// Our organisation: a dark disc with the name in up to two lines, in full in its `<title>`.
+fn map_centre(svg: &mut Svg, name: &str) {
+    let c = MAP_CENTRE;
+    svg.open("g").open("title").text(name).close();
+    svg.open("circle").num("cx", c.x).num("cy", c.y).num("r", CENTRE_R).attr("fill", DARK).close();
+    let lines = wrap(name, 13, 2);
+    let first = c.y + 4.0 - 7.0 * lines.len().saturating_sub(1) as f64;
+    for (k, line) in lines.iter().enumerate() {
+        svg.open("text").num("x", c.x).num("y", first + 14.0 * k as f64).attr("text-anchor", "middle");
+        svg.attr("font-weight", "bold").attr("fill", WHITE).text(line).close();
+    }
+    svg.close();
+}
+
+/// A partner node in a group with its full name as `<title>`, wrapped in a link if it has one.
+fn map_node(svg: &mut Svg, p: &Placed, node: &MapNode) {
+    let href = node.href.and_then(|h| crate::links::link_target(h, true));
+    if let Some(href) = &href {
+        svg.open("a").attr("href", href).attr("xlink:href", href);
+    }
+    svg.open("g").open("title").text(node.label).close();
+    node_marker(svg, p, node);
+    node_label(svg, p, node);
+    svg.close();
+    if href.is_some() {
+        svg.close();
+    }
+}
+
+fn node_marker(svg: &mut Svg, p: &Placed, node: &MapNode) {
+    let at = MAP_CENTRE.polar(p.radius, p.deg);
+    let color = verdict_color(node.verdict);
+    if node.strategic {
+        svg.open("circle").num("cx", at.x).num("cy", at.y).num("r", NODE_R + 4.0).attr("fill", "none");
+        svg.stroke(Stroke { color: TEXT, width: 2.5, dash: "" }).close();
+    }
+    svg.open("circle").num("cx", at.x).num("cy", at.y).num("r", NODE_R).attr("fill", color);
+    if node.desired {
+        svg.attr("fill-opacity", "0.35").stroke(Stroke { color, width: 2.0, dash: "3 2" });
+    } else {
+        svg.stroke(Stroke { color: WHITE, width: 1.5, dash: "" });
+    }
+    svg.close();
+}
+
+/// The truncated name, running outward along the node's radius and never upside down. In a
+/// crowded sector all labels start beyond the outer ring, with a leader from inner-ring nodes.
+fn node_label(svg: &mut Svg, p: &Placed, node: &MapNode) {
+    let edge = p.radius + NODE_R + if node.strategic { 4.0 } else { 0.0 };
+    let label_r = if p.crowded { RING_OUTER + NODE_R + 9.0 } else { edge + 5.0 };
+    if label_r - edge > 12.0 {
+        let (from, to) = (MAP_CENTRE.polar(edge + 2.0, p.deg), MAP_CENTRE.polar(label_r - 3.0, p.deg));
+        line(svg, from, to).attr("stroke", GRID_STRONG).num("stroke-width", 0.8).close();
+    }
+    let at = MAP_CENTRE.polar(label_r, p.deg);
+    let (mut rotation, anchor) =
+        if p.deg.to_radians().cos() >= -1e-9 { (p.deg, "start") } else { (p.deg - 180.0, "end") };
+    if rotation > 180.0 {
+        rotation -= 360.0;
+    }
+    svg.open("text").num("x", at.x).num("y", at.y + 3.5);
+    svg.geom("transform", format_args!("rotate({} {} {})", N(rotation), N(at.x), N(at.y)));
+    svg.attr("text-anchor", anchor).attr("font-size", "11").attr("fill", TEXT);
+    if node.strategic {
+        svg.attr("font-weight", "bold");
+    }
+    if node.desired {
+        svg.attr("font-style", "italic");
+    }
+    svg.text(&truncate(node.label, LABEL_CHARS)).close();
+}
+
+/// The map legend: the five verdict colours, the strategic ring and the desired style.
+fn map_legend<'a>(legend: &MapLegend) -> Vec<LegendItem<'a>> {
+    let verdicts =
+        [Verdict::Strong, Verdict::Adequate, Verdict::AtRisk, Verdict::Critical, Verdict::Insufficient];
+    let mut items: Vec<LegendItem> = verdicts
+        .iter()
+        .zip(legend.verdicts)
+        .map(|(&v, label)| {
+            let swatch = move |svg: &mut Svg| {
+                legend_dot(svg, 6.0).attr("fill", verdict_color(v)).close();
+            };
+            LegendItem::new(swatch, label)
+        })
+        .collect();
+    let strategic = |svg: &mut Svg| {
+        legend_dot(svg, 8.0)
+            .attr("fill", "none")
+            .stroke(Stroke { color: TEXT, width: 2.0, dash: "" })
+            .close();
+        legend_dot(svg, 5.0).attr("fill", GREY).close();
+    };
+    items.push(LegendItem::new(strategic, legend.strategic));
+    let desired = |svg: &mut Svg| {
+        line_swatch(svg, Stroke { color: GREY, width: 1.2, dash: "5 4" });
+        legend_dot(svg, 6.0).attr("fill", GREY).attr("fill-opacity", "0.35");
+        svg.stroke(Stroke { color: GREY, width: 2.0, dash: "3 2" }).close();
+    };
+    items.push(LegendItem::new(desired, legend.desired));
+    items
+}
+
+/// A dot in the middle of a legend symbol's box; the caller adds fill and stroke.
+fn legend_dot(svg: &mut Svg, r: f64) -> &mut Svg {
+    svg.open("circle").num("cx", 12.0).num("cy", 0.0).num("r", r)
+}
+
+#[cfg(test)]
+mod tests {
+    use roxmltree::Node;
+
+    use super::super::check::{self, EVIL, NASTY, NASTY_SHOWN};
+    use super::*;
+
+    fn map_legend() -> MapLegend<'static> {
+        MapLegend {
+            roles: ["Klanten", "Leveranciers", "Allianties", "Overig"],
+            verdicts: ["Sterk", "Voldoende", "Risico", "Kritiek", "Onvoldoende data"],
+            strategic: "Strategisch",
+            desired: "Gewenst",
+        }
+    }
+
+    fn nodes(names: &[String]) -> Vec<MapNode<'_>> {
+        let roles = [Role::Customer, Role::Supplier, Role::Alliance, Role::Other, Role::Customer];
+        let verdicts =
+            [Verdict::Strong, Verdict::Adequate, Verdict::AtRisk, Verdict::Critical, Verdict::Insufficient];
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| MapNode {
+                label: name,
+                role: roles[i % 5],
+                verdict: verdicts[i % 5],
+                strategic: i % 3 == 0,
+                desired: i % 4 == 1,
+                href: (i % 2 == 0).then_some("partners/a&b.html"),
+            })
+            .collect()
+    }
+
+    /// The group whose `<title>` is `name`.
+    fn group<'a, 'i>(doc: &'a roxmltree::Document<'i>, name: &str) -> Node<'a, 'i> {
+        let groups = check::elements(doc, "g").into_iter();
+        let mut titled = groups.filter(|g| g.first_element_child().is_some_and(|t| t.has_tag_name("title")));
+        titled.find(|g| g.first_element_child().and_then(|t| t.text()) == Some(name)).expect(name)
+    }
+
+    #[test]
+    fn empty_map_renders() {
+        let svg = network_map("Map", "No partners", "Our <Org>", &[], &map_legend());
+        let doc = check::parse(&svg);
+        assert!(group(&doc, "Our <Org>").children().any(|n| n.has_tag_name("circle")));
+    }
+
+    #[test]
+    fn large_map_renders_every_name_and_marks_desired() {
+        let mut names: Vec<String> =
+            (0..40).map(|i| format!("Partner {i} with a rather long company name B.V.")).collect();
+        names[7] = EVIL.to_string();
+        let nodes = nodes(&names);
+        let svg = network_map("Map", "40 partners", "Wij", &nodes, &map_legend());
+        let doc = check::parse(&svg);
+        for node in &nodes {
+            let dashed =
+                group(&doc, node.label).descendants().any(|n| n.attribute("stroke-dasharray").is_some());
+            assert_eq!(dashed, node.desired, "{}", node.label);
+        }
+        let links = check::elements(&doc, "a");
+        assert_eq!(links.len(), 20);
+        assert!(links.iter().all(|a| a.attribute("href") == Some("partners/a&b.html")));
+        assert!(
+            links.iter().all(|a| a.attribute((super::super::XLINK_NS, "href")) == Some("partners/a&b.html"))
+        );
+        assert_eq!(svg, network_map("Map", "40 partners", "Wij", &nodes, &map_legend()));
+    }
+
+    #[test]
+    fn crowded_sectors_alternate_rings_and_labels_get_leaders() {
+        let names: Vec<String> = (0..40).map(|i| format!("P{i}")).collect();
+        let doc_text = network_map("Map", "d", "Wij", &nodes(&names), &map_legend());
+        let doc = check::parse(&doc_text);
+        let leaders =
+            check::elements(&doc, "line").into_iter().filter(|l| l.attribute("stroke") == Some(GRID_STRONG));
+        assert!(leaders.count() > 0, "inner-ring nodes of a crowded sector have a leader to their label");
+    }
+
+    #[test]
+    fn unsafe_links_are_dropped() {
+        let names = vec!["A".to_string()];
+        let mut nodes = nodes(&names);
+        nodes[0].href = Some("javascript:alert(1)");
+        let svg = network_map("Map", "d", "Wij", &nodes, &map_legend());
+        assert!(check::elements(&check::parse(&svg), "a").is_empty());
+        assert!(!svg.contains("javascript"));
+        nodes[0].href = Some("partners/a b.html");
+        let svg = network_map("Map", "d", "Wij", &nodes, &map_legend());
+        let doc = check::parse(&svg);
+        let links = check::elements(&doc, "a");
+        assert_eq!(links[0].attribute("href"), Some("partners/a%20b.html"), "the cleaned target is written");
+    }
+
+    #[test]
+    fn hostile_text_stays_text() {
+        let names = vec![NASTY.to_string(), EVIL.to_string()];
+        let nodes = nodes(&names);
+        let legend = MapLegend { roles: [NASTY; 4], verdicts: [EVIL; 5], strategic: NASTY, desired: "d" };
+        let svg = network_map(NASTY, NASTY, NASTY, &nodes, &legend);
+        let doc = check::parse(&svg);
+        let texts = check::texts(&doc);
+        assert_eq!(texts[..2], [NASTY_SHOWN, NASTY_SHOWN], "title and desc");
+        assert!(group(&doc, NASTY_SHOWN).children().any(|n| n.has_tag_name("circle")), "the centre");
+        assert!(texts.contains(&EVIL));
+    }
+}
