@@ -303,6 +303,33 @@ keyword_enum!(
 );
 
 keyword_enum!(
+    /// The five summary propositions of the article, by their ids.
+    PropositionId { P1 = "P1", P2 = "P2", P3 = "P3", P4 = "P4", P5 = "P5" }
+);
+
+keyword_enum!(
+    /// The red flags a rule can raise; each has its texts under `flags:` in the questionnaire.
+    FlagCode {
+        TrustDimensionLow = "trust-dimension-low",
+        TrustNotActedOn = "trust-not-acted-on",
+        AsymmetricDependence = "asymmetric-dependence",
+        OneSidedInvestment = "one-sided-investment",
+        CalculativeCommitment = "calculative-commitment",
+        UnreciprocatedVulnerability = "unreciprocated-vulnerability",
+        UnresolvedBreach = "unresolved-breach",
+        SingleKeyPerson = "single-key-person",
+        InfrequentContact = "infrequent-contact",
+        GrowthDependence = "growth-dependence",
+        KeyPeopleOverstretched = "key-people-overstretched",
+        Declining = "declining",
+        PerceptionGap = "perception-gap",
+        NoConsensus = "no-consensus",
+        KeyPersonBottleneck = "key-person-bottleneck",
+        Prospect = "prospect",
+    }
+);
+
+keyword_enum!(
     /// How serious a red flag is.
     FlagSeverity { Info = "info", Warning = "warning", Critical = "critical" }
 );
@@ -345,7 +372,7 @@ pub struct SubScore {
 /// One proposition evaluated for one relationship.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PropositionResult {
-    pub id: String,
+    pub id: PropositionId,
     /// Weighted mean of the answered items, 0-100; reported even when insufficient.
     pub score: Option<f64>,
     /// Answered weight / mapped weight, in percent.
@@ -366,8 +393,8 @@ pub struct PropositionResult {
 /// A red flag raised by a rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Flag {
-    pub code: String,
-    pub proposition: Option<String>,
+    pub code: FlagCode,
+    pub proposition: Option<PropositionId>,
     pub severity: FlagSeverity,
     /// Question ids (or partner ids, for network flags) the flag rests on.
     pub evidence: Vec<String>,
@@ -448,7 +475,7 @@ pub struct PartnerEvaluation {
 /// How the partners spread over the verdicts of one proposition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NetworkProposition {
-    pub id: String,
+    pub id: PropositionId,
     /// Mean score over current partners with a sufficient verdict.
     pub mean: Option<f64>,
     /// Number of current partners per verdict, in verdict order.

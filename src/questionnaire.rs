@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Bilingual;
+use crate::model::{Bilingual, FlagCode, PropositionId};
 
 /// The embedded questionnaire source.
 pub const SOURCE: &str = include_str!("questionnaire.yaml");
@@ -106,7 +106,7 @@ impl Extra {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Informs {
-    pub proposition: String,
+    pub proposition: PropositionId,
     pub weight: f64,
     pub construct: String,
 }
@@ -114,7 +114,7 @@ pub struct Informs {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Proposition {
-    pub id: String,
+    pub id: PropositionId,
     pub short: Bilingual,
     pub text: Bilingual,
 }
@@ -122,8 +122,8 @@ pub struct Proposition {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlagText {
-    pub code: String,
-    pub proposition: Option<String>,
+    pub code: FlagCode,
+    pub proposition: Option<PropositionId>,
     pub message: Bilingual,
     pub recommendation: Bilingual,
     pub source: String,
@@ -160,7 +160,7 @@ impl Questionnaire {
                 return fail(format!("question `{}` needs anchors 1 to 5", q.id));
             }
             for i in &q.informs {
-                if self.proposition(&i.proposition).is_none() {
+                if self.proposition(i.proposition).is_none() {
                     return fail(format!("question `{}` informs unknown `{}`", q.id, i.proposition));
                 }
             }
@@ -182,11 +182,11 @@ impl Questionnaire {
         self.boxes.iter().find(|b| b.groups.iter().any(|g| g.questions.iter().any(|q| q.id == id)))
     }
 
-    pub fn proposition(&self, id: &str) -> Option<&Proposition> {
+    pub fn proposition(&self, id: PropositionId) -> Option<&Proposition> {
         self.propositions.iter().find(|p| p.id == id)
     }
 
-    pub fn flag(&self, code: &str) -> Option<&FlagText> {
+    pub fn flag(&self, code: FlagCode) -> Option<&FlagText> {
         self.flags.iter().find(|f| f.code == code)
     }
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::model::{Evaluation, FlagSeverity, Lang, PartnerEvaluation, Verdict};
+use crate::model::{Evaluation, FlagSeverity, Lang, PartnerEvaluation, PropositionId, Verdict};
 use crate::questionnaire::Questionnaire;
 
 fn paint(color: bool, style: Style, text: &str) -> String {
@@ -65,8 +65,8 @@ fn partner(out: &mut String, p: &PartnerEvaluation, lang: Lang, color: bool) {
         tags.join(", "),
         p.date
     );
-    let label = |id: &str| format!("{id} {}", q.proposition(id).map_or("", |pr| pr.short.get(lang)));
-    let width = q.propositions.iter().map(|p| label(&p.id).chars().count()).max().unwrap_or(0);
+    let label = |id: PropositionId| format!("{id} {}", q.proposition(id).map_or("", |pr| pr.short.get(lang)));
+    let width = q.propositions.iter().map(|p| label(p.id).chars().count()).max().unwrap_or(0);
     let _ = writeln!(
         out,
         "  {:<width$} {:>6}  {:<12} {:>5} {:>7} {:>8}",
@@ -77,7 +77,7 @@ fn partner(out: &mut String, p: &PartnerEvaluation, lang: Lang, color: bool) {
         let _ = writeln!(
             out,
             "  {:<width$} {:>6}  {} {:>4}% {:>7} {:>8}",
-            label(&r.id),
+            label(r.id),
             number(r.score),
             paint(color, verdict_style(r.verdict), &verdict),
             r.coverage.round(),
@@ -96,7 +96,7 @@ fn partner(out: &mut String, p: &PartnerEvaluation, lang: Lang, color: bool) {
             Lang::En => &f.message.en,
         };
         let tag = format!("{:<8}", f.severity.as_str());
-        let prop = f.proposition.as_deref().unwrap_or("--");
+        let prop = f.proposition.map_or("--", PropositionId::as_str);
         let _ = writeln!(out, "  {} {prop} {}: {message}", paint(color, style, &tag), f.code);
     }
 }

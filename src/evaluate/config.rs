@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::PropositionId;
 use crate::questionnaire::Questionnaire;
 
 /// Settings of the scoring model. Every field has a default; unknown keys are errors.
@@ -153,14 +154,13 @@ impl EvaluationConfig {
             }
         }
         for (proposition, items) in &self.weights {
-            if q.proposition(proposition).is_none() {
+            let Some(id) = PropositionId::parse(proposition) else {
                 out.push(format!("`evaluation.weights.{proposition}`: unknown proposition `{proposition}`"));
                 continue;
-            }
+            };
             for (item, weight) in items {
-                let informs = q
-                    .question(item)
-                    .is_some_and(|qu| qu.informs.iter().any(|i| &i.proposition == proposition));
+                let informs =
+                    q.question(item).is_some_and(|qu| qu.informs.iter().any(|i| i.proposition == id));
                 if !informs {
                     let help = crate::diagnostic::did_you_mean(item, q.question_ids())
                         .map_or(String::new(), |h| format!(" ({h})"));
@@ -176,7 +176,7 @@ impl EvaluationConfig {
     }
 
     /// The weight of `question` for `proposition`: the override, else the questionnaire's.
-    pub fn weight(&self, proposition: &str, question: &str, default: f64) -> f64 {
-        self.weights.get(proposition).and_then(|w| w.get(question)).copied().unwrap_or(default)
+    pub fn weight(&self, proposition: PropositionId, question: &str, default: f64) -> f64 {
+        self.weights.get(proposition.as_str()).and_then(|w| w.get(question)).copied().unwrap_or(default)
     }
 }

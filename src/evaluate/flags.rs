@@ -2,7 +2,7 @@
 //! sides, the respondents) and raises a flag with a stable code, the proposition it belongs to,
 //! a severity, the evidence, and a message and recommendation in both languages.
 
-use crate::model::{Bilingual, Flag, FlagSeverity, Frequency, PropositionResult};
+use crate::model::{Bilingual, Flag, FlagCode, FlagSeverity, Frequency, PropositionResult};
 use crate::questionnaire::Questionnaire;
 
 use super::combine::Side;
@@ -10,7 +10,12 @@ use super::config::FlagThresholds;
 use super::score::points;
 
 /// Builds a flag from the questionnaire's texts, filling `{placeholders}` from `values`.
-pub fn flag(code: &str, severity: FlagSeverity, evidence: Vec<String>, values: &[(&str, String)]) -> Flag {
+pub fn flag(
+    code: FlagCode,
+    severity: FlagSeverity,
+    evidence: Vec<String>,
+    values: &[(&str, String)],
+) -> Flag {
     let q = Questionnaire::get();
     // Dutch writes a decimal comma.
     let fill = |text: &str, comma: bool| {
@@ -22,8 +27,8 @@ pub fn flag(code: &str, severity: FlagSeverity, evidence: Vec<String>, values: &
     };
     match q.flag(code) {
         Some(t) => Flag {
-            code: code.into(),
-            proposition: t.proposition.clone(),
+            code,
+            proposition: t.proposition,
             severity,
             evidence,
             message: Bilingual { nl: fill(&t.message.nl, true), en: fill(&t.message.en, false) },
@@ -35,36 +40,16 @@ pub fn flag(code: &str, severity: FlagSeverity, evidence: Vec<String>, values: &
         },
         // Every code used here has a text (a unit test checks); keep going without one.
         None => Flag {
-            code: code.into(),
+            code,
             proposition: None,
             severity,
             evidence,
-            message: Bilingual { nl: code.into(), en: code.into() },
+            message: Bilingual { nl: code.to_string(), en: code.to_string() },
             recommendation: Bilingual { nl: String::new(), en: String::new() },
             source: String::new(),
         },
     }
 }
-
-/// Every code a rule can raise.
-pub const CODES: &[&str] = &[
-    "trust-dimension-low",
-    "trust-not-acted-on",
-    "asymmetric-dependence",
-    "one-sided-investment",
-    "calculative-commitment",
-    "unreciprocated-vulnerability",
-    "unresolved-breach",
-    "single-key-person",
-    "infrequent-contact",
-    "growth-dependence",
-    "key-people-overstretched",
-    "declining",
-    "perception-gap",
-    "no-consensus",
-    "key-person-bottleneck",
-    "prospect",
-];
 
 const TRUST_ITEMS: &[&str] =
     &["trust.expertise", "trust.keeps_agreements", "trust.benevolence", "trust.openness"];
@@ -94,7 +79,7 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     if !low.is_empty() {
         let severity =
             if low.iter().any(|i| at_most(i, 1)) { FlagSeverity::Critical } else { FlagSeverity::Warning };
-        flags.push(flag("trust-dimension-low", severity, ids(&low), &[("items", low.join(", "))]));
+        flags.push(flag(FlagCode::TrustDimensionLow, severity, ids(&low), &[("items", low.join(", "))]));
     }
     let trustworthy = mean_points(side, TRUST_ITEMS);
     let vulnerable = mean_points(side, VULNERABILITY_ITEMS);
@@ -105,7 +90,7 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
         let evidence =
             TRUST_ITEMS.iter().chain(VULNERABILITY_ITEMS).copied().filter(|i| side.item(i).is_some());
         flags.push(flag(
-            "trust-not-acted-on",
+            FlagCode::TrustNotActedOn,
             FlagSeverity::Warning,
             evidence.map(String::from).collect(),
             &[],
@@ -118,7 +103,7 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
         let gap = (a - b).abs();
         if gap >= f64::from(t.asymmetry_gap) {
             flags.push(flag(
-                "asymmetric-dependence",
+                FlagCode::AsymmetricDependence,
                 FlagSeverity::Info,
                 ids(&[ours, theirs]),
                 &[("gap", format!("{gap}"))],
@@ -127,7 +112,7 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     }
     if at_most("commitment.specific_investments", t.investment_max) {
         flags.push(flag(
-            "one-sided-investment",
+            FlagCode::OneSidedInvestment,
             FlagSeverity::Warning,
             ids(&["commitment.specific_investments"]),
             &[],
@@ -138,7 +123,7 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     {
         let mut evidence = ids(&["commitment.safeguards"]);
         evidence.extend(TRUST_ITEMS.iter().filter(|i| side.item(i).is_some()).map(|i| (*i).to_owned()));
-        flags.push(flag("calculative-commitment", FlagSeverity::Warning, evidence, &[]));
+        flags.push(flag(FlagCode::CalculativeCommitment, FlagSeverity::Warning, evidence, &[]));
     }
 
     // P3: vulnerability that was not rewarded; breaches not resolved.
@@ -147,12 +132,12 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
         .filter(|i| at_most(i, t.unreciprocated_max))
         .collect();
     if !unrewarded.is_empty() {
-        flags.push(flag("unreciprocated-vulnerability", FlagSeverity::Warning, ids(&unrewarded), &[]));
+        flags.push(flag(FlagCode::UnreciprocatedVulnerability, FlagSeverity::Warning, ids(&unrewarded), &[]));
     }
     if side.breach == Some(true) && side.resolved != Some(true) {
         let severity =
             if side.resolved == Some(false) { FlagSeverity::Critical } else { FlagSeverity::Warning };
-        flags.push(flag("unresolved-breach", severity, ids(&["exchange.breaches"]), &[]));
+        flags.push(flag(FlagCode::UnresolvedBreach, severity, ids(&["exchange.breaches"]), &[]));
     }
 
     // P4: breadth and frequency of key-person contact.
@@ -161,13 +146,13 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
         && (side.people.partner.len() <= t.key_people_min || side.people.own.len() <= t.key_people_min)
     {
         let evidence = side.answers.keys().filter(|k| k.starts_with("key_people.")).cloned().collect();
-        flags.push(flag("single-key-person", FlagSeverity::Warning, evidence, &[]));
+        flags.push(flag(FlagCode::SingleKeyPerson, FlagSeverity::Warning, evidence, &[]));
     }
     let contacts: Vec<Frequency> =
         side.people.partner.iter().chain(&side.people.own).filter_map(|p| p.contact).collect();
     if contacts.iter().min().is_some_and(|best| *best > t.contact_min) {
         let evidence = side.answers.keys().filter(|k| k.starts_with("key_people.")).cloned().collect();
-        flags.push(flag("infrequent-contact", FlagSeverity::Warning, evidence, &[]));
+        flags.push(flag(FlagCode::InfrequentContact, FlagSeverity::Warning, evidence, &[]));
     }
 
     // P5: growth that is not managed.
@@ -180,13 +165,13 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     if growing && !weak_control.is_empty() {
         let mut evidence = ids(&["growth.order_portfolio"]);
         evidence.extend(ids(&weak_control));
-        flags.push(flag("growth-dependence", FlagSeverity::Warning, evidence, &[]));
+        flags.push(flag(FlagCode::GrowthDependence, FlagSeverity::Warning, evidence, &[]));
     }
     if at_most("growth.key_people_capacity", t.capacity_max)
         && side.growth_pct.is_some_and(|g| g >= t.overstretch_growth_min)
     {
         let evidence = ids(&["growth.key_people_capacity", "growth.order_portfolio"]);
-        flags.push(flag("key-people-overstretched", FlagSeverity::Warning, evidence, &[]));
+        flags.push(flag(FlagCode::KeyPeopleOverstretched, FlagSeverity::Warning, evidence, &[]));
     }
     flags
 }
@@ -194,7 +179,7 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
 /// A flag for each proposition whose `value` (delta or gap) `fires`, filling `{placeholder}`.
 fn per_proposition(
     results: &[PropositionResult],
-    code: &str,
+    code: FlagCode,
     value: impl Fn(&PropositionResult) -> Option<f64>,
     fires: impl Fn(f64) -> bool,
     (placeholder, format): (&str, fn(f64) -> String),
@@ -203,8 +188,9 @@ fn per_proposition(
         .iter()
         .filter_map(|r| value(r).filter(|v| fires(*v)).map(|v| (r, v)))
         .map(|(r, v)| {
-            let mut f = flag(code, FlagSeverity::Warning, vec![r.id.clone()], &[(placeholder, format(v))]);
-            f.proposition = Some(r.id.clone());
+            let mut f =
+                flag(code, FlagSeverity::Warning, vec![r.id.to_string()], &[(placeholder, format(v))]);
+            f.proposition = Some(r.id);
             f
         })
         .collect()
@@ -214,7 +200,7 @@ fn per_proposition(
 pub fn declining(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag> {
     per_proposition(
         results,
-        "declining",
+        FlagCode::Declining,
         |r| r.delta,
         |d| d <= -t.declining,
         ("delta", |d| format!("{d:.1}")),
@@ -225,7 +211,7 @@ pub fn declining(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag>
 pub fn perception_gaps(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag> {
     per_proposition(
         results,
-        "perception-gap",
+        FlagCode::PerceptionGap,
         |r| r.gap,
         |g| g.abs() >= t.perception_gap,
         ("gap", |g| format!("{g:+.1}")),
@@ -241,7 +227,7 @@ pub fn no_consensus(side: &Side, t: &FlagThresholds) -> Option<Flag> {
         .map(|a| a.question.as_str())
         .collect();
     (!items.is_empty())
-        .then(|| flag("no-consensus", FlagSeverity::Info, ids(&items), &[("items", items.join(", "))]))
+        .then(|| flag(FlagCode::NoConsensus, FlagSeverity::Info, ids(&items), &[("items", items.join(", "))]))
 }
 
 #[cfg(test)]
@@ -251,10 +237,10 @@ mod tests {
     #[test]
     fn every_code_has_texts_in_both_languages() {
         let q = Questionnaire::get();
-        for code in CODES {
+        for &code in FlagCode::VARIANTS {
             let t = q.flag(code).unwrap_or_else(|| panic!("no text for {code}"));
             assert!(!t.message.nl.is_empty() && !t.message.en.is_empty() && !t.recommendation.en.is_empty());
         }
-        assert_eq!(q.flags.len(), CODES.len());
+        assert_eq!(q.flags.len(), FlagCode::VARIANTS.len());
     }
 }

@@ -12,8 +12,8 @@ pub mod score;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Assessment, Date, Evaluation, FlagSeverity, PartnerEvaluation, Perspective, PropositionResult, Round,
-    Status, Verdict,
+    Assessment, Date, Evaluation, FlagCode, FlagSeverity, PartnerEvaluation, Perspective, PropositionResult,
+    Round, Status, Verdict,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -95,9 +95,11 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
         for f in &mut flags {
             f.severity = FlagSeverity::Info;
         }
-        flags.insert(0, flags::flag("prospect", FlagSeverity::Info, Vec::new(), &[]));
+        flags.insert(0, flags::flag(FlagCode::Prospect, FlagSeverity::Info, Vec::new(), &[]));
     }
-    flags.sort_by(|a, b| (b.severity, &a.proposition, &a.code).cmp(&(a.severity, &b.proposition, &b.code)));
+    flags.sort_by(|a, b| {
+        (b.severity, &a.proposition, a.code.as_str()).cmp(&(a.severity, &b.proposition, b.code.as_str()))
+    });
 
     let sufficient: Vec<f64> =
         results.iter().filter(|r| r.verdict != Verdict::Insufficient).filter_map(|r| r.score).collect();

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Dependence, FlagSeverity, GrowthRow, KeyPersonLoad, LackingData, NetworkEvaluation, NetworkProposition,
-    PartnerEvaluation, Status, Verdict,
+    Dependence, FlagCode, FlagSeverity, GrowthRow, KeyPersonLoad, LackingData, NetworkEvaluation,
+    NetworkProposition, PartnerEvaluation, Status, Verdict,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -37,7 +37,7 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
                 }
             }
             let mean = (!scores.is_empty()).then(|| round1(scores.iter().sum::<f64>() / scores.len() as f64));
-            NetworkProposition { id: prop.id.clone(), mean, verdicts }
+            NetworkProposition { id: prop.id, mean, verdicts }
         })
         .collect();
 
@@ -76,7 +76,7 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
         .filter(|k| k.partners.len() >= cfg.flags.key_person_bottleneck)
         .map(|k| {
             flag(
-                "key-person-bottleneck",
+                FlagCode::KeyPersonBottleneck,
                 FlagSeverity::Warning,
                 k.partners.clone(),
                 &[("person", k.name.clone()), ("count", k.partners.len().to_string())],
@@ -91,7 +91,7 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
                 .propositions
                 .iter()
                 .filter(|r| r.verdict == Verdict::Insufficient)
-                .map(|r| r.id.clone())
+                .map(|r| r.id.to_string())
                 .collect();
             (!missing.is_empty()).then(|| LackingData {
                 id: p.id.clone(),

@@ -2,7 +2,7 @@
 //! maps to each (a 1-5 answer counts as (s-1)/4*100), its coverage and verdict, sub-scores per
 //! construct, and the evidence behind every number.
 
-use crate::model::{Evidence, Frequency, PropositionResult, SubScore, Verdict};
+use crate::model::{Evidence, Frequency, PropositionId, PropositionResult, SubScore, Verdict};
 use crate::questionnaire::Questionnaire;
 
 use super::combine::Side;
@@ -83,7 +83,7 @@ pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> V
             let mut constructs: Vec<(&str, Weighted)> = Vec::new();
             for question in q.questions() {
                 for informs in question.informs.iter().filter(|i| i.proposition == p.id) {
-                    let weight = cfg.weight(&p.id, &question.id, informs.weight);
+                    let weight = cfg.weight(p.id, &question.id, informs.weight);
                     all.items.push((&question.id, weight));
                     match constructs.iter_mut().find(|(c, _)| *c == informs.construct) {
                         Some((_, w)) => w.items.push((&question.id, weight)),
@@ -105,9 +105,9 @@ pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> V
                     }
                 })
                 .collect();
-            subscores.extend(special_subscores(&p.id, side));
+            subscores.extend(special_subscores(p.id, side));
             PropositionResult {
-                id: p.id.clone(),
+                id: p.id,
                 score,
                 coverage,
                 items,
@@ -135,9 +135,9 @@ fn single(id: &str, question: &str, side: &Side) -> SubScore {
 
 /// Sub-scores that are not a weighted mean of items: the direction and asymmetry of dependence
 /// (P2), and the contact frequency of key persons (P4).
-fn special_subscores(proposition: &str, side: &Side) -> Vec<SubScore> {
+fn special_subscores(proposition: PropositionId, side: &Side) -> Vec<SubScore> {
     match proposition {
-        "P2" => {
+        PropositionId::P2 => {
             let ours = "dependence.our_competences";
             let theirs = "dependence.their_competences";
             let asymmetry =
@@ -153,7 +153,7 @@ fn special_subscores(proposition: &str, side: &Side) -> Vec<SubScore> {
                 },
             ]
         }
-        "P4" => {
+        PropositionId::P4 => {
             let contacts: Vec<Frequency> =
                 side.people.partner.iter().chain(&side.people.own).filter_map(|p| p.contact).collect();
             let best = contacts.iter().min().copied();

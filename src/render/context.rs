@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::charts;
 use crate::evaluate::EvaluationConfig;
 use crate::model::{
-    CombinedAnswer, Date, Evaluation, Flag, Lang, Note, PartnerEvaluation, Person, PropositionResult, Status,
-    Verdict,
+    CombinedAnswer, Date, Evaluation, Flag, FlagCode, Lang, Note, PartnerEvaluation, Person, PropositionId,
+    PropositionResult, Status, Verdict,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -109,8 +109,8 @@ pub struct VerdictView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FlagView {
-    pub code: String,
-    pub proposition: Option<String>,
+    pub code: FlagCode,
+    pub proposition: Option<PropositionId>,
     pub severity: String,
     pub severity_label: String,
     pub evidence: Vec<String>,
@@ -138,7 +138,7 @@ pub struct EvidenceView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PropositionView {
-    pub id: String,
+    pub id: PropositionId,
     pub short: String,
     pub text: String,
     pub score: Option<f64>,
@@ -262,7 +262,7 @@ pub struct CountView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkPropositionView {
-    pub id: String,
+    pub id: PropositionId,
     pub short: String,
     pub text: String,
     pub mean: Option<f64>,
@@ -373,8 +373,8 @@ impl<'a> Builder<'a> {
 
     pub fn flag(&self, f: &Flag) -> FlagView {
         FlagView {
-            code: f.code.clone(),
-            proposition: f.proposition.clone(),
+            code: f.code,
+            proposition: f.proposition,
             severity: f.severity.as_str().to_owned(),
             severity_label: self.t(&format!("severities.{}", f.severity.as_str())),
             evidence: f.evidence.clone(),
@@ -397,11 +397,11 @@ impl<'a> Builder<'a> {
     }
 
     fn proposition(&self, r: &PropositionResult, p: &PartnerEvaluation) -> PropositionView {
-        let prop = self.q.proposition(&r.id);
+        let prop = self.q.proposition(r.id);
         let notes =
             |q: &str| p.answers.iter().find(|a| a.question == q).map(|a| a.notes.clone()).unwrap_or_default();
         PropositionView {
-            id: r.id.clone(),
+            id: r.id,
             short: prop.map(|p| p.short.get(self.lang).to_owned()).unwrap_or_default(),
             text: prop.map(|p| p.text.get(self.lang).to_owned()).unwrap_or_default(),
             score: r.score,
@@ -433,12 +433,7 @@ impl<'a> Builder<'a> {
                     notes: notes(&e.question),
                 })
                 .collect(),
-            flags: p
-                .flags
-                .iter()
-                .filter(|f| f.proposition.as_deref() == Some(&r.id))
-                .map(|f| self.flag(f))
-                .collect(),
+            flags: p.flags.iter().filter(|f| f.proposition == Some(r.id)).map(|f| self.flag(f)).collect(),
         }
     }
 
@@ -633,9 +628,9 @@ impl<'a> Builder<'a> {
                 .propositions
                 .iter()
                 .map(|np| {
-                    let prop = self.q.proposition(&np.id);
+                    let prop = self.q.proposition(np.id);
                     NetworkPropositionView {
-                        id: np.id.clone(),
+                        id: np.id,
                         short: prop.map(|p| p.short.get(self.lang).to_owned()).unwrap_or_default(),
                         text: prop.map(|p| p.text.get(self.lang).to_owned()).unwrap_or_default(),
                         mean: np.mean,

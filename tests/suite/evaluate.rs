@@ -174,7 +174,7 @@ fn breach_severity_depends_on_what_is_known() {
     };
     let severity = |a: Assessment| {
         let e = evaluate(&[a], &EvaluationConfig::default());
-        e.partners[0].flags.iter().find(|f| f.code == "unresolved-breach").map(|f| f.severity)
+        e.partners[0].flags.iter().find(|f| f.code.as_str() == "unresolved-breach").map(|f| f.severity)
     };
     assert_eq!(severity(a(Some(false))), Some(FlagSeverity::Critical));
     assert_eq!(severity(a(None)), Some(FlagSeverity::Warning));
@@ -193,7 +193,7 @@ fn scores_coverage_and_verdicts_follow_the_documented_formula() {
         &EvaluationConfig::default(),
     );
     let p3 = &e.partners[0].propositions[2];
-    assert_eq!(p3.id, "P3");
+    assert_eq!(p3.id, trustmap::model::PropositionId::P3);
     assert_eq!(p3.score, Some(62.5));
     assert_eq!(p3.coverage, 66.7);
     assert_eq!(p3.items, 2);
@@ -296,9 +296,9 @@ fn a_desired_partner_is_a_prospect() {
     let a = Assessment { status: Status::Desired, ..file("p", "2026-01-01", &[("trust.benevolence", 1)]) };
     let e = evaluate(&[a], &EvaluationConfig::default());
     let flags = &e.partners[0].flags;
-    assert_eq!(flags[0].code, "prospect");
+    assert_eq!(flags[0].code.as_str(), "prospect");
     assert!(flags.iter().all(|f| f.severity == FlagSeverity::Info), "{flags:?}");
-    assert!(flags.iter().any(|f| f.code == "trust-dimension-low"));
+    assert!(flags.iter().any(|f| f.code.as_str() == "trust-dimension-low"));
     assert!(e.network.propositions[0].verdicts.is_empty(), "prospects are not in the distribution");
     assert_eq!(e.network.desired, ["p"]);
 }
@@ -337,7 +337,7 @@ fn the_network_aggregates_over_partners() {
     let mut more = files.clone();
     more[3] = marieke(more[3].clone());
     let e = evaluate(&more, &EvaluationConfig::default());
-    assert_eq!(e.network.flags[0].code, "key-person-bottleneck");
+    assert_eq!(e.network.flags[0].code.as_str(), "key-person-bottleneck");
     assert_eq!(e.network.flags[0].evidence, ["a", "b", "c", "d"]);
     assert!(e.network.flags[0].message.en.contains("Marieke Jansen"), "{}", e.network.flags[0].message.en);
     assert_eq!(e.network.lacking_data.len(), 4);
@@ -437,7 +437,7 @@ fn the_samples_show_every_kind_of_result() {
         .collect();
     seen.sort();
     seen.dedup();
-    let mut all: Vec<String> = trustmap::evaluate::flags::CODES.iter().map(|c| (*c).to_owned()).collect();
+    let mut all: Vec<String> = trustmap::model::FlagCode::ALL.iter().map(|c| (*c).to_owned()).collect();
     all.sort();
     assert_eq!(seen, all, "the samples raise every flag");
     let has = |key: &str| {
