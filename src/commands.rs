@@ -259,7 +259,7 @@ fn example_assessment(path: &Path, lang: Lang) -> Result<Assessment> {
         role: Role::Supplier,
         strategic: true,
         status: Status::Current,
-        date: Date::today().map_err(Error::Usage)?,
+        date: Date::today().map_err(Error::Date)?,
         perspective: Perspective::Own,
         respondent: None,
         assessor: None,
@@ -274,12 +274,12 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
     let lang = lang(args.lang, &workspace);
     let date = match &args.date {
         Some(text) => Date::parse(text)
-            .ok_or_else(|| Error::Usage(format!("`{text}` is not a valid date (expected YYYY-MM-DD)")))?,
-        None => Date::today().map_err(Error::Usage)?,
+            .ok_or_else(|| Error::Date(format!("`{text}` is not a valid date (expected YYYY-MM-DD)")))?,
+        None => Date::today().map_err(Error::Date)?,
     };
     let id = slugify(&args.partner);
     if id.is_empty() {
-        return Err(Error::Usage(format!("cannot derive an id from the partner name `{}`", args.partner)));
+        return Err(Error::NoId(args.partner.clone()));
     }
     let format = args.format;
     // The keyword of a format is its file extension.
@@ -336,7 +336,7 @@ fn convert(args: &cli::ConvertArgs, trusted: bool, out: &mut dyn Write) -> Resul
     let limits = workspace.config.limits;
     let doc = match load::load(&args.file, limits.file_bytes) {
         Loaded::Document(doc) => doc,
-        Loaded::Skipped(d) => return Err(Error::Usage(format!("`{}`: {}", args.file.display(), d.message))),
+        Loaded::Skipped(d) => return Err(Error::NotAnAnswerFile { path: args.file.clone(), why: d.message }),
         Loaded::Failed { text, diagnostics } => {
             print_diagnostics(&args.file, text, &diagnostics);
             return Err(invalid());
@@ -374,11 +374,7 @@ fn verify_round_trip(original: &Assessment, text: &str, format: Format) -> Resul
     if same {
         Ok(())
     } else {
-        Err(Error::Usage(format!(
-            "`{}` cannot be written as {} without changing it (a note may hold a line that reads as a field or a heading)",
-            original.source.display(),
-            emit::format_name(format)
-        )))
+        Err(Error::Lossy { path: original.source.clone(), format: emit::format_name(format) })
     }
 }
 

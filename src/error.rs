@@ -30,7 +30,38 @@ pub enum Error {
     #[error("the embedded questionnaire is invalid ({0})")]
     Questionnaire(String),
     #[error("{0}")]
-    Usage(String),
+    Date(String),
+    #[error("no partner with id `{0}` (see `trustmap evaluate` for the ids)")]
+    NoSuchPartner(String),
+    #[error("cannot derive an id from the partner name `{0}`")]
+    NoId(String),
+    #[error(
+        "no answer files: `{}` does not exist (pass files or folders, or run `trustmap init`)",
+        path_shown(.0)
+    )]
+    NoAnswerFiles(PathBuf),
+    #[error("`{}`: {why}", path_shown(.path))]
+    NotAnAnswerFile { path: PathBuf, why: String },
+    #[error(
+        "`{}` cannot be written as {format} without changing it (a note may hold a line that reads as a field or a heading)",
+        path_shown(.path)
+    )]
+    Lossy { path: PathBuf, format: &'static str },
+    #[error("the logo `{}` cannot be used: {why}", path_shown(.path))]
+    Logo { path: PathBuf, why: String },
+    #[error("`{}` cannot be read ({why}); remove it", path_shown(.path))]
+    Journal { path: PathBuf, why: String },
+    #[error("refusing to write `{0}` outside the output folder")]
+    OutsideOutput(String),
+    #[error("cannot run the `typst` executable `{}` ({why}); install it with `cargo install typst-cli --locked`, or use `--pdf-engine embedded`", path_shown(.bin))]
+    TypstCli { bin: PathBuf, why: String },
+    #[error("`{}` is {version}, but trustmap needs typst 0.15; install it with `cargo install typst-cli --version 0.15.1 --locked`", path_shown(.bin))]
+    TypstVersion { bin: PathBuf, version: String },
+    #[error("`{}` took more than {seconds} s for one document and was stopped (`render_seconds` under `[limits]`)", path_shown(.bin))]
+    TypstTimeout { bin: PathBuf, seconds: u64 },
+    /// Something the machine refused: threads, a poisoned lock.
+    #[error("{0}")]
+    System(String),
     #[error(
         "the output folder `{}` {relation} the input folder `{}`, so reports could overwrite your files; choose another output folder (for example `-o reports`)",
         path_shown(.out),

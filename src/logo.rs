@@ -8,7 +8,6 @@ use std::path::Path;
 
 use typst::foundations::Bytes;
 
-use crate::diagnostic::path_shown;
 use crate::workspace::Limits;
 use crate::{Error, Result};
 
@@ -29,7 +28,7 @@ impl Logo {
 /// Reads and checks the logo `file` (relative to the workspace `root`).
 pub fn load(root: &Path, file: &Path, limits: &Limits) -> Result<Logo> {
     let path = root.join(file);
-    let bad = |why: String| Error::Usage(format!("the logo `{}` cannot be used: {why}", path_shown(&path)));
+    let bad = |why: String| Error::Logo { path: path.clone(), why };
     let real = path.canonicalize().map_err(|e| Error::Read { path: path.clone(), cause: e })?;
     let workspace = root.canonicalize().map_err(|e| Error::Read { path: root.to_path_buf(), cause: e })?;
     if !real.starts_with(&workspace) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cli::BuildArgs;
-use crate::diagnostic::{path_shown, shown};
+use crate::diagnostic::shown;
 use crate::model::{Date, Lang, OutputFormat};
 use crate::pdf::{Engine, PdfSettings};
 use crate::workspace::{CONFIG_FILE, Limits, PdfEngineName, Workspace};
@@ -35,10 +35,7 @@ pub fn inputs(paths: &[PathBuf], trusted: bool) -> Result<Inputs> {
     let paths = if whole {
         let dir = workspace.assessments()?;
         if !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "no answer files: `{}` does not exist (pass files or folders, or run `trustmap init`)",
-                path_shown(&dir)
-            )));
+            return Err(Error::NoAnswerFiles(dir));
         }
         vec![dir]
     } else {
@@ -113,7 +110,7 @@ impl BuildSettings {
             dump_context: args.dump_context,
             pdf,
             prune: whole,
-            date: Date::source_date_epoch().map_err(Error::Usage)?,
+            date: Date::source_date_epoch().map_err(Error::Date)?,
             workspace,
         })
     }

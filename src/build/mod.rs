@@ -25,7 +25,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(s.jobs)
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {} worker threads ({e})", s.jobs)))?;
+        .map_err(|e| Error::System(format!("cannot start {} worker threads ({e})", s.jobs)))?;
     let batch = read(s, &pool, reporter)?;
     // Everything a report is made with is checked before the output folder is touched.
     let renderer = Renderer::new(Some(&s.workspace.templates()), s.lang, s.limits())?;
@@ -73,9 +73,7 @@ fn read(s: &BuildSettings, pool: &rayon::ThreadPool, reporter: &dyn Reporter) ->
     let text = crate::diagnostic::Output::Text { color: reporter.colour() };
     reporter.diagnostics(&crate::diagnostic::report(&batch.diagnostics, &batch.sources, text)?);
     match s.partners.iter().find(|id| !batch.assessments.iter().any(|a| &a.id == *id)) {
-        Some(id) => {
-            Err(Error::Usage(format!("no partner with id `{id}` (see `trustmap evaluate` for the ids)")))
-        }
+        Some(id) => Err(Error::NoSuchPartner(id.clone())),
         None => Ok(batch),
     }
 }

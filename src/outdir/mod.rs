@@ -138,12 +138,8 @@ impl OutputDir {
                 (e.path.clone(), e)
             })
             .collect();
-        let journal = read_own(&path.join(JOURNAL)).map_err(|why| {
-            Error::Usage(format!(
-                "`{}` cannot be read ({why}); remove it",
-                crate::diagnostic::path_shown(&path.join(JOURNAL))
-            ))
-        })?;
+        let journal =
+            read_own(&path.join(JOURNAL)).map_err(|why| Error::Journal { path: path.join(JOURNAL), why })?;
         if let Some(bytes) = journal {
             let text = String::from_utf8_lossy(&bytes);
             notices.push(Notice::Interrupted);
@@ -203,10 +199,7 @@ impl OutputDir {
         let mut journal = Vec::new();
         for o in outputs {
             if !inside(&o.path) {
-                return Err(Error::Usage(format!(
-                    "refusing to write `{}` outside the output folder",
-                    o.path
-                )));
+                return Err(Error::OutsideOutput(o.path));
             }
             no_links(&self.path, &o.path)?;
             let entry = Entry {
@@ -274,7 +267,7 @@ impl OutputDir {
         let path = self.path.join(JOURNAL);
         let werr = |cause| Error::Write { path: path.clone(), cause };
         let mut guard =
-            self.journal.lock().map_err(|_| Error::Usage("the journal lock is poisoned".into()))?;
+            self.journal.lock().map_err(|_| Error::System("the journal lock is poisoned".into()))?;
         if guard.is_none() {
             let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(werr)?;
             *guard = Some(file);

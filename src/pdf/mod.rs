@@ -14,7 +14,7 @@ use typst::foundations::Datetime;
 use typst::syntax::Lines;
 use typst_layout::PagedDocument;
 
-use crate::diagnostic::{Diagnostic, Span, path_shown};
+use crate::diagnostic::{Diagnostic, Span};
 use crate::model::Date;
 use crate::process::{self, Ran};
 use crate::render::Origin;
@@ -178,12 +178,7 @@ fn problems(world: &world::MemoryWorld, errors: &[SourceDiagnostic]) -> Vec<Prob
 
 /// The `typst` CLI's version, checked to be 0.15.
 pub fn check_cli(bin: &Path) -> Result<String> {
-    let cannot = |why: String| {
-        Error::Usage(format!(
-            "cannot run the `typst` executable `{}` ({why}); install it with `cargo install typst-cli --locked`, or use `--pdf-engine embedded`",
-            path_shown(bin)
-        ))
-    };
+    let cannot = |why: String| Error::TypstCli { bin: bin.to_path_buf(), why };
     let stdout = match process::run(Command::new(bin).arg("--version"), std::time::Duration::from_secs(30)) {
         Ok(Ran::Finished { stdout, .. }) => stdout,
         Ok(Ran::TimedOut) => return Err(cannot("it did not answer within 30 s".into())),
@@ -191,11 +186,10 @@ pub fn check_cli(bin: &Path) -> Result<String> {
     };
     let version = String::from_utf8_lossy(&stdout).trim().to_owned();
     if !version.starts_with("typst 0.15.") {
-        return Err(Error::Usage(format!(
-            "`{}` is {}, but trustmap needs typst 0.15; install it with `cargo install typst-cli --version 0.15.1 --locked`",
-            path_shown(bin),
-            crate::diagnostic::shown(&version)
-        )));
+        return Err(Error::TypstVersion {
+            bin: bin.to_path_buf(),
+            version: crate::diagnostic::shown(&version),
+        });
     }
     Ok(version)
 }
@@ -222,20 +216,13 @@ fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> std::result::Result<Vec
         cmd.args(["--pdf-standard", "a-2b"]);
     }
     cmd.args(["main.typ", "out.pdf"]);
-    let ran = process::run(&mut cmd, settings.timeout).map_err(|e| {
-        Error::Usage(format!(
-            "cannot run the `typst` executable `{}` ({e}); install it with `cargo install typst-cli --locked`",
-            path_shown(bin)
-        ))
-    })?;
+    let ran = process::run(&mut cmd, settings.timeout)
+        .map_err(|e| Error::TypstCli { bin: bin.to_path_buf(), why: e.to_string() })?;
     let (status, stderr) = match ran {
         Ran::Finished { status, stderr, .. } => (status, stderr),
         Ran::TimedOut => {
-            return Err(Failure::Other(Error::Usage(format!(
-                "`{}` took more than {} s for one document and was stopped (`render_seconds` under `[limits]`)",
-                path_shown(bin),
-                settings.timeout.as_secs()
-            ))));
+            let seconds = settings.timeout.as_secs();
+            return Err(Failure::Other(Error::TypstTimeout { bin: bin.to_path_buf(), seconds }));
         }
     };
     if !status.success() {
