@@ -3,29 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{trustmap, workspace};
+use super::{copy_dir, trustmap, workspace};
 
 /// A copy of the samples outside any git repository (so no commit id ends up in the output).
 pub fn samples_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&super::samples(), dir.path());
+    // Reports a local build left in the samples are not part of them.
+    let _ = std::fs::remove_dir_all(dir.path().join("reports"));
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        if rel.starts_with("reports") {
-            continue;
-        }
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn read(path: impl AsRef<Path>) -> String {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use wait_timeout::ChildExt as _;
 
-use super::links;
+use super::{copy_dir, links};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,21 +117,6 @@ struct Step {
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    if !from.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn is_root() -> bool {

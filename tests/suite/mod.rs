@@ -4,6 +4,7 @@ mod browser;
 mod build;
 mod check;
 mod crash;
+mod diagnostics;
 mod docs;
 mod evaluate;
 mod files;
@@ -49,6 +50,22 @@ pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(path, text).unwrap();
     }
     dir
+}
+
+/// Copies the folder `from` (if there is one) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    if !from.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
 
 /// The repository's sample workspace.
