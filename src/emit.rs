@@ -262,7 +262,7 @@ fn markdown_answer(answer: Option<&Answer>, form: bool, out: &mut String) {
         let _ = writeln!(out, "Revenue share: {v}%");
     }
     if let Some(note) = &answer.note {
-        let _ = write!(out, "\n{note}\n");
+        let _ = write!(out, "\n{}\n", crate::load::escape_note(note));
     }
 }
 

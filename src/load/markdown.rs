@@ -228,11 +228,46 @@ fn mask(text: &str, blocks: &[std::ops::Range<usize>]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// Where the first HTML comment in `text` starts. A `<!--` written `\<!--` is text, as in
+/// CommonMark: that is how a note that holds `<!--` is written (see [`escape_note`]).
+fn comment_start(text: &str) -> Option<usize> {
+    text.match_indices("<!--").map(|(i, _)| i).find(|&i| !text[..i].ends_with('\\'))
+}
+
+/// A note as a Markdown answer file holds it: `<!--` escaped, so it is not taken for a comment,
+/// and a line that starts a code fence escaped, so a fence the note leaves open cannot swallow
+/// the questions after it. [`note_text`] undoes exactly this.
+pub fn escape_note(note: &str) -> String {
+    let lines = note.split_inclusive('\n').map(|line| match fence_at(line) {
+        Some(at) => format!("{}\\{}", &line[..at], &line[at..]),
+        None => line.to_owned(),
+    });
+    lines.collect::<String>().replace("<!--", "\\<!--")
+}
+
+/// The note `text` as written in a Markdown answer file: comments dropped, escapes undone.
+fn note_text(text: &str) -> String {
+    let text = strip_comments(text).replace("\\<!--", "<!--");
+    let lines = text.split_inclusive('\n').map(|line| match fence_at(line) {
+        Some(at) if line[at..].starts_with('\\') => format!("{}{}", &line[..at], &line[at + 1..]),
+        _ => line.to_owned(),
+    });
+    lines.collect()
+}
+
+/// Where a line's code fence (```` ``` ```` or `~~~`, after up to three spaces and any number of
+/// backslashes) begins, counting the backslashes in.
+fn fence_at(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = line[indent..].trim_start_matches('\\');
+    (indent <= 3 && (rest.starts_with("```") || rest.starts_with("~~~"))).then_some(indent)
+}
+
 /// The text with every HTML comment blanked out byte for byte (newlines kept).
 fn mask_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find("<!--") {
+    while let Some(start) = comment_start(rest) {
         out.push_str(&rest[..start]);
         let end = rest[start..].find("-->").map_or(rest.len(), |e| start + e + 3);
         out.extend(rest[start..end].bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }));
@@ -270,7 +305,7 @@ fn answer(body: &str, masked: &str, lines: &Lines, range: std::ops::Range<usize>
         let span = key.span;
         fields.push((key, Node::new(Value::Seq(items), span)));
     }
-    let note = strip_comments(&note);
+    let note = note_text(&note);
     let note = note.trim_matches(|c: char| c == '\n' || c == '\r').trim_end();
     if !note.trim().is_empty() {
         fields.push((Key { name: "note".into(), span: at }, Node::new(Value::Str(note.into()), at)));
@@ -356,7 +391,7 @@ fn person(text: &str, at: usize, lines: &Lines) -> Node {
 fn strip_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find("<!--") {
+    while let Some(start) = comment_start(rest) {
         out.push_str(&rest[..start]);
         match rest[start..].find("-->") {
             Some(end) => rest = &rest[start + end + 3..],
@@ -499,6 +534,23 @@ mod tests {
     fn front_matter_must_open_and_close() {
         assert!(matches!(parse("# README\n"), Parsed::NotAnAssessment));
         assert!(matches!(parse("---\npartner: X\n"), Parsed::Unclosed));
+    }
+
+    #[test]
+    fn a_note_that_holds_a_comment_marker_is_written_so_it_reads_back() {
+        for note in [
+            "<!-- x -->",
+            "a <!-- b\nc --> d",
+            "\\<!-- y",
+            "\\\\<!--",
+            "<!--<!--",
+            "plain",
+            "`x` ```\ncode\n```",
+            "  ~~~ open\n\\```\n    ```",
+        ] {
+            assert_eq!(note_text(&escape_note(note)), note, "{note:?}");
+        }
+        assert_eq!(note_text("a <!-- guidance --> b"), "a  b", "a real comment is still guidance");
     }
 
     #[test]

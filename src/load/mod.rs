@@ -3,6 +3,7 @@
 //! the questionnaire is the next stage's job ([`crate::validate`]).
 
 mod markdown;
+pub use markdown::escape_note;
 pub mod node;
 pub mod read;
 

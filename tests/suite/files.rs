@@ -85,18 +85,39 @@ fn new_refuses_to_overwrite() {
     assert_eq!(std::fs::read_to_string(dir.path().join("x.yaml")).unwrap(), "keep me");
 }
 
+/// Every answer file among the test fixtures that loads and validates without a problem (the
+/// hostile ones that are valid, and those of the diagnostics cases).
+fn valid_fixture_files() -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let found = walkdir::WalkDir::new(&root).sort_by_file_name().into_iter().filter_map(Result::ok);
+    found
+        .filter(|e| e.file_type().is_file() && load::format_of(e.path()).is_some())
+        .map(|e| e.into_path())
+        .filter(|path| {
+            let Loaded::Document(doc) = load::load(path, 1 << 20) else { return false };
+            let checked = trustmap::validate::validate(&doc, Questionnaire::get(), usize::MAX);
+            checked.assessment.is_some() && checked.diagnostics.is_empty()
+        })
+        .collect()
+}
+
 #[test]
-fn every_sample_survives_a_round_trip_through_the_other_format() {
-    for path in sample_files() {
+fn every_sample_and_fixture_survives_a_round_trip_through_the_other_format() {
+    let fixtures = valid_fixture_files();
+    assert!(fixtures.len() >= 10, "fixtures found: {fixtures:?}");
+    for path in sample_files().into_iter().chain(fixtures) {
         let original = assessment(&path);
         let there = if path.extension().unwrap() == "md" { "yaml" } else { "md" };
         let back = path.extension().unwrap().to_str().unwrap();
+        // Converted in a folder of its own: a fixture's workspace settings may be hostile.
         let dir = tempfile::tempdir().unwrap();
+        let start = dir.path().join(format!("start.{back}"));
+        std::fs::copy(&path, &start).unwrap();
         let mid = dir.path().join(format!("mid.{there}"));
         let end = dir.path().join(format!("end.{back}"));
         let run = trustmap(
             dir.path(),
-            &["convert", path.to_str().unwrap(), "--to", there, "-o", mid.to_str().unwrap()],
+            &["convert", start.to_str().unwrap(), "--to", there, "-o", mid.to_str().unwrap()],
         );
         assert_eq!(run.code, 0, "{}: {}", path.display(), run.stderr);
         let run = trustmap(
