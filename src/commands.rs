@@ -12,7 +12,7 @@ use crate::load::{self, Loaded};
 use crate::model::{Assessment, Date, Format, Lang, Perspective, Role, Status, slugify};
 use crate::pipeline;
 use crate::questionnaire::Questionnaire;
-use crate::reporter::{Reporter as _, Terminal};
+use crate::reporter::Reporter;
 use crate::settings::{BuildSettings, Inputs, inputs, lang};
 use crate::validate;
 use crate::workspace::{CONFIG_FILE, Config, Workspace};
@@ -28,8 +28,13 @@ pub enum Outcome {
     Problems,
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
+/// Makes the reporter a command talks to the user through, given whether it is to be quiet and
+/// whether its diagnostics may be coloured. The binary's draws on the terminal.
+pub type Reporters<'a> = &'a dyn Fn(bool, bool) -> Box<dyn Reporter>;
+
+/// Runs a parsed command line: results go to `out`, everything said along the way to a reporter
+/// from `reporters`.
+pub fn run(cli: Cli, out: &mut dyn Write, reporters: Reporters) -> Result<Outcome> {
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -37,10 +42,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
     };
     let trust = cli.trust_workspace;
     match cli.command {
-        Command::Build(args) => build(&args, trust, color, out),
+        Command::Build(args) => build(&args, trust, color, out, reporters),
         Command::Templates(cmd) => templates(&cmd, out),
         Command::Check(args) => check(&args, trust, color, out),
-        Command::Evaluate(args) => evaluate(&args, trust, color, out),
+        Command::Evaluate(args) => evaluate(&args, trust, color, out, &*reporters(false, false)),
         Command::Questions(args) => questions(&args, trust, out),
         Command::Init(args) => init(&args, out),
         Command::New(args) => new(&args, trust, out),
@@ -48,19 +53,25 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
             out.write_all(crate::schema::schema_json().as_bytes())?;
             Ok(Outcome::Ok)
         }
-        Command::Convert(args) => convert(&args, trust, out),
+        Command::Convert(args) => convert(&args, trust, out, &*reporters(false, false)),
     }
 }
 
-fn build(args: &cli::BuildArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+fn build(
+    args: &cli::BuildArgs,
+    trusted: bool,
+    color: bool,
+    out: &mut dyn Write,
+    reporters: Reporters,
+) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let settings = BuildSettings::new(args, trusted)?;
-    let terminal = Terminal::new(settings.quiet, color);
+    let terminal = reporters(settings.quiet, color);
     if let Some(asked) = settings.jobs_asked {
         terminal
             .note(&format!("--jobs {asked} is more than this machine's {} cores; using {0}", settings.jobs));
     }
-    let summary = crate::build::build(&settings, &terminal)?;
+    let summary = crate::build::build(&settings, &*terminal)?;
     if let Some(context) = summary.context {
         out.write_all(context.as_bytes())?;
         return Ok(if summary.has_errors { Outcome::Problems } else { Outcome::Ok });
@@ -86,20 +97,18 @@ fn build(args: &cli::BuildArgs, trusted: bool, color: bool, out: &mut dyn Write)
     } else if summary.incomplete {
         terminal.note("removed no partner's reports, because some files could not be read");
     }
-    if !settings.quiet {
-        eprintln!(
-            "wrote {} for {}{}{} in {:.1}s",
-            diagnostic::plural(summary.written, "file"),
-            diagnostic::plural(summary.partners, "partner"),
-            if summary.removed > 0 { format!(", removed {} stale", summary.removed) } else { String::new() },
-            if summary.failed_files > 0 {
-                format!(", {} with errors", diagnostic::plural(summary.failed_files, "file"))
-            } else {
-                String::new()
-            },
-            started.elapsed().as_secs_f64()
-        );
-    }
+    terminal.status(&format!(
+        "wrote {} for {}{}{} in {:.1}s",
+        diagnostic::plural(summary.written, "file"),
+        diagnostic::plural(summary.partners, "partner"),
+        if summary.removed > 0 { format!(", removed {} stale", summary.removed) } else { String::new() },
+        if summary.failed_files > 0 {
+            format!(", {} with errors", diagnostic::plural(summary.failed_files, "file"))
+        } else {
+            String::new()
+        },
+        started.elapsed().as_secs_f64()
+    ));
     Ok(if summary.has_errors { Outcome::Problems } else { Outcome::Ok })
 }
 
@@ -161,14 +170,20 @@ fn check(args: &cli::CheckArgs, trusted: bool, color: bool, out: &mut dyn Write)
     Ok(if batch.has_errors() { Outcome::Problems } else { Outcome::Ok })
 }
 
-fn evaluate(args: &cli::EvaluateArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+fn evaluate(
+    args: &cli::EvaluateArgs,
+    trusted: bool,
+    color: bool,
+    out: &mut dyn Write,
+    reporter: &dyn Reporter,
+) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
     let exclude = [workspace.output()?];
     let batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
     // Problems go to standard error, so the evaluation on standard output stays parseable.
     let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !problems.is_empty() {
-        eprint!("{}", diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
+        reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
     }
     let evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
     match args.format {
@@ -329,7 +344,12 @@ fn relative_schema(file: &Path, workspace: &Workspace) -> Option<String> {
     Some(rel)
 }
 
-fn convert(args: &cli::ConvertArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcome> {
+fn convert(
+    args: &cli::ConvertArgs,
+    trusted: bool,
+    out: &mut dyn Write,
+    reporter: &dyn Reporter,
+) -> Result<Outcome> {
     let target = args.to;
     let invalid = || Error::Invalid { path: args.file.clone() };
     let workspace = Workspace::find(&args.file, trusted)?;
@@ -338,13 +358,13 @@ fn convert(args: &cli::ConvertArgs, trusted: bool, out: &mut dyn Write) -> Resul
         Loaded::Document(doc) => doc,
         Loaded::Skipped(d) => return Err(Error::NotAnAnswerFile { path: args.file.clone(), why: d.message }),
         Loaded::Failed { text, diagnostics } => {
-            print_diagnostics(&args.file, text, &diagnostics);
+            print_diagnostics(&args.file, text, &diagnostics, reporter);
             return Err(invalid());
         }
     };
     let checked = validate::validate(&doc, Questionnaire::get(), limits.note_bytes);
     let Some(assessment) = checked.assessment else {
-        print_diagnostics(&args.file, Some(doc.text), &checked.diagnostics);
+        print_diagnostics(&args.file, Some(doc.text), &checked.diagnostics, reporter);
         return Err(invalid());
     };
     let lang = assessment.lang.unwrap_or(workspace.config.lang);
@@ -378,9 +398,14 @@ fn verify_round_trip(original: &Assessment, text: &str, format: Format) -> Resul
     }
 }
 
-fn print_diagnostics(path: &Path, text: Option<String>, diagnostics: &[diagnostic::Diagnostic]) {
+fn print_diagnostics(
+    path: &Path,
+    text: Option<String>,
+    diagnostics: &[diagnostic::Diagnostic],
+    reporter: &dyn Reporter,
+) {
     let sources = text.map(|t| (path.to_path_buf(), t)).into_iter().collect();
     if let Ok(report) = diagnostic::report(diagnostics, &sources, Output::Text { color: false }) {
-        eprint!("{report}");
+        reporter.diagnostics(&report);
     }
 }
