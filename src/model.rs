@@ -9,6 +9,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Span;
 
+/// A file's bytes, made once and shared by every output that needs them: a chart is inlined in
+/// the HTML, written beside the Markdown and the Typst source, and embedded in the PDF from
+/// this one buffer.
+pub type Shared = std::sync::Arc<[u8]>;
+
+/// An SVG document made once per report; templates see it as text (inline SVG).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Svg(pub Shared);
+
+impl From<String> for Svg {
+    fn from(text: String) -> Svg {
+        Svg(Shared::from(text.into_bytes()))
+    }
+}
+
+impl Serialize for Svg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Made from a `String`, so always UTF-8.
+        s.serialize_str(std::str::from_utf8(&self.0).unwrap_or_default())
+    }
+}
+
 /// Declares a closed set of lowercase keywords (an enum that files spell as text).
 macro_rules! keyword_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {

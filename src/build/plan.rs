@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::model::{Date, OutputFormat};
+use crate::model::{Date, OutputFormat, Shared, Svg};
 use crate::outdir::{Entry, Output, OutputDir};
 use crate::pdf::{self, Job, PdfSettings};
 use crate::render::context::{NetworkContext, PartnerContext};
@@ -89,15 +89,16 @@ impl Report<'_> {
         }
     }
 
-    /// Its charts, as file names and SVG.
-    fn charts(&self) -> Vec<(&str, &str)> {
+    /// Its charts, as file names and the SVG every format shares.
+    fn charts(&self) -> Vec<Asset> {
+        let chart = |file: &str, svg: &Svg| (file.to_owned(), svg.0.clone());
         match self {
-            Report::Partner(ctx) => {
-                std::iter::once((ctx.charts.radar_file.as_str(), ctx.charts.radar.as_str()))
-                    .chain(ctx.charts.trend_file.as_deref().zip(ctx.charts.trend.as_deref()))
-                    .collect()
-            }
-            Report::Network(ctx) => vec![(ctx.map_file.as_str(), ctx.map.as_str())],
+            Report::Partner(ctx) => std::iter::once(chart(&ctx.charts.radar_file, &ctx.charts.radar))
+                .chain(
+                    ctx.charts.trend_file.as_deref().zip(ctx.charts.trend.as_ref()).map(|(f, s)| chart(f, s)),
+                )
+                .collect(),
+            Report::Network(ctx) => vec![chart(&ctx.map_file, &ctx.map)],
         }
     }
 
@@ -134,7 +135,7 @@ impl Report<'_> {
 pub fn make(report: &Report, m: &Making) -> Result<Made> {
     let mut made = Made { outputs: Vec::new(), failed: Vec::new() };
     let id = report.partner().unwrap_or_default();
-    let output = |path: String, bytes: Vec<u8>, format| Output {
+    let output = |path: String, bytes: Shared, format| Output {
         path,
         bytes,
         format,
@@ -151,7 +152,7 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
                 let markup = if *format == OutputFormat::Html { Markup::Html } else { Markup::Markdown };
                 made.outputs.push(output(
                     path,
-                    report.render(m.renderer, markup, template)?.into_bytes(),
+                    report.render(m.renderer, markup, template)?.into_bytes().into(),
                     *format,
                 ));
             }
@@ -162,7 +163,7 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
     if m.formats.contains(&OutputFormat::Md) {
         let dir = if report.kind() == Kind::Partner { "partners/charts" } else { "charts" };
         for (file, svg) in report.charts() {
-            made.outputs.push(output(format!("{dir}/{file}"), svg.as_bytes().to_vec(), OutputFormat::Md));
+            made.outputs.push(output(format!("{dir}/{file}"), svg, OutputFormat::Md));
         }
     }
     Ok(made)
@@ -176,16 +177,11 @@ fn typst(
     m: &Making,
     template: &str,
     stem: &str,
-    output: &dyn Fn(String, Vec<u8>, OutputFormat) -> Output,
+    output: &dyn Fn(String, Shared, OutputFormat) -> Output,
     made: &mut Made,
 ) -> Result<()> {
     let source = report.render(m.renderer, Markup::Typst, template)?;
-    let assets: Vec<Asset> = report
-        .charts()
-        .into_iter()
-        .map(|(f, svg)| (f.to_owned(), svg.as_bytes().to_vec()))
-        .chain(m.logo.cloned())
-        .collect();
+    let assets: Vec<Asset> = report.charts().into_iter().chain(m.logo.cloned()).collect();
     if m.formats.contains(&OutputFormat::Pdf) {
         let job = Job { template, source: source.clone(), assets: assets.clone(), date: report.date() };
         match pdf::compile(&job, m.pdf) {
@@ -196,7 +192,7 @@ fn typst(
                     bytes.len()
                 ),
             }),
-            Ok(bytes) => made.outputs.push(output(format!("{stem}.pdf"), bytes, OutputFormat::Pdf)),
+            Ok(bytes) => made.outputs.push(output(format!("{stem}.pdf"), bytes.into(), OutputFormat::Pdf)),
             Err(pdf::Failure::Typst(problems)) => {
                 made.failed.push(report.typst_error(m.renderer, template, &source, &problems));
             }
@@ -207,7 +203,7 @@ fn typst(
         let dir =
             Path::new(stem).parent().map(|d| d.to_string_lossy().into_owned()).filter(|d| !d.is_empty());
         let beside = |name: &str| dir.as_ref().map_or_else(|| name.to_owned(), |d| format!("{d}/{name}"));
-        made.outputs.push(output(format!("{stem}.typ"), source.into_bytes(), OutputFormat::Typ));
+        made.outputs.push(output(format!("{stem}.typ"), source.into_bytes().into(), OutputFormat::Typ));
         made.outputs
             .extend(assets.into_iter().map(|(name, bytes)| output(beside(&name), bytes, OutputFormat::Typ)));
     }

@@ -37,7 +37,7 @@ const JOURNAL: &str = ".trustmap-journal";
 #[derive(Debug, Clone)]
 pub struct Output {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: crate::model::Shared,
     pub format: OutputFormat,
     /// The answer files it was made from, as shown in the manifest.
     pub inputs: Vec<String>,

@@ -44,7 +44,7 @@ pub struct Job<'a> {
     /// The template it was generated from, for error messages.
     pub template: &'a str,
     pub source: String,
-    pub assets: Vec<(String, Vec<u8>)>,
+    pub assets: Vec<(String, crate::model::Shared)>,
     pub date: Date,
 }
 

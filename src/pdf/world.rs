@@ -42,7 +42,7 @@ pub struct MemoryWorld {
 }
 
 impl MemoryWorld {
-    pub fn new(source: String, assets: &[(String, Vec<u8>)], today: Datetime) -> Option<Self> {
+    pub fn new(source: String, assets: &[(String, crate::model::Shared)], today: Datetime) -> Option<Self> {
         let main = Source::new(file_id("main.typ")?, source);
         let assets = assets
             .iter()

@@ -10,7 +10,7 @@ use crate::charts;
 use crate::evaluate::EvaluationConfig;
 use crate::model::{
     CombinedAnswer, Date, Evaluation, Flag, FlagCode, Lang, Note, PartnerEvaluation, Person, PropositionId,
-    PropositionResult, Status, Verdict,
+    PropositionResult, Shared, Status, Svg, Verdict,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -52,7 +52,7 @@ impl Branding {
             }),
             logo_file: logo.as_ref().map(crate::logo::Logo::file_name),
         };
-        Ok((branding, logo.map(|l| (l.file_name(), l.bytes))))
+        Ok((branding, logo.map(|l| (l.file_name(), Shared::from(l.bytes)))))
     }
 }
 
@@ -69,7 +69,7 @@ impl Meta {
 }
 
 /// A file a Typst source may read: name and bytes.
-pub type Asset = (String, Vec<u8>);
+pub type Asset = (String, Shared);
 
 /// Facts about the build, for the provenance footer.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -217,9 +217,9 @@ pub struct PartnerView {
 /// reports (for Markdown).
 #[derive(Debug, Clone, Serialize)]
 pub struct PartnerCharts {
-    pub radar: String,
+    pub radar: Svg,
     pub radar_file: String,
-    pub trend: Option<String>,
+    pub trend: Option<Svg>,
     pub trend_file: Option<String>,
 }
 
@@ -326,7 +326,7 @@ pub struct NetworkContext {
     #[serde(flatten)]
     pub common: Common,
     pub network: NetworkView,
-    pub map: String,
+    pub map: Svg,
     pub map_file: String,
 }
 
@@ -562,7 +562,7 @@ impl<'a> Builder<'a> {
                 )
             })
             .collect();
-        let radar = charts::radar(&title, &desc.join("; "), &axes, &legend, &self.common.org.accent);
+        let radar = charts::radar(&title, &desc.join("; "), &axes, &legend, &self.common.org.accent).into();
         let own_rounds: Vec<&crate::model::Round> =
             p.rounds.iter().filter(|r| r.perspective == p.perspective).collect();
         let trend = (own_rounds.len() > 1).then(|| {
@@ -577,7 +577,7 @@ impl<'a> Builder<'a> {
                 })
                 .collect();
             let title = format!("{}: {}", self.t("chart_trend"), p.partner);
-            charts::trend(&title, &title, &dates, &series)
+            Svg::from(charts::trend(&title, &title, &dates, &series))
         });
         PartnerCharts {
             radar,
@@ -686,7 +686,7 @@ impl<'a> Builder<'a> {
         };
         let map = self.map(e);
         let common = Common { title: self.t("network_report"), ..self.common.clone() };
-        NetworkContext { common, network: view, map, map_file: "network-map.svg".into() }
+        NetworkContext { common, network: view, map: map.into(), map_file: "network-map.svg".into() }
     }
 
     fn map(&self, e: &Evaluation) -> String {
