@@ -23,7 +23,11 @@ use std::fmt::{self, Display, Write as _};
 
 use xmlwriter::{Indent, Options, XmlWriter};
 
-use crate::model::Verdict;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{FlagSeverity, Verdict};
 
 pub use map::{MapLegend, MapNode, network_map};
 pub use radar::{RadarAxis, RadarLegend, radar};
@@ -59,6 +63,44 @@ pub fn verdict_color(v: Verdict) -> &'static str {
         Verdict::AtRisk => "#9a6700",
         Verdict::Critical => "#cf222e",
         Verdict::Insufficient => "#6e7781",
+    }
+}
+
+/// The marker line and background of a red flag of each severity, as `#rrggbb`.
+pub fn severity_colors(s: FlagSeverity) -> SeverityColors {
+    match s {
+        FlagSeverity::Info => SeverityColors { line: "#8c959f", fill: "#f6f8fa" },
+        FlagSeverity::Warning => SeverityColors { line: verdict_color(Verdict::AtRisk), fill: "#fff8c5" },
+        FlagSeverity::Critical => SeverityColors { line: verdict_color(Verdict::Critical), fill: "#ffebe9" },
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SeverityColors {
+    pub line: &'static str,
+    pub fill: &'static str,
+}
+
+/// The reports' palette, defined here once and given to templates as `theme`: the verdicts'
+/// colours by id, and the flags' by severity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Theme {
+    pub verdicts: BTreeMap<&'static str, &'static str>,
+    pub severities: BTreeMap<&'static str, SeverityColors>,
+}
+
+impl Theme {
+    pub fn new() -> Theme {
+        Theme {
+            verdicts: Verdict::VARIANTS.iter().map(|&v| (v.as_str(), verdict_color(v))).collect(),
+            severities: FlagSeverity::VARIANTS.iter().map(|&s| (s.as_str(), severity_colors(s))).collect(),
+        }
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Theme {
+        Theme::new()
     }
 }
 

@@ -92,6 +92,8 @@ pub struct Common {
     pub org: Branding,
     pub meta: Meta,
     pub method: String,
+    /// The palette (`theme.verdicts.<id>`, `theme.severities.<severity>.line` and `.fill`).
+    pub theme: charts::Theme,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -350,7 +352,8 @@ impl<'a> Builder<'a> {
             .replace("{min_items}", &cfg.min_items.to_string());
         let author =
             org.consultant.clone().or_else(|| org.organisation.clone()).unwrap_or_else(|| "trustmap".into());
-        let common = Common { title: String::new(), author, lang, org, meta, method };
+        let common =
+            Common { title: String::new(), author, lang, org, meta, method, theme: charts::Theme::new() };
         Self { lang, labels, common, q: Questionnaire::get() }
     }
 
