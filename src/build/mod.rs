@@ -59,9 +59,9 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         logo: logo.as_ref(),
     };
     let made = plan::make_all(&pool, &reports, &making, &out, s.limits(), reporter)?;
-    let inputs =
-        summary::Inputs { batch: &batch, claims, previous, evaluation: &evaluation, partners: &partners };
-    summary::finish(s, out, provenance, made, inputs, reporter)
+    let built =
+        summary::Built { batch: &batch, claims, previous, evaluation: &evaluation, partners: &partners };
+    summary::finish(s, out, provenance, made, built, reporter)
 }
 
 /// Reads every answer file, reporting everything `check` would say about them.

@@ -33,8 +33,8 @@ pub struct Summary {
     pub context: Option<String>,
 }
 
-/// What went into the build, as the ending needs it.
-pub struct Inputs<'a> {
+/// What the build was made from, as its ending needs it.
+pub struct Built<'a> {
     pub batch: &'a Batch,
     pub claims: Claims,
     pub previous: Previous,
@@ -56,10 +56,10 @@ pub fn finish(
     out: OutputDir,
     provenance: Provenance,
     (entries, mut failed, stop): (Vec<Entry>, BTreeSet<String>, Option<crate::Error>),
-    inputs: Inputs,
+    built: Built,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
-    let Inputs { batch, claims, previous, evaluation, partners } = inputs;
+    let Built { batch, claims, previous, evaluation, partners } = built;
     if let Some(e) = stop {
         // What was written stays and is recorded; nothing is removed. If even the manifest
         // cannot be written (a full disk), the journal tells the next build what is trustmap's.

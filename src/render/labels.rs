@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
-use crate::load::node::{Node, Value, parse_yaml};
+use crate::load::node::{Key, Node, Value, parse_yaml};
 use crate::model::{Bilingual, Lang};
 use crate::{Error, Result};
 
@@ -29,16 +29,14 @@ impl Labels {
     pub fn builtin() -> &'static Labels {
         static TABLE: OnceLock<Labels> = OnceLock::new();
         TABLE.get_or_init(|| {
+            // A test checks that the table parses and that every entry has both languages.
             let node = parse_yaml(BUILTIN).unwrap_or(Node::new(Value::Null, Span::START));
             let mut entries = BTreeMap::new();
-            let mut problems = Vec::new();
-            collect(&node, "", &mut |key, span, texts| match (texts.get("nl"), texts.get("en")) {
-                (Some(nl), Some(en)) => {
+            collect(&node, "", &mut |key, _, texts| {
+                if let (Some(nl), Some(en)) = (texts.get("nl"), texts.get("en")) {
                     entries.insert(key.to_owned(), Bilingual { nl: nl.clone(), en: en.clone() });
                 }
-                _ => problems.push((key.to_owned(), span)),
             });
-            debug_assert!(problems.is_empty(), "built-in labels without both languages: {problems:?}");
             Labels { entries }
         })
     }
@@ -54,7 +52,8 @@ impl Labels {
             path: path.clone(),
             message: problems.iter().map(|d| d.render(Some(&text), false)).collect::<Vec<_>>().join("\n"),
         };
-        let node = parse_yaml(&text).map_err(|e| invalid(vec![problem(&path, e.span, "yaml", e.message)]))?;
+        let node = parse_yaml(&text)
+            .map_err(|e| invalid(vec![Diagnostic::error(&path, e.span, "yaml", e.message)]))?;
         let mut problems = Vec::new();
         collect(&node, "", &mut |key, span, texts| match labels.entries.get_mut(key) {
             Some(entry) => {
@@ -66,7 +65,7 @@ impl Labels {
                 }
             }
             None => {
-                let d = problem(&path, span, "unknown-label", format!("there is no label `{key}`"));
+                let d = Diagnostic::error(&path, span, "unknown-label", format!("there is no label `{key}`"));
                 problems.push(match did_you_mean(key, Labels::builtin().keys()) {
                     Some(help) => d.with_help(help),
                     None => d.with_help("`trustmap templates export` writes the built-in labels.yaml"),
@@ -105,12 +104,8 @@ impl Labels {
     }
 }
 
-fn problem(path: &Path, span: Span, code: &'static str, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(path, span, code, message)
-}
-
 /// Whether a mapping is one label (`{nl: …, en: …}`, either or both) rather than a table of them.
-fn is_label(entries: &[(crate::load::node::Key, Node)]) -> bool {
+fn is_label(entries: &[(Key, Node)]) -> bool {
     !entries.is_empty()
         && entries
             .iter()
@@ -120,12 +115,17 @@ fn is_label(entries: &[(crate::load::node::Key, Node)]) -> bool {
 /// A label's texts by language (`nl`, `en`).
 type Texts = BTreeMap<String, String>;
 
+/// The key `name` under `prefix` (`verdicts` + `at_risk` is `verdicts.at_risk`).
+fn dotted(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") }
+}
+
 /// Calls `found` with every label under `node`: its dotted key, where it stands, and its texts by
 /// language.
 fn collect(node: &Node, prefix: &str, found: &mut dyn FnMut(&str, Span, Texts)) {
     let Value::Map(entries) = &node.value else { return };
     for (key, value) in entries {
-        let dotted = if prefix.is_empty() { key.name.clone() } else { format!("{prefix}.{}", key.name) };
+        let dotted = dotted(prefix, &key.name);
         match &value.value {
             Value::Map(inner) if is_label(inner) => {
                 let texts = inner
@@ -151,20 +151,23 @@ fn check_shape(path: &Path, node: &Node, prefix: &str, problems: &mut Vec<Diagno
         Value::Map(entries) if is_label(entries) => {
             for (_, v) in entries.iter().filter(|(_, v)| !matches!(v.value, Value::Str(_))) {
                 problems.push(
-                    problem(path, v.span, "label-type", format!("expected text, found {}", v.type_name()))
-                        .with_help(expected),
+                    Diagnostic::error(
+                        path,
+                        v.span,
+                        "label-type",
+                        format!("expected text, found {}", v.type_name()),
+                    )
+                    .with_help(expected),
                 );
             }
         }
         Value::Map(entries) => {
             for (key, value) in entries {
-                let dotted =
-                    if prefix.is_empty() { key.name.clone() } else { format!("{prefix}.{}", key.name) };
-                check_shape(path, value, &dotted, problems);
+                check_shape(path, value, &dotted(prefix, &key.name), problems);
             }
         }
         _ => problems.push(
-            problem(
+            Diagnostic::error(
                 path,
                 node.span,
                 "label-type",
