@@ -9,6 +9,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Span;
 
+/// Where a build puts each report in the output folder, defined once: the output plan writes
+/// there, and the reports and the network map link there.
+pub mod layout {
+    /// The folder of the partner reports.
+    pub const PARTNERS: &str = "partners";
+    /// The folder of a Markdown report's charts, beside it.
+    pub const CHARTS: &str = "charts";
+    /// The overview page (HTML only), without its extension.
+    pub const INDEX: &str = "index";
+    /// The network report, without its extension.
+    pub const NETWORK: &str = "network";
+
+    /// A partner's report, without its extension.
+    pub fn partner(id: &str) -> String {
+        format!("{PARTNERS}/{id}")
+    }
+}
+
 /// A file's bytes, made once and shared by every output that needs them: a chart is inlined in
 /// the HTML, written beside the Markdown and the Typst source, and embedded in the PDF from
 /// this one buffer.

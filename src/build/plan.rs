@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::model::{Date, OutputFormat, Shared, Svg};
+use crate::model::{Date, OutputFormat, Shared, Svg, layout};
 use crate::outdir::{Entry, Output, OutputDir};
 use crate::pdf::{self, Job, PdfSettings};
 use crate::render::context::{NetworkContext, PartnerContext};
@@ -35,18 +35,35 @@ enum Kind {
     Network,
 }
 
-/// The table of outputs: for each kind of report and format, the template and the path (`{id}`
-/// is the partner's id). The Typst rows give the source of the PDF (`.pdf`) and the source
-/// itself (`.typ`), so their path has no extension.
-const TABLE: &[(Kind, &[OutputFormat], &str, &str)] = &[
-    (Kind::Partner, &[OutputFormat::Html], "partner.html", "partners/{id}.html"),
-    (Kind::Partner, &[OutputFormat::Md], "partner.md", "partners/{id}.md"),
-    (Kind::Partner, &[OutputFormat::Pdf, OutputFormat::Typ], "partner.typ", "partners/{id}"),
-    (Kind::Network, &[OutputFormat::Html], "index.html", "index.html"),
-    (Kind::Network, &[OutputFormat::Html], "network.html", "network.html"),
-    (Kind::Network, &[OutputFormat::Md], "network.md", "network.md"),
-    (Kind::Network, &[OutputFormat::Pdf, OutputFormat::Typ], "network.typ", "network"),
+/// Which file of the [`layout`] a row of the table writes.
+#[derive(Clone, Copy)]
+enum Place {
+    Partner,
+    Index,
+    Network,
+}
+
+/// The table of outputs: for each kind of report and format, the template and the file it
+/// becomes (in the format's extension). The Typst rows give the source of the PDF (`.pdf`) and
+/// the source itself (`.typ`).
+const TABLE: &[(Kind, &[OutputFormat], &str, Place)] = &[
+    (Kind::Partner, &[OutputFormat::Html], "partner.html", Place::Partner),
+    (Kind::Partner, &[OutputFormat::Md], "partner.md", Place::Partner),
+    (Kind::Partner, &[OutputFormat::Pdf, OutputFormat::Typ], "partner.typ", Place::Partner),
+    (Kind::Network, &[OutputFormat::Html], "index.html", Place::Index),
+    (Kind::Network, &[OutputFormat::Html], "network.html", Place::Network),
+    (Kind::Network, &[OutputFormat::Md], "network.md", Place::Network),
+    (Kind::Network, &[OutputFormat::Pdf, OutputFormat::Typ], "network.typ", Place::Network),
 ];
+
+/// The path of `place` for partner `id`, without its extension.
+fn stem(place: Place, id: &str) -> String {
+    match place {
+        Place::Partner => layout::partner(id),
+        Place::Index => layout::INDEX.to_owned(),
+        Place::Network => layout::NETWORK.to_owned(),
+    }
+}
 
 /// What making one report gave: the files to write, and the formats that failed for this
 /// report's data (each an error; the others are still written).
@@ -141,17 +158,17 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
         format,
         inputs: report.inputs().to_vec(),
     };
-    for &(kind, formats, template, path) in TABLE {
+    for &(kind, formats, template, place) in TABLE {
         if kind != report.kind() || !formats.iter().any(|f| m.formats.contains(f)) {
             continue;
         }
-        let path = path.replace("{id}", id);
+        let path = stem(place, id);
         match formats {
             [OutputFormat::Pdf, OutputFormat::Typ] => typst(report, m, template, &path, &output, &mut made)?,
             [format] => {
                 let markup = if *format == OutputFormat::Html { Markup::Html } else { Markup::Markdown };
                 made.outputs.push(output(
-                    path,
+                    format!("{path}.{format}"),
                     report.render(m.renderer, markup, template)?.into_bytes().into(),
                     *format,
                 ));
@@ -161,7 +178,10 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
     }
     // A Markdown report shows its charts as files beside it.
     if m.formats.contains(&OutputFormat::Md) {
-        let dir = if report.kind() == Kind::Partner { "partners/charts" } else { "charts" };
+        let dir = match report.kind() {
+            Kind::Partner => format!("{}/{}", layout::PARTNERS, layout::CHARTS),
+            Kind::Network => layout::CHARTS.to_owned(),
+        };
         for (file, svg) in report.charts() {
             made.outputs.push(output(format!("{dir}/{file}"), svg, OutputFormat::Md));
         }

@@ -10,7 +10,7 @@ use crate::charts;
 use crate::evaluate::EvaluationConfig;
 use crate::model::{
     CombinedAnswer, Date, Evaluation, Flag, FlagCode, Lang, Note, PartnerEvaluation, Person, PropositionId,
-    PropositionResult, Shared, Status, Svg, Verdict,
+    PropositionResult, Shared, Status, Svg, Verdict, layout,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -94,6 +94,23 @@ pub struct Common {
     pub method: String,
     /// The palette (`theme.verdicts.<id>`, `theme.severities.<severity>.line` and `.fill`).
     pub theme: charts::Theme,
+    /// The other reports, relative to this one and without their extension.
+    pub links: Links,
+}
+
+/// Where the overview and the network report are, from a report (see [`layout`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Links {
+    pub index: String,
+    pub network: String,
+}
+
+impl Links {
+    /// From a report `depth` folders below the output folder.
+    fn at_depth(depth: usize) -> Links {
+        let up = "../".repeat(depth);
+        Links { index: format!("{up}{}", layout::INDEX), network: format!("{up}{}", layout::NETWORK) }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,6 +261,8 @@ pub struct CellView {
 #[derive(Debug, Clone, Serialize)]
 pub struct RowView {
     pub id: String,
+    /// The partner's report, without its extension.
+    pub path: String,
     pub name: String,
     pub role: Label,
     pub strategic: bool,
@@ -352,8 +371,16 @@ impl<'a> Builder<'a> {
             .replace("{min_items}", &cfg.min_items.to_string());
         let author =
             org.consultant.clone().or_else(|| org.organisation.clone()).unwrap_or_else(|| "trustmap".into());
-        let common =
-            Common { title: String::new(), author, lang, org, meta, method, theme: charts::Theme::new() };
+        let common = Common {
+            title: String::new(),
+            author,
+            lang,
+            org,
+            meta,
+            method,
+            theme: charts::Theme::new(),
+            links: Links::at_depth(0),
+        };
         Self { lang, labels, common, q: Questionnaire::get() }
     }
 
@@ -532,7 +559,9 @@ impl<'a> Builder<'a> {
             sources,
         };
         let charts = self.partner_charts(p, &view);
-        let common = Common { title: p.partner.clone(), ..self.common.clone() };
+        let depth = layout::partner(&p.id).matches('/').count();
+        let common =
+            Common { title: p.partner.clone(), links: Links::at_depth(depth), ..self.common.clone() };
         PartnerContext { common, partner: view, charts }
     }
 
@@ -593,6 +622,7 @@ impl<'a> Builder<'a> {
     fn row(&self, p: &PartnerEvaluation) -> RowView {
         RowView {
             id: p.id.clone(),
+            path: layout::partner(&p.id),
             name: p.partner.clone(),
             role: self.label("roles", p.role.as_str()),
             strategic: p.strategic,
@@ -694,7 +724,7 @@ impl<'a> Builder<'a> {
 
     fn map(&self, e: &Evaluation) -> String {
         let hrefs: BTreeMap<&str, String> =
-            e.partners.iter().map(|p| (p.id.as_str(), format!("partners/{}.html", p.id))).collect();
+            e.partners.iter().map(|p| (p.id.as_str(), format!("{}.html", layout::partner(&p.id)))).collect();
         let nodes: Vec<charts::MapNode> = e
             .partners
             .iter()
