@@ -103,13 +103,19 @@ pub struct Common {
 pub struct Links {
     pub index: String,
     pub network: String,
+    /// The folder of this report's chart files, beside it (Markdown shows its charts as files).
+    pub charts: &'static str,
 }
 
 impl Links {
     /// From a report `depth` folders below the output folder.
     fn at_depth(depth: usize) -> Links {
         let up = "../".repeat(depth);
-        Links { index: format!("{up}{}", layout::INDEX), network: format!("{up}{}", layout::NETWORK) }
+        Links {
+            index: format!("{up}{}", layout::INDEX),
+            network: format!("{up}{}", layout::NETWORK),
+            charts: layout::CHARTS,
+        }
     }
 }
 
