@@ -47,7 +47,7 @@ impl Labels {
         let Some((dir, path)) = user_dir.map(|dir| (dir, dir.join(FILE))).filter(|(_, p)| p.exists()) else {
             return Ok(labels);
         };
-        let text = super::read_own(dir, &path)?;
+        let text = super::read_workspace_file(dir, &path)?;
         let invalid = |problems: Vec<Diagnostic>| Error::Labels {
             path: path.clone(),
             message: problems.iter().map(|d| d.render(Some(&text), false)).collect::<Vec<_>>().join("\n"),

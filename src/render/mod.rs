@@ -439,7 +439,7 @@ fn sources(markup: Markup, user_dir: Option<&Path>) -> Result<Vec<Source>> {
             .collect();
         files.sort();
         for path in files {
-            let text = read_own(dir, &path)?;
+            let text = read_workspace_file(dir, &path)?;
             sources.push(Source {
                 name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 text,
@@ -452,7 +452,7 @@ fn sources(markup: Markup, user_dir: Option<&Path>) -> Result<Vec<Source>> {
 
 /// The text of `path`, a file in the workspace's templates folder `dir`. A template is part of
 /// the workspace: a link out of it (to a private file, say) is not read into a report.
-pub(crate) fn read_own(dir: &Path, path: &Path) -> Result<String> {
+pub(crate) fn read_workspace_file(dir: &Path, path: &Path) -> Result<String> {
     let home = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let home = home.canonicalize().map_err(|e| Error::Read { path: home.into(), cause: e })?;
     if !path.canonicalize().is_ok_and(|real| real.starts_with(&home)) {
