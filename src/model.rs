@@ -21,9 +21,22 @@ pub mod layout {
     /// The network report, without its extension.
     pub const NETWORK: &str = "network";
 
+    /// The network map's file name, in the charts folder and beside the Typst source.
+    pub const MAP: &str = "network-map.svg";
+
     /// A partner's report, without its extension.
     pub fn partner(id: &str) -> String {
         format!("{PARTNERS}/{id}")
+    }
+
+    /// A partner's radar chart's file name.
+    pub fn radar(id: &str) -> String {
+        format!("{id}-radar.svg")
+    }
+
+    /// A partner's trend chart's file name.
+    pub fn trend(id: &str) -> String {
+        format!("{id}-trend.svg")
     }
 }
 

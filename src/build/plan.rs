@@ -24,8 +24,8 @@ pub use crate::render::context::Asset;
 /// One report to make: a partner's, or the network's (with `index.html`).
 #[derive(Clone, Copy)]
 pub enum Report<'a> {
-    Partner(&'a PartnerContext),
-    Network(&'a NetworkContext),
+    Partner(&'a PartnerContext<'a>),
+    Network(&'a NetworkContext<'a>),
 }
 
 /// Which reports a row of the table belongs to.
@@ -101,8 +101,8 @@ impl Report<'_> {
     /// The answer files it is made from, as the manifest lists them.
     fn inputs(&self) -> &[String] {
         match self {
-            Report::Partner(ctx) => &ctx.partner.sources,
-            Report::Network(ctx) => &ctx.network.sources,
+            Report::Partner(ctx) => &ctx.sources,
+            Report::Network(ctx) => &ctx.sources,
         }
     }
 
@@ -115,7 +115,7 @@ impl Report<'_> {
                     ctx.charts.trend_file.as_deref().zip(ctx.charts.trend.as_ref()).map(|(f, s)| chart(f, s)),
                 )
                 .collect(),
-            Report::Network(ctx) => vec![chart(&ctx.map_file, &ctx.map)],
+            Report::Network(ctx) => vec![chart(&ctx.charts.map_file, &ctx.charts.map)],
         }
     }
 

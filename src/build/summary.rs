@@ -39,7 +39,7 @@ pub struct Built<'a> {
     pub claims: Claims,
     pub previous: Previous,
     pub evaluation: &'a Evaluation,
-    pub partners: &'a [PartnerContext],
+    pub partners: &'a [PartnerContext<'a>],
 }
 
 /// The summary of `--dump-context`: the contexts, and nothing written.

@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod escape;
+pub mod functions;
 pub mod labels;
 pub mod note;
 
@@ -103,9 +104,10 @@ fn number(value: &Value, lang: Lang, signed: bool) -> String {
     percent(value, lang, signed, "")
 }
 
-/// One decimal (dropped when zero), a decimal comma in Dutch, `–` for no value, then `unit`.
+/// One decimal (dropped when zero; a half rounded away from zero, as the evaluation rounds), a
+/// decimal comma in Dutch, `–` for no value, then `unit`.
 fn percent(value: &Value, lang: Lang, signed: bool, unit: &str) -> String {
-    let Some(x) = value.as_f64() else { return "–".into() };
+    let Some(x) = value.as_f64().map(crate::evaluate::score::round1) else { return "–".into() };
     let text = if signed { format!("{x:+.1}") } else { format!("{x:.1}") };
     let text = text.strip_suffix(".0").map(str::to_owned).unwrap_or(text);
     let text = match lang {
@@ -386,11 +388,7 @@ fn engine(markup: Markup, lang: Lang, labels: &Arc<Labels>) -> Result<Tera> {
         Markup::Markdown => tera.set_escape_fn(escape::escape_markdown),
         Markup::Typst => tera.set_escape_fn(escape::escape_typst),
     }
-    let labels = labels.clone();
-    tera.register_function("t", move |args: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let key: &str = args.must_get("key")?;
-        labels.get(key, lang).map(str::to_owned).ok_or_else(|| tera::Error::message(labels.unknown(key)))
-    });
+    functions::register(&mut tera, lang, labels);
     tera.register_filter("num", move |x: Value, _: Kwargs, _: &State| number(&x, lang, false));
     tera.register_filter("signed", move |x: Value, _: Kwargs, _: &State| number(&x, lang, true));
     tera.register_filter("pct", move |x: Value, _: Kwargs, _: &State| percent(&x, lang, false, "%"));

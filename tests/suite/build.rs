@@ -189,7 +189,7 @@ fn templates_override_and_extend_the_built_ins() {
         ("assessments/alfa.yaml", PARTNER),
         (
             "templates/partner.html",
-            "{% extends \"builtin/partner.html\" %}{% block footer %}<footer>CUSTOM {{ partner.name }}</footer>{% endblock footer %}",
+            "{% extends \"builtin/partner.html\" %}{% block footer %}<footer>CUSTOM {{ partner.partner }}</footer>{% endblock footer %}",
         ),
         ("templates/network.md", "# Eigen netwerk: {{ network.partners }}\n"),
     ]);
@@ -205,7 +205,7 @@ fn templates_override_and_extend_the_built_ins() {
 fn a_template_error_names_the_file_line_and_variable() {
     let ws = workspace(&[
         ("assessments/alfa.yaml", PARTNER),
-        ("templates/partner.md", "# {{ partner.name }}\n\n{{ partner.nmae }}\n"),
+        ("templates/partner.md", "# {{ partner.partner }}\n\n{{ partner.nmae }}\n"),
     ]);
     let run = trustmap(ws.path(), &["build"]);
     assert_eq!(run.code, 2);
@@ -217,7 +217,7 @@ fn a_template_error_names_the_file_line_and_variable() {
 #[test]
 fn a_label_typo_in_a_template_names_the_key_and_the_template_line() {
     for (template, text) in [
-        ("partner.md", "# {{ partner.name }}\n\n{{ t(key=\"partner_reprot\") }}\n"),
+        ("partner.md", "# {{ partner.partner }}\n\n{{ t(key=\"partner_reprot\") }}\n"),
         ("network.html", "<p>\n{% if t(key=\"verdicts.at_rsik\") %}x{% endif %}</p>\n"),
     ] {
         let ws = workspace(&[("assessments/alfa.yaml", PARTNER), (&format!("templates/{template}"), text)]);
@@ -335,9 +335,13 @@ fn dump_context_prints_what_templates_see() {
     let run = trustmap(ws.path(), &["build", "--dump-context", "--lang", "en"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(json["partners"][0]["partner"]["name"], "Alfa B.V.");
+    // The evaluation types themselves, and the facts of the build beside them.
+    assert_eq!(json["partners"][0]["partner"]["partner"], "Alfa B.V.");
+    assert_eq!(json["partners"][0]["partner"]["propositions"][0]["id"], "P1");
+    assert_eq!(json["partners"][0]["sources"][0], "assessments/alfa.yaml");
     assert_eq!(json["partners"][0]["lang"], "en");
     assert_eq!(json["network"]["network"]["partners"], 1);
+    assert_eq!(json["network"]["links"]["partners"]["alfa"], "partners/alfa");
     assert!(!ws.path().join("reports").exists(), "nothing is written");
 }
 

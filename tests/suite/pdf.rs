@@ -128,7 +128,7 @@ fn a_typst_error_in_a_template_names_the_template_file_and_line() {
         ("assessments/a.yaml", "partner: Alfa\nrole: other\ndate: 2026-01-02\n"),
         (
             "templates/partner.typ",
-            "{% for p in partner.propositions -%}\n  - {{ p.id }}\n{%- endfor %}\n= {{ partner.name }}\n\n#nonsense(1)\n",
+            "{% for p in partner.propositions -%}\n  - {{ p.id }}\n{%- endfor %}\n= {{ partner.partner }}\n\n#nonsense(1)\n",
         ),
     ]);
     let mut engines = vec![vec!["--pdf-engine", "embedded"]];
