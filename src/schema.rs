@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{Frequency, Lang, Perspective, Role, Status};
+use crate::model::{Frequency, Lang, MAX_ID_LEN, Perspective, Role, Status};
 use crate::questionnaire::{Extra, Question, Questionnaire};
 
 /// The schema, as pretty-printed JSON.
@@ -27,14 +27,14 @@ pub fn schema(q: &Questionnaire) -> Value {
         "required": ["partner", "role", "date"],
         "properties": {
             "partner": { "type": ["string", "number"], "minLength": 1, "description": "Display name of the partner." },
-            "id": { "type": "string", "pattern": "^[a-z0-9-]+$", "description": "Stable slug; derived from `partner` when left out." },
+            "id": { "type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": MAX_ID_LEN, "description": "Stable slug; derived from `partner` when left out." },
             "role": { "enum": Role::ALL, "description": "Box 1: the kind of partner." },
             "strategic": { "type": "boolean", "default": false, "description": "Box 1: a strategic collaboration." },
             "status": { "enum": Status::ALL, "default": "current", "description": "Box 1: `desired` for an organisation we want a partnership with." },
             "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The assessment round, YYYY-MM-DD." },
             "perspective": { "enum": Perspective::ALL, "default": "own", "description": "`own`: our view of the partner; `partner`: the partner's view of us." },
-            "respondent": { "type": ["string", "number"], "description": "Who answered." },
-            "assessor": { "type": ["string", "number"], "description": "Who recorded the answers." },
+            "respondent": { "type": ["string", "number"], "minLength": 1, "description": "Who answered." },
+            "assessor": { "type": ["string", "number"], "minLength": 1, "description": "Who recorded the answers." },
             "lang": { "enum": Lang::ALL, "description": "Language of the notes." },
             "answers": {
                 "type": ["object", "null"],
@@ -53,7 +53,7 @@ pub fn schema(q: &Questionnaire) -> Value {
                         "required": ["name"],
                         "properties": {
                             "name": { "type": ["string", "number"], "minLength": 1 },
-                            "role": { "type": ["string", "number"] },
+                            "role": { "type": ["string", "number"], "minLength": 1 },
                             "contact": { "enum": Frequency::ALL, "description": "How often this person is in contact with the other side." }
                         }
                     }
@@ -68,7 +68,10 @@ fn answer(question: &Question) -> Value {
     let description = format!("{}\n{}\n\n{}", question.text.nl, question.text.en, anchors.join("\n"));
     let mut fields = Map::new();
     fields.insert("score".into(), json!({ "$ref": "#/definitions/score" }));
-    fields.insert("note".into(), json!({ "type": ["string", "number"], "description": "Markdown text." }));
+    fields.insert(
+        "note".into(),
+        json!({ "type": ["string", "number"], "minLength": 1, "description": "Markdown text." }),
+    );
     match question.extra {
         Some(Extra::People) => {
             fields.insert(

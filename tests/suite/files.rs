@@ -181,6 +181,10 @@ fn the_schema_accepts_every_sample_and_rejects_bad_values() {
         "partner: X\nrole: klant\ndate: \"2026-01-01\"\n".into(),
         format!("{base}id: Not A Slug\n"),
         format!("{base}colour: red\n"),
+        format!("{base}respondent: \"\"\n"),
+        format!("{base}id: {}\n", "a".repeat(65)),
+        format!("{base}answers:\n  trust.expertise: {{note: \"\"}}\n"),
+        format!("{base}answers:\n  key_people.own_confidant: {{people: [{{name: A, role: \"\"}}]}}\n"),
         "partner: X\nrole: customer\n".into(),
     ] {
         let value: serde_json::Value = serde_saphyr::from_str(&bad).unwrap();
