@@ -2,9 +2,11 @@
 //!
 //! The pipeline, one module per stage: [`discover`] finds answer files, [`load`] reads them into
 //! a position-carrying tree, [`validate`] checks that against the [`questionnaire`] and yields
-//! [`model::Assessment`]s; [`pipeline`] runs these over a batch in parallel. [`commands`] holds
-//! one function per subcommand of the [`cli`].
+//! [`model::Assessment`]s; [`pipeline`] runs these over a batch in parallel. [`answer_file`]
+//! defines the format of those files once, for the reader, the validator, the [`schema`] and the
+//! writer ([`emit`]). [`commands`] holds one function per subcommand of the [`cli`].
 
+pub mod answer_file;
 pub mod build;
 pub mod charts;
 pub mod cli;
