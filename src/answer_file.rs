@@ -426,7 +426,7 @@ mod tests {
                     "`{}` is {extra:?}, which has no fields in the table",
                     question.id
                 );
-                assert_eq!(extra.fields().to_vec(), fields);
+                assert_eq!(extra.fields().collect::<Vec<_>>(), fields);
             }
         }
         for field in FIELDS {

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer_file::SCORE;
 use crate::model::{Bilingual, FlagCode, PropositionId};
 
 /// The embedded questionnaire source.
@@ -63,7 +64,7 @@ pub struct Question {
     pub id: String,
     pub text: Bilingual,
     pub kind: AnswerKind,
-    /// What each point 1..=5 of the scale means.
+    /// What each point of the scale ([`crate::answer_file::SCORE`]) means.
     pub anchors: BTreeMap<u8, Bilingual>,
     pub informs: Vec<Informs>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,26 +81,23 @@ pub enum AnswerKind {
     Need,
 }
 
-/// Extra answer fields a question accepts besides `score` and `note`.
+/// Extra answer fields a question accepts besides `score` and `note`; which fields each kind
+/// brings is in [`crate::answer_file::FIELDS`].
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Extra {
-    /// `people`: key persons with name, role and contact frequency (box 5).
+    /// Key persons with name, role and contact frequency (box 5).
     People,
-    /// `breach` and `resolved`: whether trust was breached, and whether that was resolved (box 4).
+    /// Whether trust was breached, and whether that was resolved (box 4).
     Breach,
-    /// `growth_pct` and `revenue_share_pct` (box 6).
+    /// Growth of the order portfolio and the partner's share of our revenue (box 6).
     Growth,
 }
 
 impl Extra {
-    /// The answer fields this extra allows.
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            Extra::People => &["people"],
-            Extra::Breach => &["breach", "resolved"],
-            Extra::Growth => &["growth_pct", "revenue_share_pct"],
-        }
+    /// The answer fields this extra allows, as [`crate::answer_file::FIELDS`] lists them.
+    pub fn fields(self) -> impl Iterator<Item = &'static str> {
+        crate::answer_file::FIELDS.iter().filter(move |f| f.extra == Some(self)).map(|f| f.name)
     }
 }
 
@@ -156,8 +154,9 @@ impl Questionnaire {
             if !seen.insert(q.id.as_str()) {
                 return fail(format!("question `{}` appears twice", q.id));
             }
-            if q.anchors.keys().copied().collect::<Vec<_>>() != [1, 2, 3, 4, 5] {
-                return fail(format!("question `{}` needs anchors 1 to 5", q.id));
+            if !q.anchors.keys().copied().eq(SCORE) {
+                let (min, max) = (SCORE.start(), SCORE.end());
+                return fail(format!("question `{}` needs anchors {min} to {max}", q.id));
             }
             for i in &q.informs {
                 if self.proposition(i.proposition).is_none() {

@@ -3,34 +3,17 @@
 //! no error. Also the checks across files (two files claiming the same partner and round).
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 use std::path::Path;
 
+use crate::answer_file::{self, GROWTH_PCT, METADATA, PERSON, REVENUE_SHARE_PCT, SCORE};
 use crate::diagnostic::{Diagnostic, Lines, Severity, Span, did_you_mean, shown};
 use crate::load::{Document, Key, Node, Value};
 use crate::model::{
     Answer, Assessment, Date, Frequency, Lang, MAX_ID_LEN, Person, Perspective, Role, Status, is_slug,
     slugify,
 };
-use crate::questionnaire::{Extra, Question, Questionnaire};
-
-/// The metadata keys of an answer file, in the order they are written.
-pub const METADATA_KEYS: &[&str] = &[
-    "partner",
-    "id",
-    "role",
-    "strategic",
-    "status",
-    "date",
-    "perspective",
-    "respondent",
-    "assessor",
-    "lang",
-    "answers",
-];
-const REQUIRED_KEYS: &[&str] = &["partner", "role", "date"];
-/// Answer fields every question accepts.
-const BASE_FIELDS: &[&str] = &["score", "note"];
-const PERSON_KEYS: &[&str] = &["name", "role", "contact"];
+use crate::questionnaire::{Question, Questionnaire};
 
 /// The outcome of validating one document.
 #[derive(Debug)]
@@ -175,8 +158,8 @@ impl Validator<'_> {
             self.metadata(&mut meta, key, value, &mut spans);
         }
         let mut missing = false;
-        for required in REQUIRED_KEYS {
-            if !spans.contains_key(*required) {
+        for required in METADATA.iter().filter(|k| k.required).map(|k| k.name) {
+            if !spans.contains_key(required) {
                 missing = true;
                 self.error(root.span, "missing-key", format!("missing required key `{required}`"));
             }
@@ -241,10 +224,11 @@ impl Validator<'_> {
         out
     }
 
+    /// Reads one metadata key: only a key of [`METADATA`] is read.
     fn metadata(&mut self, meta: &mut Meta, key: &Key, value: &Node, spans: &mut BTreeMap<String, Span>) {
-        match key.name.as_str() {
-            "partner" => meta.partner = self.text(value, "partner"),
-            "id" => {
+        match answer_file::metadata_key(&key.name).map(|k| k.name) {
+            Some("partner") => meta.partner = self.text(value, "partner"),
+            Some("id") => {
                 meta.id = self.text(value, "id").and_then(|id| {
                     if is_slug(&id) && id.len() > MAX_ID_LEN {
                         self.error(
@@ -269,21 +253,22 @@ impl Validator<'_> {
                     None
                 })
             }
-            "role" => meta.role = self.keyword(value, "role", Role::ALL, Role::parse),
-            "strategic" => meta.strategic = self.boolean(value, "strategic"),
-            "status" => meta.status = self.keyword(value, "status", Status::ALL, Status::parse),
-            "date" => meta.date = self.date(value),
-            "perspective" => {
+            Some("role") => meta.role = self.keyword(value, "role", Role::ALL, Role::parse),
+            Some("strategic") => meta.strategic = self.boolean(value, "strategic"),
+            Some("status") => meta.status = self.keyword(value, "status", Status::ALL, Status::parse),
+            Some("date") => meta.date = self.date(value),
+            Some("perspective") => {
                 meta.perspective = self.keyword(value, "perspective", Perspective::ALL, Perspective::parse)
             }
-            "respondent" => meta.respondent = self.text(value, "respondent"),
-            "assessor" => meta.assessor = self.text(value, "assessor"),
-            "lang" => meta.lang = self.keyword(value, "lang", Lang::ALL, Lang::parse),
-            "answers" => meta.answers = self.answers(value, spans),
-            other => {
-                let help = did_you_mean(other, METADATA_KEYS.iter().copied());
-                let d = self.error(key.span, "unknown-key", format!("unknown key {}", shown(other)));
-                d.help = help.or_else(|| Some(format!("known keys: {}", METADATA_KEYS.join(", "))));
+            Some("respondent") => meta.respondent = self.text(value, "respondent"),
+            Some("assessor") => meta.assessor = self.text(value, "assessor"),
+            Some("lang") => meta.lang = self.keyword(value, "lang", Lang::ALL, Lang::parse),
+            Some("answers") => meta.answers = self.answers(value, spans),
+            _ => {
+                let help = did_you_mean(&key.name, answer_file::names(METADATA));
+                let d = self.error(key.span, "unknown-key", format!("unknown key {}", shown(&key.name)));
+                let known = answer_file::names(METADATA).collect::<Vec<_>>().join(", ");
+                d.help = help.or_else(|| Some(format!("known keys: {known}")));
             }
         }
     }
@@ -423,10 +408,11 @@ impl Validator<'_> {
             Value::Null => Some(Answer::default()),
             Value::Map(entries) => self.answer_fields(question, entries),
             Value::Seq(_) => {
+                let (min, max) = (SCORE.start(), SCORE.end());
                 self.wrong_type(
                     node,
                     &question.id,
-                    "a score from 1 to 5 or a mapping with `score` and `note`",
+                    &format!("a score from {min} to {max} or a mapping with `score` and `note`"),
                 );
                 None
             }
@@ -434,31 +420,29 @@ impl Validator<'_> {
         }
     }
 
+    /// Reads the fields of an answer: only a field of [`answer_file::FIELDS`] that the question
+    /// takes is read.
     fn answer_fields(&mut self, question: &Question, entries: &[(Key, Node)]) -> Option<Answer> {
         let mut answer = Answer::default();
-        let extra = question.extra.map_or(&[][..], Extra::fields);
         let mut ok = true;
         for (key, value) in self.unique(entries) {
-            let field = key.name.as_str();
             if value.value == Value::Null {
                 continue;
             }
-            let known = BASE_FIELDS.contains(&field) || extra.contains(&field);
-            match field {
-                "score" => answer.score = self.score(value).flatten(),
-                "note" => answer.note = self.text(value, "note"),
-                "people" if known => answer.people = self.people(value),
-                "breach" | "resolved" if known => {
-                    let b = self.boolean(value, field);
-                    if field == "breach" { answer.breach = b } else { answer.resolved = b }
-                }
-                "growth_pct" if known => answer.growth_pct = self.percent(value, field, -100.0, 10_000.0),
-                "revenue_share_pct" if known => {
-                    answer.revenue_share_pct = self.percent(value, field, 0.0, 100.0)
+            let field = answer_file::field(&key.name).filter(|f| f.taken_by(question.extra));
+            match field.map(|f| f.name) {
+                Some("score") => answer.score = self.score(value).flatten(),
+                Some("note") => answer.note = self.text(value, "note"),
+                Some("people") => answer.people = self.people(value),
+                Some("breach") => answer.breach = self.boolean(value, "breach"),
+                Some("resolved") => answer.resolved = self.boolean(value, "resolved"),
+                Some("growth_pct") => answer.growth_pct = self.percent(value, "growth_pct", GROWTH_PCT),
+                Some("revenue_share_pct") => {
+                    answer.revenue_share_pct = self.percent(value, "revenue_share_pct", REVENUE_SHARE_PCT)
                 }
                 _ => {
                     ok = false;
-                    self.unknown_field(question, key, extra);
+                    self.unknown_field(question, key);
                 }
             }
         }
@@ -478,12 +462,11 @@ impl Validator<'_> {
         ok.then_some(answer)
     }
 
-    fn unknown_field(&mut self, question: &Question, key: &Key, extra: &[&str]) {
-        let allowed: Vec<&str> = BASE_FIELDS.iter().chain(extra).copied().collect();
-        let owner = self
-            .questionnaire
-            .questions()
-            .find(|q| q.extra.is_some_and(|e| e.fields().contains(&key.name.as_str())));
+    fn unknown_field(&mut self, question: &Question, key: &Key) {
+        let allowed: Vec<&str> = answer_file::fields_of(question.extra).map(|f| f.name).collect();
+        let owner = answer_file::field(&key.name)
+            .and_then(|f| f.extra)
+            .and_then(|extra| self.questionnaire.questions().find(|q| q.extra == Some(extra)));
         let d = self.error(
             key.span,
             "unknown-field",
@@ -496,21 +479,32 @@ impl Validator<'_> {
         });
     }
 
-    /// A score; `Some(None)` for an explicit null.
+    /// A score on the [`SCORE`] scale; `Some(None)` for an explicit null.
     fn score(&mut self, node: &Node) -> Option<Option<u8>> {
+        let (min, max) = (*SCORE.start(), *SCORE.end());
         match node.value {
             Value::Null => Some(None),
-            Value::Int(s) if (1..=5).contains(&s) => Some(Some(s as u8)),
+            Value::Int(s) if (i64::from(min)..=i64::from(max)).contains(&s) => Some(Some(s as u8)),
             // `4.0` is the whole number 4.
-            Value::Float(s) if s.fract() == 0.0 && (1.0..=5.0).contains(&s) => Some(Some(s as u8)),
+            Value::Float(s) if s.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(&s) => {
+                Some(Some(s as u8))
+            }
             Value::Int(_) => {
                 let found = shown(&self.written(node));
-                self.error(node.span, "score-range", format!("score must be from 1 to 5, found {found}"));
+                self.error(
+                    node.span,
+                    "score-range",
+                    format!("score must be from {min} to {max}, found {found}"),
+                );
                 None
             }
             Value::Float(s) if s.fract() == 0.0 || !s.is_finite() => {
                 let found = shown(&self.written(node));
-                self.error(node.span, "score-range", format!("score must be from 1 to 5, found {found}"));
+                self.error(
+                    node.span,
+                    "score-range",
+                    format!("score must be from {min} to {max}, found {found}"),
+                );
                 None
             }
             Value::Float(_) => {
@@ -518,18 +512,19 @@ impl Validator<'_> {
                 self.error(
                     node.span,
                     "not-integer",
-                    format!("score must be a whole number from 1 to 5, found {found}"),
+                    format!("score must be a whole number from {min} to {max}, found {found}"),
                 );
                 None
             }
             _ => {
-                self.wrong_type(node, "score", "a whole number from 1 to 5");
+                self.wrong_type(node, "score", &format!("a whole number from {min} to {max}"));
                 None
             }
         }
     }
 
-    fn percent(&mut self, node: &Node, what: &str, min: f64, max: f64) -> Option<f64> {
+    fn percent(&mut self, node: &Node, what: &str, range: RangeInclusive<i32>) -> Option<f64> {
+        let (min, max) = (*range.start(), *range.end());
         let value = match node.value {
             Value::Int(i) => i as f64,
             Value::Float(f) => f,
@@ -538,7 +533,7 @@ impl Validator<'_> {
                 return None;
             }
         };
-        if !(min..=max).contains(&value) {
+        if !(f64::from(min)..=f64::from(max)).contains(&value) {
             let found = shown(&self.written(node));
             self.error(
                 node.span,
@@ -571,14 +566,15 @@ impl Validator<'_> {
         };
         let (mut name, mut role, mut contact) = (None, None, None);
         for (key, value) in self.unique(entries) {
-            match key.name.as_str() {
-                "name" => name = self.text(value, "name"),
-                "role" => role = self.text(value, "role"),
-                "contact" => contact = self.keyword(value, "contact", Frequency::ALL, Frequency::parse),
-                other => {
-                    let help = did_you_mean(other, PERSON_KEYS.iter().copied())
-                        .unwrap_or_else(|| format!("a person has {}", quoted(PERSON_KEYS)));
-                    self.error(key.span, "unknown-key", format!("unknown key {}", shown(other))).help =
+            match answer_file::person_key(&key.name).map(|k| k.name) {
+                Some("name") => name = self.text(value, "name"),
+                Some("role") => role = self.text(value, "role"),
+                Some("contact") => contact = self.keyword(value, "contact", Frequency::ALL, Frequency::parse),
+                _ => {
+                    let keys: Vec<&str> = answer_file::names(PERSON).collect();
+                    let help = did_you_mean(&key.name, keys.iter().copied())
+                        .unwrap_or_else(|| format!("a person has {}", quoted(&keys)));
+                    self.error(key.span, "unknown-key", format!("unknown key {}", shown(&key.name))).help =
                         Some(help);
                 }
             }
