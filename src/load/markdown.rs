@@ -6,6 +6,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::node::{self, Key, Node, SyntaxError, Value};
+use crate::answer_file::{self, Field, Kind, NO, PERSON, SCORE, YES};
 use crate::diagnostic::{Lines, Span};
 
 pub(super) enum Parsed {
@@ -71,17 +72,6 @@ fn late_front_matter(text: &str) -> Option<u32> {
         .then_some(i as u32 + 1)
     })
 }
-
-/// The field lines a section understands: the words a consultant may type (English and Dutch,
-/// any case) and the answer field each gives.
-const FIELDS: &[(&[&str], &str)] = &[
-    (&["score"], "score"),
-    (&["person", "persoon"], "people"),
-    (&["breach", "schending"], "breach"),
-    (&["resolved", "opgelost"], "resolved"),
-    (&["growth", "groei"], "growth_pct"),
-    (&["revenue share", "omzetaandeel"], "revenue_share_pct"),
-];
 
 pub(super) fn parse(text: &str) -> Parsed {
     let Some(front) = front_matter(text) else {
@@ -205,7 +195,8 @@ fn stray_fields(masked: &str, sections: &[Section], lines: &Lines) -> Vec<Proble
                 code: "field-outside-section",
                 message: format!("this `{word}:` line is outside every question's section, so it is not read"),
                 help: Some(format!(
-                    "move it under the heading of its question (a heading ending in `{{#question.id}}`); it would give `{field}`"
+                    "move it under the heading of its question (a heading ending in `{{#question.id}}`); it would give `{}`",
+                    field.name
                 )),
                 error: false,
             });
@@ -292,13 +283,13 @@ fn answer(body: &str, masked: &str, lines: &Lines, range: std::ops::Range<usize>
             note.push_str(original);
             continue;
         };
-        let key = Key { name: field.into(), span: lines.span(start + key_at, value_at - key_at) };
+        let key = Key { name: field.name.into(), span: lines.span(start + key_at, value_at - key_at) };
         let value_span = lines.span(start + value_at, value.len());
-        if field == "people" {
+        if field.kind == Kind::People {
             let person = person(value, start + value_at, lines);
             people.get_or_insert_with(|| (key, Vec::new())).1.push(person);
         } else {
-            fields.push((key, Node::new(scalar(field, value), value_span)));
+            fields.push((key, Node::new(scalar(&field.kind, value), value_span)));
         }
     }
     if let Some((key, items)) = people {
@@ -316,9 +307,10 @@ fn answer(body: &str, masked: &str, lines: &Lines, range: std::ops::Range<usize>
     Node::new(Value::Map(fields), at)
 }
 
-/// Recognises `Word: value` (optionally as a list item). Returns the field, the byte offsets of
-/// the keyword and of the value within the line, and the value text.
-fn field_line(line: &str) -> Option<(&'static str, usize, usize, &str)> {
+/// Recognises `Word: value` (optionally as a list item), with a field's word from
+/// [`answer_file::FIELDS`]. Returns the field, the byte offsets of the keyword and of the value
+/// within the line, and the value text.
+fn field_line(line: &str) -> Option<(&'static Field, usize, usize, &str)> {
     let content = line.trim_end();
     let indent = content.len() - content.trim_start().len();
     let mut rest = &content[indent..];
@@ -329,34 +321,35 @@ fn field_line(line: &str) -> Option<(&'static str, usize, usize, &str)> {
     }
     let colon = rest.find(':')?;
     let word = rest[..colon].trim().to_lowercase();
-    let field = FIELDS.iter().find(|(words, _)| words.contains(&word.as_str()))?.1;
+    let field = answer_file::markdown_field(&word)?;
     let after = &rest[colon + 1..];
     let value = after.trim();
     let value_at = key_at + colon + 1 + (after.len() - after.trim_start().len());
     Some((field, key_at, value_at, value))
 }
 
-/// The typed value of a field line, as YAML would have given it.
-fn scalar(field: &str, text: &str) -> Value {
+/// The typed value of a field line of `kind`, as YAML would have given it.
+fn scalar(kind: &Kind, text: &str) -> Value {
     if text.is_empty() {
         return Value::Null;
     }
     let lower = text.to_lowercase();
-    let parsed = match field {
-        "score" => {
-            let number = lower.strip_suffix("/5").unwrap_or(&lower).trim();
+    let parsed = match kind {
+        Kind::Score => {
+            let scale = format!("/{}", SCORE.end());
+            let number = lower.strip_suffix(scale.as_str()).unwrap_or(&lower).trim();
             number
                 .parse::<i64>()
                 .map(Value::Int)
                 .ok()
                 .or_else(|| number.parse::<f64>().ok().map(Value::Float))
         }
-        "breach" | "resolved" => match lower.as_str() {
-            "yes" | "ja" | "true" => Some(Value::Bool(true)),
-            "no" | "nee" | "false" => Some(Value::Bool(false)),
+        Kind::Bool => match lower.as_str() {
+            word if YES.contains(&word) => Some(Value::Bool(true)),
+            word if NO.contains(&word) => Some(Value::Bool(false)),
             _ => None,
         },
-        _ => {
+        Kind::Percent(_) => {
             let number = lower.strip_suffix('%').unwrap_or(&lower).trim().replace(',', ".");
             number
                 .parse::<i64>()
@@ -364,13 +357,14 @@ fn scalar(field: &str, text: &str) -> Value {
                 .ok()
                 .or_else(|| number.parse::<f64>().ok().map(Value::Float))
         }
+        _ => None,
     };
     parsed.unwrap_or_else(|| Value::Str(text.into()))
 }
 
-/// `Name | role | frequency` into a person map, each part with its own position.
+/// `Name | role | frequency` into a person map (the [`PERSON`] keys in order), each part with its
+/// own position.
 fn person(text: &str, at: usize, lines: &Lines) -> Node {
-    let names = ["name", "role", "contact"];
     let mut entries = Vec::new();
     let mut offset = at;
     for (i, part) in text.split('|').enumerate() {
@@ -381,7 +375,7 @@ fn person(text: &str, at: usize, lines: &Lines) -> Node {
         if value.is_empty() {
             continue;
         }
-        let name = names.get(i).copied().unwrap_or("extra");
+        let name = PERSON.get(i).map_or("extra", |k| k.name);
         entries.push((Key { name: name.into(), span }, Node::new(Value::Str(value.into()), span)));
     }
     Node::new(Value::Map(entries), lines.span(at, text.len()))
@@ -555,9 +549,10 @@ mod tests {
 
     #[test]
     fn dutch_words_percentages_and_comments() {
-        assert_eq!(scalar("growth_pct", "12,5 %"), Value::Float(12.5));
-        assert_eq!(scalar("breach", "Ja"), Value::Bool(true));
-        assert_eq!(scalar("score", "vier"), Value::Str("vier".into()));
+        assert_eq!(scalar(&Kind::Percent(answer_file::GROWTH_PCT), "12,5 %"), Value::Float(12.5));
+        assert_eq!(scalar(&Kind::Bool, "Ja"), Value::Bool(true));
+        assert_eq!(scalar(&Kind::Score, "vier"), Value::Str("vier".into()));
+        assert_eq!(scalar(&Kind::Score, "4/5"), Value::Int(4));
         assert_eq!(strip_comments("a\n<!-- x -->\n\nb"), "a\n\nb");
         assert_eq!(mask_comments("a<!-- é\n-->b"), "a       \n   b");
     }
