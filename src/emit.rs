@@ -1,10 +1,13 @@
 //! Writes an assessment back out as an answer file, YAML or Markdown: for `trustmap convert`,
-//! and, with every question and its scale shown as guidance, for `trustmap new`.
+//! and, with every question and its scale shown as guidance, for `trustmap new`. Keys and fields
+//! are written in the order of the format's tables ([`crate::answer_file`]), under their names
+//! there and, in Markdown, their English words.
 
 use std::fmt::Write as _;
 
+use crate::answer_file::{FIELDS, Field, Kind, METADATA, NO, PERSON, YES};
 use crate::model::{Answer, Assessment, Format, Lang, Person};
-use crate::questionnaire::{Extra, Question, QuestionBox, Questionnaire};
+use crate::questionnaire::{Question, QuestionBox, Questionnaire};
 
 /// What to write besides the answers themselves.
 #[derive(Debug, Clone, Copy)]
@@ -60,25 +63,47 @@ fn block(text: &str, indent: usize) -> String {
     out
 }
 
+/// The metadata, in the order of [`METADATA`]; the answers follow, in each format's own way.
 fn metadata_yaml(a: &Assessment, out: &mut String) {
-    let _ = writeln!(out, "partner: {}", scalar(&a.partner));
-    if a.id_is_explicit() || a.id != crate::model::slugify(&a.partner) {
-        let _ = writeln!(out, "id: {}", a.id);
-    }
-    let _ = writeln!(out, "role: {}", a.role);
-    if a.strategic {
-        let _ = writeln!(out, "strategic: true");
-    }
-    let _ = writeln!(out, "status: {}", a.status);
-    let _ = writeln!(out, "date: {}", a.date);
-    let _ = writeln!(out, "perspective: {}", a.perspective);
-    for (key, value) in [("respondent", &a.respondent), ("assessor", &a.assessor)] {
-        if let Some(v) = value {
-            let _ = writeln!(out, "{key}: {}", scalar(v));
+    for key in METADATA {
+        let value = match key.name {
+            "partner" => Some(scalar(&a.partner)),
+            "id" => (a.id_is_explicit() || a.id != crate::model::slugify(&a.partner)).then(|| a.id.clone()),
+            "role" => Some(a.role.to_string()),
+            "strategic" => a.strategic.then(|| "true".to_owned()),
+            "status" => Some(a.status.to_string()),
+            "date" => Some(a.date.to_string()),
+            "perspective" => Some(a.perspective.to_string()),
+            "respondent" => a.respondent.as_deref().map(scalar),
+            "assessor" => a.assessor.as_deref().map(scalar),
+            "lang" => a.lang.map(|lang| lang.to_string()),
+            _ => None,
+        };
+        if let Some(value) = value {
+            let _ = writeln!(out, "{}: {value}", key.name);
         }
     }
-    if let Some(lang) = a.lang {
-        let _ = writeln!(out, "lang: {lang}");
+}
+
+/// The fields a question takes besides those every question takes.
+fn own_fields(question: &Question) -> impl Iterator<Item = &'static Field> {
+    FIELDS.iter().filter(|f| f.extra.is_some() && f.extra == question.extra)
+}
+
+/// A field's English word as it starts a line in Markdown: `Revenue share`.
+fn label(field: &Field) -> String {
+    let word = field.words.map_or(field.name, |w| w.en);
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A person's value for the [`PERSON`] key `key`, as text.
+fn person_value(p: &Person, key: &str) -> Option<String> {
+    match key {
+        "name" => Some(p.name.clone()),
+        "role" => p.role.clone(),
+        "contact" => p.contact.map(|c| c.to_string()),
+        _ => None,
     }
 }
 
@@ -135,16 +160,25 @@ fn yaml_guidance(question: &Question, lang: Lang, out: &mut String) {
     for (point, anchor) in &question.anchors {
         let _ = writeln!(out, "  #   {point} = {}", anchor.get(lang));
     }
-    let example = match question.extra {
-        Some(Extra::People) => {
-            "people: [{name: …, role: …, contact: weekly|monthly|quarterly|yearly|rarely}]"
-        }
-        Some(Extra::Breach) => "breach: true|false, resolved: true|false",
-        Some(Extra::Growth) => "growth_pct: 25, revenue_share_pct: 30",
-        None => "",
-    };
+    let example: Vec<String> =
+        own_fields(question).map(|f| format!("{}: {}", f.name, yaml_example(f))).collect();
     if !example.is_empty() {
-        let _ = writeln!(out, "  #   also: {example}");
+        let _ = writeln!(out, "  #   also: {}", example.join(", "));
+    }
+}
+
+/// An example value of `field` for a YAML form's guidance.
+fn yaml_example(field: &Field) -> String {
+    match &field.kind {
+        Kind::People => {
+            let keys = PERSON.iter().map(|key| match key.kind {
+                Kind::Keyword(all) => format!("{}: {}", key.name, all.join("|")),
+                _ => format!("{}: …", key.name),
+            });
+            format!("[{{{}}}]", keys.collect::<Vec<_>>().join(", "))
+        }
+        Kind::Bool => "true|false".into(),
+        _ => field.example.unwrap_or("…").into(),
     }
 }
 
@@ -155,34 +189,37 @@ fn yaml_answer(answer: &Answer, out: &mut String) {
         }
         return;
     }
-    if let Some(score) = answer.score {
-        let _ = write!(out, "\n    score: {score}");
+    for field in FIELDS {
+        // What follows `name:`: a space and the value, or the indented lines of a list.
+        let value = match field.name {
+            "score" => answer.score.map(|score| format!(" {score}")),
+            "people" => (!answer.people.is_empty()).then(|| yaml_people(&answer.people)),
+            "breach" => answer.breach.map(|b| format!(" {b}")),
+            "resolved" => answer.resolved.map(|b| format!(" {b}")),
+            "growth_pct" => answer.growth_pct.map(|v| format!(" {v}")),
+            "revenue_share_pct" => answer.revenue_share_pct.map(|v| format!(" {v}")),
+            "note" => answer.note.as_deref().map(|note| format!(" {}", block(note, 6))),
+            _ => None,
+        };
+        if let Some(value) = value {
+            let _ = write!(out, "\n    {}:{value}", field.name);
+        }
     }
-    if !answer.people.is_empty() {
-        out.push_str("\n    people:");
-        for p in &answer.people {
-            let _ = write!(out, "\n      - name: {}", scalar(&p.name));
-            if let Some(role) = &p.role {
-                let _ = write!(out, "\n        role: {}", scalar(role));
+}
+
+/// The list of people, one mapping of [`PERSON`] keys each.
+fn yaml_people(people: &[Person]) -> String {
+    let mut out = String::new();
+    for p in people {
+        let mut item = '-';
+        for key in PERSON {
+            if let Some(value) = person_value(p, key.name) {
+                let _ = write!(out, "\n      {item} {}: {}", key.name, scalar(&value));
+                item = ' ';
             }
-            if let Some(contact) = p.contact {
-                let _ = write!(out, "\n        contact: {contact}");
-            }
         }
     }
-    for (key, value) in [("breach", answer.breach), ("resolved", answer.resolved)] {
-        if let Some(v) = value {
-            let _ = write!(out, "\n    {key}: {v}");
-        }
-    }
-    for (key, value) in [("growth_pct", answer.growth_pct), ("revenue_share_pct", answer.revenue_share_pct)] {
-        if let Some(v) = value {
-            let _ = write!(out, "\n    {key}: {v}");
-        }
-    }
-    if let Some(note) = &answer.note {
-        let _ = write!(out, "\n    note: {}", block(note, 6));
-    }
+    out
 }
 
 fn markdown(a: &Assessment, g: Guidance) -> String {
@@ -213,57 +250,72 @@ fn markdown_guidance(question: &Question, lang: Lang, out: &mut String) {
     for (point, anchor) in &question.anchors {
         let _ = writeln!(out, "{point} = {}", anchor.get(lang));
     }
-    let example = match question.extra {
-        Some(Extra::People) => "Person: name | role | weekly/monthly/quarterly/yearly/rarely",
-        Some(Extra::Breach) => "Breach: yes/no\nResolved: yes/no",
-        Some(Extra::Growth) => "Growth: 25%\nRevenue share: 30%",
-        None => "",
-    };
-    if !example.is_empty() {
-        let _ = writeln!(out, "{example}");
+    for field in own_fields(question) {
+        let _ = writeln!(out, "{}: {}", label(field), markdown_example(field));
     }
     out.push_str("-->\n");
 }
 
+/// An example value of `field` for a Markdown form's guidance.
+fn markdown_example(field: &Field) -> String {
+    match &field.kind {
+        Kind::People => {
+            let parts = PERSON.iter().map(|key| match key.kind {
+                Kind::Keyword(all) => all.join("/"),
+                _ => key.name.to_owned(),
+            });
+            parts.collect::<Vec<_>>().join(" | ")
+        }
+        Kind::Bool => format!("{}/{}", YES[0], NO[0]),
+        Kind::Percent(_) => format!("{}%", field.example.unwrap_or("…")),
+        _ => field.example.unwrap_or("…").into(),
+    }
+}
+
+/// The answer's fields, each on a line of its own that starts with its word (a person per line),
+/// then the note. Fields of one question kind share a paragraph (`Breach:`, then `Resolved:`).
 fn markdown_answer(answer: Option<&Answer>, form: bool, out: &mut String) {
     let empty = Answer::default();
     let answer = answer.unwrap_or(&empty);
-    match answer.score {
-        Some(score) => {
-            let _ = write!(out, "\nScore: {score}\n");
-        }
-        None if form => out.push_str("\nScore:\n"),
-        None => {}
-    }
-    if !answer.people.is_empty() {
-        out.push('\n');
-        for Person { name, role, contact } in &answer.people {
-            let _ = write!(out, "- Person: {name}");
-            if role.is_some() || contact.is_some() {
-                let _ = write!(out, " | {}", role.as_deref().unwrap_or(""));
+    let yes_no = |b: bool| if b { YES[0] } else { NO[0] };
+    let mut kind_before = None;
+    for field in FIELDS {
+        let shares_paragraph = field.extra.is_some() && field.extra == kind_before;
+        kind_before = field.extra;
+        let label = label(field);
+        let line = |value: &str| format!("{label}: {value}\n");
+        let text = match field.name {
+            "score" => match answer.score {
+                Some(score) => Some(line(&score.to_string())),
+                None => form.then(|| format!("{label}:\n")),
+            },
+            "people" => (!answer.people.is_empty())
+                .then(|| answer.people.iter().map(|p| format!("- {}", line(&markdown_person(p)))).collect()),
+            "breach" => answer.breach.map(|b| line(yes_no(b))),
+            "resolved" => answer.resolved.map(|b| line(yes_no(b))),
+            "growth_pct" => answer.growth_pct.map(|v| line(&format!("{v}%"))),
+            "revenue_share_pct" => answer.revenue_share_pct.map(|v| line(&format!("{v}%"))),
+            "note" => answer.note.as_deref().map(|note| format!("{}\n", crate::load::escape_note(note))),
+            _ => None,
+        };
+        if let Some(text) = text {
+            if !shares_paragraph {
+                out.push('\n');
             }
-            if let Some(contact) = contact {
-                let _ = write!(out, " | {contact}");
-            }
-            out.push('\n');
+            out.push_str(&text);
         }
     }
-    let yes_no = |b: bool| if b { "yes" } else { "no" };
-    if let Some(b) = answer.breach {
-        let _ = write!(out, "\nBreach: {}\n", yes_no(b));
+}
+
+/// A person as the parts of a `Person:` line, in the order of [`PERSON`]: `name | role | contact`,
+/// the parts left out at the end dropped.
+fn markdown_person(p: &Person) -> String {
+    let mut parts: Vec<String> =
+        PERSON.iter().map(|key| person_value(p, key.name).unwrap_or_default()).collect();
+    while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
+        parts.pop();
     }
-    if let Some(b) = answer.resolved {
-        let _ = writeln!(out, "Resolved: {}", yes_no(b));
-    }
-    if let Some(v) = answer.growth_pct {
-        let _ = write!(out, "\nGrowth: {v}%\n");
-    }
-    if let Some(v) = answer.revenue_share_pct {
-        let _ = writeln!(out, "Revenue share: {v}%");
-    }
-    if let Some(note) = &answer.note {
-        let _ = write!(out, "\n{}\n", crate::load::escape_note(note));
-    }
+    parts.join(" | ")
 }
 
 /// The format of a file, for messages.
