@@ -235,6 +235,7 @@ pub const PERSON: &[Key] = &[
 /// The words for `true` and `false` in a Markdown answer section, in any case; the first of each
 /// is the one written.
 pub const YES: &[&str] = &["yes", "ja", "true"];
+/// See [`YES`].
 pub const NO: &[&str] = &["no", "nee", "false"];
 
 /// The metadata key called `name`.
