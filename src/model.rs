@@ -371,8 +371,10 @@ keyword_enum!(
         UnreciprocatedVulnerability = "unreciprocated-vulnerability",
         UnresolvedBreach = "unresolved-breach",
         SingleKeyPerson = "single-key-person",
+        KeyPersonsUnnamed = "key-persons-unnamed",
         InfrequentContact = "infrequent-contact",
         GrowthDependence = "growth-dependence",
+        RevenueConcentration = "revenue-concentration",
         KeyPeopleOverstretched = "key-people-overstretched",
         Declining = "declining",
         PerceptionGap = "perception-gap",
@@ -386,6 +388,63 @@ keyword_enum!(
     /// How serious a red flag is.
     FlagSeverity { Info = "info", Warning = "warning", Critical = "critical" }
 );
+
+keyword_enum!(
+    /// A condition that caps a verdict: the proposition (or the overall verdict) can be no
+    /// better than the cap's limit, however high the mean of the other items.
+    CapRule {
+        /// A group of the proposition's defining items was not answered.
+        MissingDefiningItems = "missing-defining-items",
+        /// P1: an item of ability, integrity, benevolence or openness at 1.
+        TrustItemCritical = "trust-item-critical",
+        /// P1: such an item at 2.
+        TrustItemLow = "trust-item-low",
+        /// P1: trustworthy, but no willingness to be vulnerable (which is what trust is).
+        NotVulnerable = "not-vulnerable",
+        /// P2: one side does not need the other's competences at all.
+        OneWayDependence = "one-way-dependence",
+        /// P3: a breach unresolved and still doing damage.
+        BreachDamaging = "breach-damaging",
+        /// P3: a breach only partly resolved, or not known to be resolved.
+        BreachOpen = "breach-open",
+        /// P3: vulnerability answered with opportunism.
+        VulnerabilityAbused = "vulnerability-abused",
+        /// P3: vulnerability not rewarded.
+        VulnerabilityUnrewarded = "vulnerability-unrewarded",
+        /// P4: the key persons meet rarely.
+        InfrequentContact = "infrequent-contact",
+        /// P5: one partner carries a large share of revenue, with little against the dependence.
+        ConcentrationUnmanaged = "concentration-unmanaged",
+        /// The overall verdict is no better than P1's: trust is essential.
+        TrustFirst = "trust-first",
+    }
+);
+
+impl Verdict {
+    /// Whether `self` is a better verdict than `other` (`insufficient` is better than nothing
+    /// and worse than nothing: it is never compared).
+    pub fn better_than(self, other: Verdict) -> bool {
+        self != Verdict::Insufficient && other != Verdict::Insufficient && self < other
+    }
+
+    /// The worse of two verdicts, `insufficient` counting as no verdict.
+    pub fn worse(self, other: Verdict) -> Verdict {
+        match (self, other) {
+            (Verdict::Insufficient, v) | (v, Verdict::Insufficient) => v,
+            (a, b) => a.max(b),
+        }
+    }
+}
+
+/// Why a verdict is lower than its score alone would make it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cap {
+    pub rule: CapRule,
+    /// The best verdict the rule allows.
+    pub limit: Verdict,
+    /// The items (or propositions) the condition rests on.
+    pub evidence: Vec<String>,
+}
 
 /// A text in both report languages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -431,7 +490,22 @@ pub struct PropositionResult {
     /// Answered weight / mapped weight, in percent.
     pub coverage: f64,
     pub items: usize,
+    /// The verdict: the score's band, lowered by the caps.
     pub verdict: Verdict,
+    /// The verdict of the score alone (its band, or `insufficient`).
+    pub banded: Verdict,
+    /// The conditions that capped the verdict, and those that would have (a cap at or above
+    /// the band changes nothing but is still a finding).
+    pub caps: Vec<Cap>,
+    /// Defining items not answered (see `[evaluation.required]`).
+    pub missing: Vec<String>,
+    /// Areas of concern: answers at 1 or 2, counted over respondents, of the items behind it.
+    pub concerns: usize,
+    /// The partner's own verdict on it, when their view exists.
+    pub partner_verdict: Option<Verdict>,
+    /// For a mutual proposition (P1, P3) with the partner's view: the relationship's verdict,
+    /// no better than the weaker side when the two differ widely.
+    pub relationship: Option<Verdict>,
     /// Change since the previous round, in points.
     pub delta: Option<f64>,
     pub previous: Option<f64>,
@@ -449,6 +523,8 @@ pub struct Flag {
     pub code: FlagCode,
     pub proposition: Option<PropositionId>,
     pub severity: FlagSeverity,
+    /// Whose answers raised it: ours, or the partner's own view of the relationship.
+    pub side: Perspective,
     /// Question ids (or partner ids, for network flags) the flag rests on.
     pub evidence: Vec<String>,
     pub message: Bilingual,
@@ -512,6 +588,8 @@ pub struct PartnerEvaluation {
     /// Overall score: mean of the proposition scores that are not insufficient.
     pub overall: Option<f64>,
     pub overall_verdict: Verdict,
+    /// What capped the overall verdict (P1: trust is essential).
+    pub overall_caps: Vec<Cap>,
     pub propositions: Vec<PropositionResult>,
     pub flags: Vec<Flag>,
     pub rounds: Vec<Round>,
@@ -602,6 +680,12 @@ pub struct Evaluation {
 /// The longest partner id. Ids name files (`partners/<id>-radar.svg`), and a file name has at
 /// most 255 bytes on common file systems.
 pub const MAX_ID_LEN: usize = 64;
+
+/// The form in which two spellings of one person's name are the same: diacritics folded,
+/// lowercase, runs of white space made one space (`José  Müller` and `jose muller`).
+pub fn person_key(name: &str) -> String {
+    deunicode::deunicode(name).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
 
 /// Derives a partner id from a display name: lowercase, accents folded, runs of anything but
 /// letters and digits turned into one `-`. A slug longer than [`MAX_ID_LEN`] is cut short and

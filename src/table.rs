@@ -69,22 +69,44 @@ fn partner(out: &mut String, p: &PartnerEvaluation, lang: Lang, color: bool) {
     let width = q.propositions.iter().map(|p| label(p.id).chars().count()).max().unwrap_or(0);
     let _ = writeln!(
         out,
-        "  {:<width$} {:>6}  {:<12} {:>5} {:>7} {:>8}",
-        "", "score", "verdict", "cov", "Δ", "partner"
+        "  {:<width$} {:>6}  {:<12} {:>5} {:>8} {:>7} {:>8}",
+        "", "score", "verdict", "cov", "concerns", "Δ", "partner"
     );
     for r in &p.propositions {
         let verdict = format!("{:<12}", r.verdict.as_str());
         let _ = writeln!(
             out,
-            "  {:<width$} {:>6}  {} {:>4}% {:>7} {:>8}",
+            "  {:<width$} {:>6}  {} {:>4}% {:>8} {:>7} {:>8}",
             label(r.id),
             number(r.score),
             paint(color, verdict_style(r.verdict), &verdict),
             r.coverage.round(),
+            r.concerns,
             signed(r.delta),
             number(r.partner_view),
         );
+        // Why the verdict is not the score's band, and the relationship's verdict.
+        let indent = " ".repeat(width + 3);
+        for c in &r.caps {
+            let _ = writeln!(out, "{indent}capped at {}: {} ({})", c.limit, c.rule, c.evidence.join(", "));
+        }
+        if !r.missing.is_empty() {
+            let _ = writeln!(out, "{indent}not answered: {}", r.missing.join(", "));
+        }
+        if let (Some(rel), Some(theirs)) = (r.relationship, r.partner_verdict) {
+            let _ = writeln!(out, "{indent}relationship: {rel} (ours {}, partner's {theirs})", r.verdict);
+        }
     }
+    let overall = format!("{:<12}", p.overall_verdict.as_str());
+    let caps: Vec<String> = p.overall_caps.iter().map(|c| format!(" · {}", c.rule)).collect();
+    let _ = writeln!(
+        out,
+        "  {:<width$} {:>6}  {}{}",
+        "overall",
+        number(p.overall),
+        paint(color, verdict_style(p.overall_verdict), overall.trim_end()),
+        caps.concat()
+    );
     for f in &p.flags {
         let style = match f.severity {
             FlagSeverity::Critical => Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
@@ -97,7 +119,9 @@ fn partner(out: &mut String, p: &PartnerEvaluation, lang: Lang, color: bool) {
         };
         let tag = format!("{:<8}", f.severity.as_str());
         let prop = f.proposition.map_or("--", PropositionId::as_str);
-        let _ = writeln!(out, "  {} {prop} {}: {message}", paint(color, style, &tag), f.code);
+        let side =
+            if f.side == crate::model::Perspective::Partner { " (reported by the partner)" } else { "" };
+        let _ = writeln!(out, "  {} {prop} {}{side}: {message}", paint(color, style, &tag), f.code);
     }
 }
 

@@ -3,7 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Assessment, CombinedAnswer, Date, KeyPeople, Note, Person, Perspective};
+use crate::model::{
+    Assessment, CombinedAnswer, Date, Frequency, KeyPeople, Note, Person, Perspective, person_key,
+};
+
+use super::config::CONTACT;
 
 /// The combined answers of one side of one relationship in one round.
 #[derive(Debug, Clone)]
@@ -22,9 +26,29 @@ pub struct Side<'a> {
 }
 
 impl Side<'_> {
-    /// The mean 1-5 answer to a question, if anyone scored it.
+    /// The mean 1-5 answer to a question, if anyone scored it; for [`CONTACT`], the most
+    /// frequent contact of any key person as a 1-5 answer.
     pub fn item(&self, id: &str) -> Option<f64> {
-        self.answers.get(id).and_then(|a| a.score)
+        match id {
+            CONTACT => self.contact().map(|f| f64::from(5 - f as u8)),
+            _ => self.answers.get(id).and_then(|a| a.score),
+        }
+    }
+
+    /// Every 1-5 answer given to an item, over respondents.
+    pub fn scores(&self, id: &str) -> Vec<f64> {
+        match id {
+            CONTACT => self.item(id).into_iter().collect(),
+            _ => self
+                .answers
+                .get(id)
+                .map_or_else(Vec::new, |a| a.scores.iter().map(|&s| f64::from(s)).collect()),
+        }
+    }
+
+    /// The most frequent contact of any key person on either side.
+    pub fn contact(&self) -> Option<Frequency> {
+        self.people.partner.iter().chain(&self.people.own).filter_map(|p| p.contact).min()
     }
 
     pub fn respondents(&self) -> Vec<String> {
@@ -37,11 +61,11 @@ fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     (n > 0).then(|| sum / f64::from(n))
 }
 
-/// Adds people to a list, merging repeats of the same name (keeping the first role and the
-/// most frequent contact).
+/// Adds people to a list, merging repeats of the same name (see [`person_key`]), keeping the
+/// first spelling and role and the most frequent contact.
 fn merge_people(into: &mut Vec<Person>, people: &[Person]) {
     for p in people {
-        match into.iter_mut().find(|q| q.name.eq_ignore_ascii_case(&p.name)) {
+        match into.iter_mut().find(|q| person_key(&q.name) == person_key(&p.name)) {
             Some(q) => {
                 q.role = q.role.take().or_else(|| p.role.clone());
                 q.contact = match (q.contact, p.contact) {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::PropositionId;
+use crate::model::{PropositionId, Verdict};
 use crate::questionnaire::Questionnaire;
 
 /// Settings of the scoring model. Every field has a default; unknown keys are errors.
@@ -22,8 +22,114 @@ pub struct EvaluationConfig {
     pub min_items: usize,
     /// Weight overrides: `[evaluation.weights.P1] "trust.expertise" = 2.0`.
     pub weights: BTreeMap<String, BTreeMap<String, f64>>,
+    /// The weight of the key persons' contact frequency in P4 ([`CONTACT`]), the item the
+    /// proposition is about.
+    pub contact_weight: f64,
+    /// The defining items of each proposition, as groups of which at least one item must be
+    /// answered: `[evaluation.required] P1 = [["trust.expertise", …], ["vulnerability…", …]]`.
+    /// A proposition given here replaces its default; `[]` requires nothing.
+    pub required: BTreeMap<String, Vec<Vec<String>>>,
+    /// The conditions that cap a verdict, each with the best verdict it allows.
+    pub caps: Caps,
+    /// The propositions about something mutual, which get a relationship verdict from both
+    /// sides' views.
+    pub mutual: Vec<PropositionId>,
     /// Thresholds of the red flags.
     pub flags: FlagThresholds,
+}
+
+/// The contact frequency of the key persons, scored as an item of P4: the most frequent contact
+/// of any named key person (weekly 5, monthly 4, quarterly 3, yearly 2, rarely 1).
+pub const CONTACT: &str = "key_people.contact";
+
+/// The best verdict each capping condition allows (`strong` turns a cap off; for
+/// `missing_required`, `insufficient` refuses a verdict altogether).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Caps {
+    /// A group of defining items unanswered.
+    pub missing_required: Verdict,
+    /// P1: an ability, integrity, benevolence or openness item at 1.
+    pub trust_item_critical: Verdict,
+    /// P1: such an item at 2.
+    pub trust_item_low: Verdict,
+    /// P1: willingness to be vulnerable at or below `flags.vulnerability_max` points.
+    pub not_vulnerable: Verdict,
+    /// P2: one side's need for the other's competences at 1.
+    pub one_way_dependence: Verdict,
+    /// P3: `exchange.breaches` at 1, or a breach with `resolved: false`.
+    pub breach_damaging: Verdict,
+    /// P3: `exchange.breaches` at 2, or a breach not said to be resolved.
+    pub breach_open: Verdict,
+    /// P3: an exchange item at 1 (trust abused).
+    pub vulnerability_abused: Verdict,
+    /// P3: an exchange item at 2 (trust not rewarded).
+    pub vulnerability_unrewarded: Verdict,
+    /// P4: the most frequent contact rarer than `flags.contact_min`.
+    pub infrequent_contact: Verdict,
+    /// P5: revenue share at or above `flags.concentration_critical` while
+    /// `growth.dependence_measures` is at or below 3 (limited effect).
+    pub concentration_unmanaged: Verdict,
+    /// The overall verdict no better than P1's.
+    pub trust_first: bool,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Self {
+            missing_required: Verdict::Adequate,
+            trust_item_critical: Verdict::AtRisk,
+            trust_item_low: Verdict::Adequate,
+            not_vulnerable: Verdict::Adequate,
+            one_way_dependence: Verdict::AtRisk,
+            breach_damaging: Verdict::Critical,
+            breach_open: Verdict::AtRisk,
+            vulnerability_abused: Verdict::Critical,
+            vulnerability_unrewarded: Verdict::AtRisk,
+            infrequent_contact: Verdict::AtRisk,
+            concentration_unmanaged: Verdict::AtRisk,
+            trust_first: true,
+        }
+    }
+}
+
+/// The default defining items of a proposition (see [`EvaluationConfig::required`]).
+fn default_required(p: PropositionId) -> Vec<Vec<&'static str>> {
+    match p {
+        // Trustworthiness and the willingness to be vulnerable: trust is the latter (Mayer et al.
+        // 1995), so P1 is not judged on the perception of the partner alone.
+        PropositionId::P1 => vec![
+            vec!["trust.expertise", "trust.keeps_agreements", "trust.benevolence", "trust.openness"],
+            vec![
+                "vulnerability.sensitive_information",
+                "vulnerability.oral_agreements",
+                "vulnerability.joint_improvement",
+            ],
+        ],
+        // Mutual dependence and mutual commitment: the two conditions of the proposition.
+        PropositionId::P2 => vec![
+            vec!["dependence.our_competences", "dependence.their_competences", "dependence.balance"],
+            vec!["commitment.specific_investments", "commitment.efficiency", "commitment.safeguards"],
+        ],
+        // The chain of experiences: reciprocated vulnerability, and breaches.
+        PropositionId::P3 => vec![
+            vec!["exchange.partner_vulnerability", "exchange.own_vulnerability"],
+            vec!["exchange.breaches"],
+        ],
+        // Frequent contact between key persons: how often, and who.
+        PropositionId::P4 => vec![
+            vec![CONTACT],
+            vec![
+                "key_people.partner_influence",
+                "key_people.partner_confidant",
+                "key_people.partner_agreements",
+                "key_people.own_ambassador",
+                "key_people.own_confidant",
+                "key_people.own_agreements",
+            ],
+        ],
+        PropositionId::P5 => Vec::new(),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -72,10 +178,31 @@ pub struct FlagThresholds {
     pub declining: f64,
     /// `perception-gap`: our view and the partner's differ by at least this many points.
     pub perception_gap: f64,
-    /// `no-consensus`: respondents differ by at least this many points on an item.
-    pub no_consensus: u8,
-    /// `key-person-bottleneck`: one of our people is key person in at least this many
-    /// relationships.
+    /// `declining`, over a run of rounds: the proposition fell in each of this many rounds in a
+    /// row ...
+    pub declining_run: usize,
+    /// ... by at least this many points in all.
+    pub declining_run_points: f64,
+    /// `no-consensus`: the respondents' average deviation from their mean on an item (AD, on
+    /// the 1-5 scale) above this is a disagreement (`info`); 5/6 is the limit of agreement for
+    /// a 5-point item (Burke & Dunlap 2002).
+    pub disagreement: f64,
+    /// ... and at or above this a `warning` (two respondents three points apart: 1.5).
+    pub disagreement_warning: f64,
+    /// `asymmetric-dependence`: when we are the more dependent side, a revenue share (percent)
+    /// at or above this makes it a `warning` ...
+    pub exposure_warning: f64,
+    /// ... and at or above this `critical`.
+    pub exposure_critical: f64,
+    /// `revenue-concentration`: one partner's share of our revenue (percent) at or above this
+    /// is a `warning` ...
+    pub concentration_warning: f64,
+    /// ... and at or above this `critical`.
+    pub concentration_critical: f64,
+    /// `key-person-bottleneck`: one of our people is the only key person of at least this share
+    /// (percent) of the network's current relationships ...
+    pub key_person_share: f64,
+    /// ... or key person in at least this many relationships, alone in at least one.
     pub key_person_bottleneck: usize,
 }
 
@@ -105,7 +232,15 @@ impl Default for FlagThresholds {
             overstretch_growth_min: 10.0,
             declining: 15.0,
             perception_gap: 25.0,
-            no_consensus: 2,
+            declining_run: 3,
+            declining_run_points: 10.0,
+            disagreement: 5.0 / 6.0,
+            disagreement_warning: 1.25,
+            exposure_warning: 20.0,
+            exposure_critical: 40.0,
+            concentration_warning: 30.0,
+            concentration_critical: 50.0,
+            key_person_share: 50.0,
             key_person_bottleneck: 4,
         }
     }
@@ -118,6 +253,10 @@ impl Default for EvaluationConfig {
             min_coverage: 50.0,
             min_items: 2,
             weights: BTreeMap::new(),
+            contact_weight: 2.0,
+            required: BTreeMap::new(),
+            caps: Caps::default(),
+            mutual: vec![PropositionId::P1, PropositionId::P3],
             flags: FlagThresholds::default(),
         }
     }
@@ -148,9 +287,46 @@ impl EvaluationConfig {
                 out.push(format!("`evaluation.flags.{name}` must be from 1 to 5, found `{value}`"));
             }
         }
-        for (name, value) in [("asymmetry_gap", f.asymmetry_gap), ("no_consensus", f.no_consensus)] {
-            if !(1..=4).contains(&value) {
-                out.push(format!("`evaluation.flags.{name}` must be from 1 to 4, found `{value}`"));
+        if !(1..=4).contains(&f.asymmetry_gap) {
+            out.push(format!(
+                "`evaluation.flags.asymmetry_gap` must be from 1 to 4, found `{}`",
+                f.asymmetry_gap
+            ));
+        }
+        if !(f.disagreement >= 0.0
+            && f.disagreement <= f.disagreement_warning
+            && f.disagreement_warning <= 2.0)
+        {
+            out.push("`evaluation.flags` must satisfy 0 <= disagreement <= disagreement_warning <= 2".into());
+        }
+        for (name, low, high) in [
+            ("exposure", f.exposure_warning, f.exposure_critical),
+            ("concentration", f.concentration_warning, f.concentration_critical),
+        ] {
+            if !(0.0 <= low && low <= high && high <= 100.0) {
+                out.push(format!(
+                    "`evaluation.flags` must satisfy 0 <= {name}_warning <= {name}_critical <= 100 (percent)"
+                ));
+            }
+        }
+        if !(self.contact_weight.is_finite() && self.contact_weight >= 0.0) {
+            out.push("`evaluation.contact_weight` must be a number >= 0".into());
+        }
+        for (proposition, groups) in &self.required {
+            let Some(id) = PropositionId::parse(proposition) else {
+                out.push(format!("`evaluation.required.{proposition}`: unknown proposition `{proposition}`"));
+                continue;
+            };
+            for item in groups.iter().flatten() {
+                let informs = (id == PropositionId::P4 && item == CONTACT)
+                    || q.question(item).is_some_and(|qu| qu.informs.iter().any(|i| i.proposition == id));
+                if !informs {
+                    let help = crate::diagnostic::did_you_mean(item, q.question_ids())
+                        .map_or(String::new(), |h| format!(" ({h})"));
+                    out.push(format!(
+                        "`evaluation.required.{proposition}`: `{item}` does not inform {proposition}{help}"
+                    ));
+                }
             }
         }
         for (proposition, items) in &self.weights {
@@ -173,6 +349,17 @@ impl EvaluationConfig {
             }
         }
         out
+    }
+
+    /// The defining item groups of `proposition`: the configured ones, else the defaults.
+    pub fn required(&self, proposition: PropositionId) -> Vec<Vec<String>> {
+        match self.required.get(proposition.as_str()) {
+            Some(groups) => groups.clone(),
+            None => default_required(proposition)
+                .into_iter()
+                .map(|g| g.into_iter().map(String::from).collect())
+                .collect(),
+        }
     }
 
     /// The weight of `question` for `proposition`: the override, else the questionnaire's.

@@ -2,12 +2,14 @@
 //! sides, the respondents) and raises a flag with a stable code, the proposition it belongs to,
 //! a severity, the evidence, and a message and recommendation in both languages.
 
-use crate::model::{Bilingual, Flag, FlagCode, FlagSeverity, Frequency, PropositionResult};
+use crate::model::{
+    Bilingual, Date, Flag, FlagCode, FlagSeverity, Perspective, PropositionId, PropositionResult,
+};
 use crate::questionnaire::Questionnaire;
 
 use super::combine::Side;
 use super::config::FlagThresholds;
-use super::score::points;
+use super::score::{points, round1};
 
 /// Builds a flag from the questionnaire's texts, filling `{placeholders}` from `values`.
 pub fn flag(
@@ -30,6 +32,7 @@ pub fn flag(
             code,
             proposition: t.proposition,
             severity,
+            side: Perspective::Own,
             evidence,
             message: Bilingual { nl: fill(&t.message.nl, true), en: fill(&t.message.en, false) },
             recommendation: Bilingual {
@@ -43,6 +46,7 @@ pub fn flag(
             code,
             proposition: None,
             severity,
+            side: Perspective::Own,
             evidence,
             message: Bilingual { nl: code.to_string(), en: code.to_string() },
             recommendation: Bilingual { nl: String::new(), en: String::new() },
@@ -51,15 +55,18 @@ pub fn flag(
     }
 }
 
-const TRUST_ITEMS: &[&str] =
+/// The items of trustworthiness: ability, integrity, benevolence, openness.
+pub const TRUST_ITEMS: &[&str] =
     &["trust.expertise", "trust.keeps_agreements", "trust.benevolence", "trust.openness"];
-const VULNERABILITY_ITEMS: &[&str] = &[
+/// The items of the willingness to be vulnerable.
+pub const VULNERABILITY_ITEMS: &[&str] = &[
     "vulnerability.sensitive_information",
     "vulnerability.oral_agreements",
     "vulnerability.joint_improvement",
 ];
 
-fn mean_points(side: &Side, items: &[&str]) -> Option<f64> {
+/// The mean of the answered `items` on the 0-100 scale.
+pub fn mean_points(side: &Side, items: &[&str]) -> Option<f64> {
     let answered: Vec<f64> = items.iter().filter_map(|i| side.item(i)).collect();
     (!answered.is_empty()).then(|| answered.iter().map(|&a| points(a)).sum::<f64>() / answered.len() as f64)
 }
@@ -68,8 +75,17 @@ fn ids(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// The rules on one side's answers (P1-P5).
+/// The rules on one side's answers (P1-P5), marked as raised by that side.
 pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
+    let mut flags = rules(side, t);
+    flags.extend(no_consensus(side, t));
+    for f in &mut flags {
+        f.side = side.perspective;
+    }
+    flags
+}
+
+fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     let mut flags = Vec::new();
     let at_most = |id: &str, max: u8| side.item(id).is_some_and(|a| a <= f64::from(max));
     let at_least = |id: &str, min: u8| side.item(id).is_some_and(|a| a >= f64::from(min));
@@ -102,10 +118,23 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     if let (Some(a), Some(b)) = (side.item(ours), side.item(theirs)) {
         let gap = (a - b).abs();
         if gap >= f64::from(t.asymmetry_gap) {
+            // Our exposure: the revenue at stake when we are the side that needs the other more.
+            let exposure = if b > a { side.revenue_share_pct.unwrap_or(0.0) } else { 0.0 };
+            let severity = if exposure >= t.exposure_critical {
+                FlagSeverity::Critical
+            } else if exposure >= t.exposure_warning {
+                FlagSeverity::Warning
+            } else {
+                FlagSeverity::Info
+            };
+            let mut evidence = ids(&[ours, theirs]);
+            if exposure >= t.exposure_warning {
+                evidence.push("growth.order_portfolio".into());
+            }
             flags.push(flag(
                 FlagCode::AsymmetricDependence,
-                FlagSeverity::Info,
-                ids(&[ours, theirs]),
+                severity,
+                evidence,
                 &[("gap", format!("{gap}"))],
             ));
         }
@@ -118,10 +147,19 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
             &[],
         ));
     }
-    if at_least("commitment.safeguards", t.safeguards_min)
-        && trustworthy.is_some_and(|tw| tw <= t.calculative_trust_max)
-    {
-        let mut evidence = ids(&["commitment.safeguards"]);
+    // Exit barriers with low trust: formal safeguards, but also sunk relation-specific
+    // investments (hostages, Williamson 1983) and efficiency rents (Geyskens et al. 1996).
+    let barriers: Vec<&str> = [
+        ("commitment.safeguards", t.safeguards_min),
+        ("commitment.specific_investments", t.safeguards_min),
+        ("commitment.efficiency", t.safeguards_min),
+    ]
+    .into_iter()
+    .filter(|(item, min)| at_least(item, *min))
+    .map(|(item, _)| item)
+    .collect();
+    if !barriers.is_empty() && trustworthy.is_some_and(|tw| tw <= t.calculative_trust_max) {
+        let mut evidence = ids(&barriers);
         evidence.extend(TRUST_ITEMS.iter().filter(|i| side.item(i).is_some()).map(|i| (*i).to_owned()));
         flags.push(flag(FlagCode::CalculativeCommitment, FlagSeverity::Warning, evidence, &[]));
     }
@@ -134,23 +172,42 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     if !unrewarded.is_empty() {
         flags.push(flag(FlagCode::UnreciprocatedVulnerability, FlagSeverity::Warning, ids(&unrewarded), &[]));
     }
-    if side.breach == Some(true) && side.resolved != Some(true) {
-        let severity =
-            if side.resolved == Some(false) { FlagSeverity::Critical } else { FlagSeverity::Warning };
+    // A breach reported in the fields, or by the item's own scale (1: unresolved and still
+    // doing damage; 2: only partly resolved).
+    let breach_item = side.item("exchange.breaches");
+    let reported = side.breach == Some(true);
+    let severity = if (reported && side.resolved == Some(false)) || breach_item.is_some_and(|a| a <= 1.0) {
+        Some(FlagSeverity::Critical)
+    } else if (reported && side.resolved.is_none()) || breach_item.is_some_and(|a| a <= 2.0) {
+        Some(FlagSeverity::Warning)
+    } else {
+        None
+    };
+    if let Some(severity) = severity {
         flags.push(flag(FlagCode::UnresolvedBreach, severity, ids(&["exchange.breaches"]), &[]));
     }
 
-    // P4: breadth and frequency of key-person contact.
-    let box5_answered = side.answers.keys().any(|k| k.starts_with("key_people."));
-    if box5_answered
-        && (side.people.partner.len() <= t.key_people_min || side.people.own.len() <= t.key_people_min)
+    // P4: breadth and frequency of key-person contact. A side whose box-5 items are scored
+    // but name nobody is missing data, not a one-person relationship.
+    let (mut single, mut unnamed) = (Vec::new(), Vec::new());
+    for (prefix, people) in
+        [("key_people.partner_", &side.people.partner), ("key_people.own_", &side.people.own)]
     {
-        let evidence = side.answers.keys().filter(|k| k.starts_with("key_people.")).cloned().collect();
-        flags.push(flag(FlagCode::SingleKeyPerson, FlagSeverity::Warning, evidence, &[]));
+        let items: Vec<String> = side.answers.keys().filter(|k| k.starts_with(prefix)).cloned().collect();
+        match people.len() {
+            _ if items.is_empty() => {}
+            0 => unnamed.extend(items),
+            n if n <= t.key_people_min => single.extend(items),
+            _ => {}
+        }
     }
-    let contacts: Vec<Frequency> =
-        side.people.partner.iter().chain(&side.people.own).filter_map(|p| p.contact).collect();
-    if contacts.iter().min().is_some_and(|best| *best > t.contact_min) {
+    if !single.is_empty() {
+        flags.push(flag(FlagCode::SingleKeyPerson, FlagSeverity::Warning, single, &[]));
+    }
+    if !unnamed.is_empty() {
+        flags.push(flag(FlagCode::KeyPersonsUnnamed, FlagSeverity::Info, unnamed, &[]));
+    }
+    if side.contact().is_some_and(|best| best > t.contact_min) {
         let evidence = side.answers.keys().filter(|k| k.starts_with("key_people.")).cloned().collect();
         flags.push(flag(FlagCode::InfrequentContact, FlagSeverity::Warning, evidence, &[]));
     }
@@ -167,6 +224,19 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
         evidence.extend(ids(&weak_control));
         flags.push(flag(FlagCode::GrowthDependence, FlagSeverity::Warning, evidence, &[]));
     }
+    if let Some(share) = side.revenue_share_pct.filter(|s| *s >= t.concentration_warning) {
+        let severity =
+            if share >= t.concentration_critical { FlagSeverity::Critical } else { FlagSeverity::Warning };
+        let mut evidence = ids(&["growth.order_portfolio"]);
+        let control = ["growth.dependence_shift", "growth.dependence_measures"];
+        evidence.extend(control.iter().filter(|i| side.item(i).is_some()).map(|i| (*i).to_owned()));
+        flags.push(flag(
+            FlagCode::RevenueConcentration,
+            severity,
+            evidence,
+            &[("share", round1(share).to_string())],
+        ));
+    }
     if at_most("growth.key_people_capacity", t.capacity_max)
         && side.growth_pct.is_some_and(|g| g >= t.overstretch_growth_min)
     {
@@ -176,58 +246,92 @@ pub fn side_flags(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     flags
 }
 
-/// A flag for each proposition whose `value` (delta or gap) `fires`, filling `{placeholder}`.
-fn per_proposition(
-    results: &[PropositionResult],
-    code: FlagCode,
-    value: impl Fn(&PropositionResult) -> Option<f64>,
-    fires: impl Fn(f64) -> bool,
-    (placeholder, format): (&str, fn(f64) -> String),
-) -> Vec<Flag> {
+/// `perception-gap`: propositions on which our view and the partner's differ by the threshold.
+pub fn perception_gaps(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag> {
     results
         .iter()
-        .filter_map(|r| value(r).filter(|v| fires(*v)).map(|v| (r, v)))
-        .map(|(r, v)| {
-            let mut f =
-                flag(code, FlagSeverity::Warning, vec![r.id.to_string()], &[(placeholder, format(v))]);
+        .filter_map(|r| r.gap.filter(|g| g.abs() >= t.perception_gap).map(|g| (r, g)))
+        .map(|(r, g)| {
+            let mut f = flag(
+                FlagCode::PerceptionGap,
+                FlagSeverity::Warning,
+                vec![r.id.to_string()],
+                &[("gap", format!("{g:+.1}"))],
+            );
             f.proposition = Some(r.id);
             f
         })
         .collect()
 }
 
-/// `declining`: propositions that fell by the threshold or more since the previous round.
-pub fn declining(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag> {
-    per_proposition(
-        results,
-        FlagCode::Declining,
-        |r| r.delta,
-        |d| d <= -t.declining,
-        ("delta", |d| format!("{d:.1}")),
-    )
+/// `declining`, judged over every round rather than the last step only: the latest score is
+/// the threshold or more below the best earlier round, or it fell in each of the last
+/// `declining_run` rounds by `declining_run_points` in all. `critical` when the fall is twice
+/// the threshold. `rounds` are the scores per round, oldest first, with their dates.
+pub fn declining(rounds: &[(Date, &[PropositionResult])], t: &FlagThresholds) -> Vec<Flag> {
+    let Some(((_, latest), earlier)) = rounds.split_last() else { return Vec::new() };
+    let mut flags = Vec::new();
+    for (i, r) in latest.iter().enumerate() {
+        let Some(now) = r.score else { continue };
+        let series: Vec<(Date, f64)> =
+            earlier.iter().filter_map(|(date, results)| Some((*date, results.get(i)?.score?))).collect();
+        let best = series.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let from_best = best.filter(|(_, s)| s - now >= t.declining);
+        // The last `declining_run` steps, each a fall.
+        let run = series
+            .len()
+            .checked_sub(t.declining_run)
+            .filter(|_| t.declining_run > 0)
+            .map(|start| &series[start..])
+            .filter(|run| {
+                let scores: Vec<f64> = run.iter().map(|(_, s)| *s).chain([now]).collect();
+                scores.windows(2).all(|w| w[1] < w[0]) && run[0].1 - now >= t.declining_run_points
+            })
+            .map(|run| run[0]);
+        let Some((since, before)) = from_best.or(run) else { continue };
+        let fall = round1(before - now);
+        let severity = if fall >= 2.0 * t.declining { FlagSeverity::Critical } else { FlagSeverity::Warning };
+        let mut f = flag(
+            FlagCode::Declining,
+            severity,
+            vec![r.id.to_string()],
+            &[("delta", format!("{:.1}", -fall)), ("since", since.to_string())],
+        );
+        f.proposition = Some(r.id);
+        flags.push(f);
+    }
+    flags
 }
 
-/// `perception-gap`: propositions on which our view and the partner's differ by the threshold.
-pub fn perception_gaps(results: &[PropositionResult], t: &FlagThresholds) -> Vec<Flag> {
-    per_proposition(
-        results,
-        FlagCode::PerceptionGap,
-        |r| r.gap,
-        |g| g.abs() >= t.perception_gap,
-        ("gap", |g| format!("{g:+.1}")),
-    )
-}
-
-/// `no-consensus`: items on which respondents differ by the threshold or more.
-pub fn no_consensus(side: &Side, t: &FlagThresholds) -> Option<Flag> {
-    let items: Vec<&str> = side
-        .answers
-        .values()
-        .filter(|a| a.spread.is_some_and(|s| s >= t.no_consensus))
-        .map(|a| a.question.as_str())
-        .collect();
-    (!items.is_empty())
-        .then(|| flag(FlagCode::NoConsensus, FlagSeverity::Info, ids(&items), &[("items", items.join(", "))]))
+/// `no-consensus`: items on which the respondents of one round disagree, by their average
+/// deviation from their mean (AD, Burke & Dunlap 2002), one flag per proposition the items
+/// inform; `warning` from `disagreement_warning`.
+pub fn no_consensus(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
+    let q = Questionnaire::get();
+    let mut by_proposition: std::collections::BTreeMap<Option<PropositionId>, Vec<(&str, f64)>> =
+        std::collections::BTreeMap::new();
+    for a in side.answers.values().filter(|a| a.scores.len() > 1) {
+        let n = a.scores.len() as f64;
+        let mean = a.scores.iter().map(|&s| f64::from(s)).sum::<f64>() / n;
+        let ad = a.scores.iter().map(|&s| (f64::from(s) - mean).abs()).sum::<f64>() / n;
+        if ad > t.disagreement {
+            let proposition =
+                q.question(&a.question).and_then(|qu| qu.informs.first()).map(|i| i.proposition);
+            by_proposition.entry(proposition).or_default().push((&a.question, ad));
+        }
+    }
+    by_proposition
+        .into_iter()
+        .map(|(proposition, items)| {
+            let worst = items.iter().map(|(_, ad)| *ad).fold(0.0, f64::max);
+            let severity =
+                if worst >= t.disagreement_warning { FlagSeverity::Warning } else { FlagSeverity::Info };
+            let names: Vec<&str> = items.iter().map(|(item, _)| *item).collect();
+            let mut f = flag(FlagCode::NoConsensus, severity, ids(&names), &[("items", names.join(", "))]);
+            f.proposition = proposition;
+            f
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! latest round of our own view is scored, with its delta to the previous round, the partner's
 //! view beside it, and the red flags that the rules raise.
 
+mod caps;
 mod combine;
 pub mod config;
 pub mod flags;
@@ -12,8 +13,8 @@ pub mod score;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Assessment, Date, Evaluation, FlagCode, FlagSeverity, PartnerEvaluation, Perspective, PropositionResult,
-    Round, Status, Verdict,
+    Assessment, Cap, CapRule, Date, Evaluation, FlagCode, FlagSeverity, PartnerEvaluation, Perspective,
+    PropositionId, PropositionResult, Round, Status, Verdict,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -79,14 +80,22 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
         for (r, v) in results.iter_mut().zip(view_results) {
             r.partner_view = v.score;
             r.gap = r.score.zip(v.score).map(|(a, b)| score::round1(a - b));
+            r.partner_verdict = Some(v.verdict);
+            if cfg.mutual.contains(&r.id) {
+                r.relationship = Some(relationship(r, v, cfg));
+            }
         }
     }
 
     let t = &cfg.flags;
     let mut flags = flags::side_flags(latest, t);
-    flags.extend(flags::declining(&results, t));
+    // The partner's own answers raise flags too, marked as theirs: a breach only they report
+    // is still a breach.
+    flags.extend(view.map(|s| flags::side_flags(s, t)).unwrap_or_default());
+    let history: Vec<(Date, &[PropositionResult])> =
+        main_rounds.iter().zip(&scored).map(|(s, r)| (s.date, r.as_slice())).collect();
+    flags.extend(flags::declining(&history, t));
     flags.extend(flags::perception_gaps(&results, t));
-    flags.extend(flags::no_consensus(latest, t));
 
     // Metadata comes from the latest file of the evaluated side.
     let meta = *latest.files.last().expect("a side has files");
@@ -98,18 +107,15 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
         flags.insert(0, flags::flag(FlagCode::Prospect, FlagSeverity::Info, Vec::new(), &[]));
     }
     flags.sort_by(|a, b| {
-        (b.severity, &a.proposition, a.code.as_str()).cmp(&(a.severity, &b.proposition, b.code.as_str()))
+        (b.severity, &a.proposition, a.code.as_str(), a.side).cmp(&(
+            a.severity,
+            &b.proposition,
+            b.code.as_str(),
+            b.side,
+        ))
     });
 
-    let sufficient: Vec<f64> =
-        results.iter().filter(|r| r.verdict != Verdict::Insufficient).filter_map(|r| r.score).collect();
-    let overall = (!sufficient.is_empty())
-        .then(|| score::round1(sufficient.iter().sum::<f64>() / sufficient.len() as f64));
-    let overall_verdict = if sufficient.len() * 2 > results.len() {
-        score::verdict(overall, 100.0, usize::MAX, cfg)
-    } else {
-        Verdict::Insufficient
-    };
+    let (overall, overall_verdict, overall_caps) = overall(&results, cfg);
 
     let mut history: Vec<Round> = main_rounds.iter().zip(&scored).map(|(s, r)| round_summary(s, r)).collect();
     for side in other_rounds {
@@ -133,6 +139,7 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
         assessors,
         overall,
         overall_verdict,
+        overall_caps,
         propositions: results,
         flags,
         rounds: history,
@@ -142,5 +149,46 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
         growth_pct: latest.growth_pct.map(score::round1),
         revenue_share_pct: latest.revenue_share_pct.map(score::round1),
         sources,
+    }
+}
+
+/// The overall score (the mean of the sufficient propositions), its verdict (`insufficient`
+/// unless more than half are sufficient), and the cap of trust: no better than P1.
+fn overall(results: &[PropositionResult], cfg: &EvaluationConfig) -> (Option<f64>, Verdict, Vec<Cap>) {
+    let sufficient: Vec<f64> =
+        results.iter().filter(|r| r.verdict != Verdict::Insufficient).filter_map(|r| r.score).collect();
+    let overall = (!sufficient.is_empty())
+        .then(|| score::round1(sufficient.iter().sum::<f64>() / sufficient.len() as f64));
+    let banded = if sufficient.len() * 2 > results.len() {
+        score::verdict(overall, 100.0, usize::MAX, cfg)
+    } else {
+        Verdict::Insufficient
+    };
+    let trust =
+        results.iter().find(|r| r.id == PropositionId::P1).map(|r| r.relationship.unwrap_or(r.verdict));
+    let caps = match trust {
+        Some(limit) if cfg.caps.trust_first && limit != Verdict::Insufficient => {
+            vec![Cap { rule: CapRule::TrustFirst, limit, evidence: vec![PropositionId::P1.to_string()] }]
+        }
+        _ => Vec::new(),
+    };
+    let (verdict, caps) = caps::apply(banded, caps);
+    (overall, verdict, caps)
+}
+
+/// The verdict of a mutual proposition for the relationship, from our result and the
+/// partner's: when the two scores are the perception-gap threshold or more apart, no better
+/// than the weaker side; otherwise the band of their mean, held to both sides' caps.
+fn relationship(ours: &PropositionResult, theirs: &PropositionResult, cfg: &EvaluationConfig) -> Verdict {
+    if ours.verdict == Verdict::Insufficient || theirs.verdict == Verdict::Insufficient {
+        return ours.verdict.worse(theirs.verdict);
+    }
+    match ours.gap {
+        Some(gap) if gap.abs() >= cfg.flags.perception_gap => ours.verdict.worse(theirs.verdict),
+        _ => {
+            let mean = ours.score.zip(theirs.score).map(|(a, b)| score::round1((a + b) / 2.0));
+            let banded = score::verdict(mean, 100.0, usize::MAX, cfg);
+            ours.caps.iter().chain(&theirs.caps).fold(banded, |v, c| v.worse(c.limit))
+        }
     }
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Dependence, FlagCode, FlagSeverity, GrowthRow, KeyPersonLoad, LackingData, NetworkEvaluation,
-    NetworkProposition, PartnerEvaluation, Status, Verdict,
+    Dependence, Flag, FlagCode, FlagSeverity, GrowthRow, KeyPersonLoad, LackingData, NetworkEvaluation,
+    NetworkProposition, PartnerEvaluation, Perspective, Status, Verdict, person_key,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -57,32 +57,8 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
     dependent_on.sort_by(|a, b| b.gap.total_cmp(&a.gap).then_with(|| a.id.cmp(&b.id)));
     let dependent_revenue_share_pct = round1(dependent_on.iter().filter_map(|d| d.revenue_share_pct).sum());
 
-    let mut load: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    for p in &current {
-        for person in &p.people.own {
-            let entry =
-                load.entry(person.name.to_lowercase()).or_insert_with(|| (person.name.clone(), Vec::new()));
-            if !entry.1.contains(&p.id) {
-                entry.1.push(p.id.clone());
-            }
-        }
-    }
-    let mut key_person_load: Vec<KeyPersonLoad> =
-        load.into_values().map(|(name, partners)| KeyPersonLoad { name, partners }).collect();
-    key_person_load.sort_by(|a, b| b.partners.len().cmp(&a.partners.len()).then_with(|| a.name.cmp(&b.name)));
-
-    let flags = key_person_load
-        .iter()
-        .filter(|k| k.partners.len() >= cfg.flags.key_person_bottleneck)
-        .map(|k| {
-            flag(
-                FlagCode::KeyPersonBottleneck,
-                FlagSeverity::Warning,
-                k.partners.clone(),
-                &[("person", k.name.clone()), ("count", k.partners.len().to_string())],
-            )
-        })
-        .collect();
+    let key_person_load = key_person_load(&current);
+    let flags = bottlenecks(&current, &key_person_load, cfg);
 
     let lacking_data = partners
         .iter()
@@ -136,4 +112,61 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
         growth,
         flags,
     }
+}
+
+/// Our people by the relationships they are key person in, most first. Names are matched by
+/// [`person_key`] (case, white space and diacritics do not matter); the first spelling shows.
+fn key_person_load(current: &[&PartnerEvaluation]) -> Vec<KeyPersonLoad> {
+    let mut load: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    // In a relationship known only from the partner's own files, `own` are their people.
+    for p in current.iter().filter(|p| p.perspective == Perspective::Own) {
+        for person in &p.people.own {
+            let entry =
+                load.entry(person_key(&person.name)).or_insert_with(|| (person.name.clone(), Vec::new()));
+            if !entry.1.contains(&p.id) {
+                entry.1.push(p.id.clone());
+            }
+        }
+    }
+    let mut load: Vec<KeyPersonLoad> =
+        load.into_values().map(|(name, partners)| KeyPersonLoad { name, partners }).collect();
+    load.sort_by(|a, b| b.partners.len().cmp(&a.partners.len()).then_with(|| a.name.cmp(&b.name)));
+    load
+}
+
+/// `key-person-bottleneck`: one of our people is the only key person of a large share of the
+/// network's relationships, or key person in many and alone in some. Someone who is backed up
+/// by a colleague in every relationship is not a bottleneck. `critical` when the capacity
+/// answers of their relationships say the key people are short of time.
+fn bottlenecks(current: &[&PartnerEvaluation], load: &[KeyPersonLoad], cfg: &EvaluationConfig) -> Vec<Flag> {
+    let t = &cfg.flags;
+    let total = current.len();
+    load.iter()
+        .filter_map(|k| {
+            let theirs: Vec<&&PartnerEvaluation> =
+                current.iter().filter(|p| k.partners.contains(&p.id)).collect();
+            let alone = theirs.iter().filter(|p| p.people.own.len() == 1).count();
+            let share = 100.0 * alone as f64 / total.max(1) as f64;
+            let bottleneck = (alone >= 2 && share >= t.key_person_share)
+                || (k.partners.len() >= t.key_person_bottleneck && alone >= 1);
+            if !bottleneck {
+                return None;
+            }
+            let stretched = theirs.iter().any(|p| {
+                item(p, "growth.key_people_capacity").is_some_and(|a| a <= f64::from(t.capacity_max))
+            });
+            let severity = if stretched { FlagSeverity::Critical } else { FlagSeverity::Warning };
+            Some(flag(
+                FlagCode::KeyPersonBottleneck,
+                severity,
+                k.partners.clone(),
+                &[
+                    ("person", k.name.clone()),
+                    ("count", k.partners.len().to_string()),
+                    ("total", total.to_string()),
+                    ("alone", alone.to_string()),
+                ],
+            ))
+        })
+        .collect()
 }

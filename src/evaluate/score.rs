@@ -2,11 +2,12 @@
 //! maps to each (a 1-5 answer counts as (s-1)/4*100), its coverage and verdict, sub-scores per
 //! construct, and the evidence behind every number.
 
-use crate::model::{Evidence, Frequency, PropositionId, PropositionResult, SubScore, Verdict};
+use crate::model::{Cap, CapRule, Evidence, Frequency, PropositionId, PropositionResult, SubScore, Verdict};
 use crate::questionnaire::Questionnaire;
 
+use super::caps;
 use super::combine::Side;
-use super::config::EvaluationConfig;
+use super::config::{CONTACT, EvaluationConfig};
 
 /// A 1-5 answer on the 0-100 scale.
 pub fn points(answer: f64) -> f64 {
@@ -74,7 +75,7 @@ pub fn verdict(score: Option<f64>, coverage: f64, items: usize, cfg: &Evaluation
     }
 }
 
-/// Scores all five propositions of a side.
+/// Scores all five propositions of a side, caps included.
 pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> Vec<PropositionResult> {
     q.propositions
         .iter()
@@ -92,6 +93,10 @@ pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> V
                     }
                 }
             }
+            if p.id == PropositionId::P4 {
+                // The item the proposition is about: how often the key persons meet.
+                all.items.push((CONTACT, cfg.contact_weight));
+            }
             let (score, coverage, items, evidence) = all.evaluate(side);
             let mut subscores: Vec<SubScore> = constructs
                 .iter()
@@ -106,12 +111,43 @@ pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> V
                 })
                 .collect();
             subscores.extend(special_subscores(p.id, side));
+            let concerns = all
+                .items
+                .iter()
+                .filter(|(_, w)| *w > 0.0)
+                .map(|(item, _)| side.scores(item).iter().filter(|&&s| s <= 2.0).count())
+                .sum();
+            let missing: Vec<String> = cfg
+                .required(p.id)
+                .into_iter()
+                .filter(|group| !group.iter().any(|item| side.item(item).is_some()))
+                .flatten()
+                .collect();
+            let banded = verdict(score, coverage, items, cfg);
+            let mut caps = caps::side(p.id, side, cfg);
+            if !missing.is_empty() {
+                caps.insert(
+                    0,
+                    Cap {
+                        rule: CapRule::MissingDefiningItems,
+                        limit: cfg.caps.missing_required,
+                        evidence: missing.clone(),
+                    },
+                );
+            }
+            let (verdict, caps) = caps::apply(banded, caps);
             PropositionResult {
                 id: p.id,
                 score,
                 coverage,
                 items,
-                verdict: verdict(score, coverage, items, cfg),
+                verdict,
+                banded,
+                caps,
+                missing,
+                concerns,
+                partner_verdict: None,
+                relationship: None,
                 delta: None,
                 previous: None,
                 partner_view: None,
@@ -154,9 +190,7 @@ fn special_subscores(proposition: PropositionId, side: &Side) -> Vec<SubScore> {
             ]
         }
         PropositionId::P4 => {
-            let contacts: Vec<Frequency> =
-                side.people.partner.iter().chain(&side.people.own).filter_map(|p| p.contact).collect();
-            let best = contacts.iter().min().copied();
+            let best = side.contact();
             let evidence = side.answers.keys().filter(|k| k.starts_with("key_people.")).cloned().collect();
             vec![SubScore {
                 id: "frequency".into(),

@@ -4,9 +4,10 @@
 //!
 //! - `t(key="partner_report")`: a label (see [`Labels`]).
 //! - `label(verdict=p.verdict)`: the name of a value of an enumeration; the argument names it
-//!   (`verdict`, `role`, `status`, `severity`, `perspective`, `contact`, `construct`).
-//! - `question(id="trust_ability")`, `anchor(id=…, score=a.score)`: a question's text, and what
-//!   the (rounded) score means on its scale (none without a score).
+//!   (`verdict`, `role`, `status`, `severity`, `perspective`, `contact`, `construct`, `cap`).
+//! - `question(id="trust.expertise")`, `anchor(id=…, score=a.score)`: a question's text (or a
+//!   derived item's, such as `key_people.contact`), and what the (rounded) score means on its
+//!   scale (none without a score).
 //! - `proposition(id=p.id)`: `{id, short, text}`.
 //! - `box_title(number=b.number)`: the title of a box of the questionnaire.
 
@@ -28,6 +29,7 @@ const ENUMERATIONS: &[(&str, &str)] = &[
     ("perspective", "perspectives"),
     ("contact", "contacts"),
     ("construct", "constructs"),
+    ("cap", "caps"),
 ];
 
 /// Registers the functions on `tera`, in `lang`.
@@ -59,9 +61,14 @@ pub fn register(tera: &mut Tera, lang: Lang, labels: &Arc<Labels>) {
         })?;
         text(&l, &format!("{table}.{id}"), lang)
     });
+    let l = labels.clone();
     tera.register_function("question", move |args: Kwargs, _: &State| -> TeraResult<String> {
         let id: &str = args.must_get("id")?;
-        Ok(question(q, id)?.text.get(lang).to_owned())
+        // An item the evaluation derives (the key persons' contact frequency) has a label.
+        match l.get(&format!("items.{id}"), lang) {
+            Some(text) => Ok(text.to_owned()),
+            None => Ok(question(q, id)?.text.get(lang).to_owned()),
+        }
     });
     tera.register_function("anchor", move |args: Kwargs, _: &State| -> TeraResult<Value> {
         let question = question(q, args.must_get("id")?)?;

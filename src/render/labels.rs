@@ -181,7 +181,7 @@ fn check_shape(path: &Path, node: &Node, prefix: &str, problems: &mut Vec<Diagno
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FlagSeverity, Frequency, Perspective, Role, Status, Verdict};
+    use crate::model::{CapRule, FlagSeverity, Frequency, Perspective, Role, Status, Verdict};
 
     #[test]
     fn the_built_in_table_has_both_languages_for_every_entry() {
@@ -221,6 +221,8 @@ mod tests {
         keys.extend(FlagSeverity::ALL.iter().map(|v| format!("severities.{v}")));
         keys.extend(Frequency::ALL.iter().map(|v| format!("contacts.{v}")));
         keys.extend(Perspective::ALL.iter().map(|v| format!("perspectives.{v}")));
+        keys.extend(CapRule::ALL.iter().map(|v| format!("caps.{v}")));
+        keys.push(format!("items.{}", crate::evaluate::config::CONTACT));
         for key in keys {
             assert!(labels.get(&key, Lang::En).is_some_and(|t| !t.is_empty()), "{key}");
         }

@@ -229,7 +229,11 @@ fn bands_are_inclusive_lower_bounds() {
             &[file(
                 "p",
                 "2026-01-01",
-                &[("exchange.partner_vulnerability", s), ("exchange.own_vulnerability", s)],
+                &[
+                    ("exchange.partner_vulnerability", s),
+                    ("exchange.own_vulnerability", s),
+                    ("exchange.breaches", s),
+                ],
             )],
             &EvaluationConfig::default(),
         );
@@ -319,10 +323,19 @@ fn the_network_aggregates_over_partners() {
     let marieke = |a: Assessment| {
         with(a, "key_people.own_confidant", |x| x.people = vec![person("Marieke Jansen", Frequency::Monthly)])
     };
+    // The same, with a colleague beside her: backed up, not a bottleneck.
+    let backed_up = |a: Assessment| {
+        with(a, "key_people.own_confidant", |x| {
+            x.people = vec![
+                person("Marieke Jansen", Frequency::Monthly),
+                person("Piet de Vries", Frequency::Monthly),
+            ]
+        })
+    };
     let files = vec![
-        marieke(dependent("a", 2, 5, 30.0)),
-        marieke(dependent("b", 3, 4, 12.5)),
-        marieke(dependent("c", 4, 2, 50.0)),
+        backed_up(dependent("a", 2, 5, 30.0)),
+        backed_up(dependent("b", 3, 4, 12.5)),
+        backed_up(dependent("c", 4, 2, 50.0)),
         dependent("d", 3, 3, 5.0),
     ];
     let e = evaluate(&files, &EvaluationConfig::default());
@@ -333,12 +346,18 @@ fn the_network_aggregates_over_partners() {
     assert_eq!(n.dependent_revenue_share_pct, 42.5);
     assert_eq!(n.key_person_load[0].name, "Marieke Jansen");
     assert_eq!(n.key_person_load[0].partners, ["a", "b", "c"]);
-    assert!(n.flags.is_empty(), "three relationships are below the bottleneck threshold");
-    let mut more = files.clone();
-    more[3] = marieke(more[3].clone());
-    let e = evaluate(&more, &EvaluationConfig::default());
+    assert!(n.flags.is_empty(), "backed up by a colleague in every relationship: {:?}", n.flags);
+    // Alone in three of the four relationships: a bottleneck.
+    let alone: Vec<Assessment> =
+        files[..3].iter().map(|a| marieke(a.clone())).chain([files[3].clone()]).collect();
+    let e = evaluate(&alone, &EvaluationConfig::default());
     assert_eq!(e.network.flags[0].code.as_str(), "key-person-bottleneck");
-    assert_eq!(e.network.flags[0].evidence, ["a", "b", "c", "d"]);
+    assert_eq!(
+        e.network.flags[0].severity,
+        FlagSeverity::Warning,
+        "no capacity answer says she is short of time"
+    );
+    assert_eq!(e.network.flags[0].evidence, ["a", "b", "c"]);
     assert!(e.network.flags[0].message.en.contains("Marieke Jansen"), "{}", e.network.flags[0].message.en);
     assert_eq!(e.network.lacking_data.len(), 4);
     let p2 = &e.network.propositions[1];
