@@ -2,6 +2,7 @@
 
 mod browser;
 mod build;
+mod cases;
 mod check;
 mod crash;
 mod diagnostics;
