@@ -6,8 +6,9 @@
 
 use std::ops::RangeInclusive;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::{Frequency, Lang, Perspective, Role, Status};
-use crate::questionnaire::Extra;
 
 /// The scale of every score.
 pub const SCORE: RangeInclusive<u8> = 1..=5;
@@ -15,6 +16,26 @@ pub const SCORE: RangeInclusive<u8> = 1..=5;
 pub const GROWTH_PCT: RangeInclusive<i32> = -100..=10_000;
 /// The range of `revenue_share_pct`.
 pub const REVENUE_SHARE_PCT: RangeInclusive<i32> = 0..=100;
+
+/// Extra answer fields a question accepts besides `score` and `note`; which fields each kind
+/// brings is in [`FIELDS`]. A question names its kind in the questionnaire (`extra:`).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Extra {
+    /// Key persons with name, role and contact frequency (box 5).
+    People,
+    /// Whether trust was breached, and whether that was resolved (box 4).
+    Breach,
+    /// Growth of the order portfolio and the partner's share of our revenue (box 6).
+    Growth,
+}
+
+impl Extra {
+    /// The answer fields this extra allows, as [`FIELDS`] lists them.
+    pub fn fields(self) -> impl Iterator<Item = &'static str> {
+        FIELDS.iter().filter(move |f| f.extra == Some(self)).map(|f| f.name)
+    }
+}
 
 /// What a value must be.
 #[derive(Debug, Clone, PartialEq, Eq)]

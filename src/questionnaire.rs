@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::answer_file::Extra;
 use crate::answer_file::SCORE;
 use crate::model::{Bilingual, FlagCode, PropositionId};
 
@@ -79,26 +80,6 @@ pub enum AnswerKind {
     Scale,
     /// A degree of need: 1 = not at all, 5 = critically.
     Need,
-}
-
-/// Extra answer fields a question accepts besides `score` and `note`; which fields each kind
-/// brings is in [`crate::answer_file::FIELDS`].
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Extra {
-    /// Key persons with name, role and contact frequency (box 5).
-    People,
-    /// Whether trust was breached, and whether that was resolved (box 4).
-    Breach,
-    /// Growth of the order portfolio and the partner's share of our revenue (box 6).
-    Growth,
-}
-
-impl Extra {
-    /// The answer fields this extra allows, as [`crate::answer_file::FIELDS`] lists them.
-    pub fn fields(self) -> impl Iterator<Item = &'static str> {
-        crate::answer_file::FIELDS.iter().filter(move |f| f.extra == Some(self)).map(|f| f.name)
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

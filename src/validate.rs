@@ -489,31 +489,20 @@ impl Validator<'_> {
             Value::Float(s) if s.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(&s) => {
                 Some(Some(s as u8))
             }
-            Value::Int(_) => {
+            Value::Int(_) | Value::Float(_) => {
                 let found = shown(&self.written(node));
-                self.error(
-                    node.span,
-                    "score-range",
-                    format!("score must be from {min} to {max}, found {found}"),
-                );
-                None
-            }
-            Value::Float(s) if s.fract() == 0.0 || !s.is_finite() => {
-                let found = shown(&self.written(node));
-                self.error(
-                    node.span,
-                    "score-range",
-                    format!("score must be from {min} to {max}, found {found}"),
-                );
-                None
-            }
-            Value::Float(_) => {
-                let found = shown(&self.written(node));
-                self.error(
-                    node.span,
-                    "not-integer",
-                    format!("score must be a whole number from {min} to {max}, found {found}"),
-                );
+                let whole = match node.value {
+                    Value::Float(s) => s.fract() == 0.0 || !s.is_finite(),
+                    _ => true,
+                };
+                let (code, message) = match whole {
+                    true => ("score-range", format!("score must be from {min} to {max}, found {found}")),
+                    false => (
+                        "not-integer",
+                        format!("score must be a whole number from {min} to {max}, found {found}"),
+                    ),
+                };
+                self.error(node.span, code, message);
                 None
             }
             _ => {
