@@ -375,6 +375,7 @@ keyword_enum!(
         InfrequentContact = "infrequent-contact",
         GrowthDependence = "growth-dependence",
         RevenueConcentration = "revenue-concentration",
+        DependenceExposure = "dependence-exposure",
         KeyPeopleOverstretched = "key-people-overstretched",
         Declining = "declining",
         PerceptionGap = "perception-gap",
@@ -401,8 +402,11 @@ keyword_enum!(
         TrustItemLow = "trust-item-low",
         /// P1: trustworthy, but no willingness to be vulnerable (which is what trust is).
         NotVulnerable = "not-vulnerable",
-        /// P2: one side does not need the other's competences at all.
+        /// P2: one side does not need the other's competences at all, or the exchange is
+        /// very unbalanced with no way to change it.
         OneWayDependence = "one-way-dependence",
+        /// P2: the relation-specific investments are entirely one side's.
+        OneSidedCommitment = "one-sided-commitment",
         /// P3: a breach unresolved and still doing damage.
         BreachDamaging = "breach-damaging",
         /// P3: a breach only partly resolved, or not known to be resolved.
@@ -413,10 +417,14 @@ keyword_enum!(
         VulnerabilityUnrewarded = "vulnerability-unrewarded",
         /// P4: the key persons meet rarely.
         InfrequentContact = "infrequent-contact",
+        /// P5: an effect of growth at its worst (an item of P5 at 1).
+        GrowthUnmanaged = "growth-unmanaged",
         /// P5: one partner carries a large share of revenue, with little against the dependence.
         ConcentrationUnmanaged = "concentration-unmanaged",
         /// The overall verdict is no better than P1's: trust is essential.
         TrustFirst = "trust-first",
+        /// P1 could not be judged: the overall verdict cannot be confident.
+        TrustUnknown = "trust-unknown",
     }
 );
 

@@ -37,9 +37,16 @@ pub fn side(p: PropositionId, side: &Side, cfg: &EvaluationConfig) -> Vec<Cap> {
             }
         }
         PropositionId::P2 => {
-            let one_way = at_most(&["dependence.our_competences", "dependence.their_competences"], 1.0);
+            let one_way = at_most(
+                &["dependence.our_competences", "dependence.their_competences", "dependence.balance"],
+                1.0,
+            );
             if !one_way.is_empty() {
                 caps.push(cap(CapRule::OneWayDependence, c.one_way_dependence, one_way));
+            }
+            let one_sided = at_most(&["commitment.specific_investments"], 1.0);
+            if !one_sided.is_empty() {
+                caps.push(cap(CapRule::OneSidedCommitment, c.one_sided_commitment, one_sided));
             }
         }
         PropositionId::P3 => {
@@ -70,6 +77,19 @@ pub fn side(p: PropositionId, side: &Side, cfg: &EvaluationConfig) -> Vec<Cap> {
             }
         }
         PropositionId::P5 => {
+            let worst = at_most(
+                &[
+                    "growth.order_portfolio",
+                    "growth.dependence_shift",
+                    "growth.dependence_measures",
+                    "growth.uneven_growth",
+                    "growth.key_people_capacity",
+                ],
+                1.0,
+            );
+            if !worst.is_empty() {
+                caps.push(cap(CapRule::GrowthUnmanaged, c.growth_unmanaged, worst));
+            }
             let measures = "growth.dependence_measures";
             let concentrated = side.revenue_share_pct.is_some_and(|s| s >= t.concentration_critical);
             if concentrated && side.item(measures).is_none_or(|a| a <= 3.0) {

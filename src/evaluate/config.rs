@@ -55,8 +55,10 @@ pub struct Caps {
     pub trust_item_low: Verdict,
     /// P1: willingness to be vulnerable at or below `flags.vulnerability_max` points.
     pub not_vulnerable: Verdict,
-    /// P2: one side's need for the other's competences at 1.
+    /// P2: one side's need for the other's competences at 1, or `dependence.balance` at 1.
     pub one_way_dependence: Verdict,
+    /// P2: `commitment.specific_investments` at 1 (entirely one-sided).
+    pub one_sided_commitment: Verdict,
     /// P3: `exchange.breaches` at 1, or a breach with `resolved: false`.
     pub breach_damaging: Verdict,
     /// P3: `exchange.breaches` at 2, or a breach not said to be resolved.
@@ -67,11 +69,15 @@ pub struct Caps {
     pub vulnerability_unrewarded: Verdict,
     /// P4: the most frequent contact rarer than `flags.contact_min`.
     pub infrequent_contact: Verdict,
+    /// P5: an item of P5 at 1 (an effect of growth at its worst).
+    pub growth_unmanaged: Verdict,
     /// P5: revenue share at or above `flags.concentration_critical` while
     /// `growth.dependence_measures` is at or below 3 (limited effect).
     pub concentration_unmanaged: Verdict,
-    /// The overall verdict no better than P1's.
+    /// The overall verdict no better than P1's ...
     pub trust_first: bool,
+    /// ... and no better than this when P1 cannot be judged.
+    pub trust_unknown: Verdict,
 }
 
 impl Default for Caps {
@@ -82,13 +88,16 @@ impl Default for Caps {
             trust_item_low: Verdict::Adequate,
             not_vulnerable: Verdict::Adequate,
             one_way_dependence: Verdict::AtRisk,
+            one_sided_commitment: Verdict::AtRisk,
             breach_damaging: Verdict::Critical,
             breach_open: Verdict::AtRisk,
             vulnerability_abused: Verdict::Critical,
             vulnerability_unrewarded: Verdict::AtRisk,
             infrequent_contact: Verdict::AtRisk,
+            growth_unmanaged: Verdict::AtRisk,
             concentration_unmanaged: Verdict::AtRisk,
             trust_first: true,
+            trust_unknown: Verdict::Adequate,
         }
     }
 }

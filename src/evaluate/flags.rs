@@ -219,10 +219,21 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
         .into_iter()
         .filter(|i| at_most(i, t.dependence_control_max))
         .collect();
+    // With most of our revenue in the relationship, measures of only limited effect (3) are
+    // not control enough.
+    let concentrated = side.revenue_share_pct.is_some_and(|s| s >= t.concentration_critical);
+    let weak_control: Vec<&str> = match (weak_control.is_empty(), concentrated) {
+        (true, true) => ["growth.dependence_shift", "growth.dependence_measures"]
+            .into_iter()
+            .filter(|i| at_most(i, t.dependence_control_max.max(3)))
+            .collect(),
+        _ => weak_control,
+    };
     if growing && !weak_control.is_empty() {
         let mut evidence = ids(&["growth.order_portfolio"]);
         evidence.extend(ids(&weak_control));
-        flags.push(flag(FlagCode::GrowthDependence, FlagSeverity::Warning, evidence, &[]));
+        let severity = if concentrated { FlagSeverity::Critical } else { FlagSeverity::Warning };
+        flags.push(flag(FlagCode::GrowthDependence, severity, evidence, &[]));
     }
     if let Some(share) = side.revenue_share_pct.filter(|s| *s >= t.concentration_warning) {
         let severity =

@@ -153,7 +153,8 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
 }
 
 /// The overall score (the mean of the sufficient propositions), its verdict (`insufficient`
-/// unless more than half are sufficient), and the cap of trust: no better than P1.
+/// unless more than half are sufficient), and the cap of trust: no better than P1, and not
+/// confident when P1 cannot be judged.
 fn overall(results: &[PropositionResult], cfg: &EvaluationConfig) -> (Option<f64>, Verdict, Vec<Cap>) {
     let sufficient: Vec<f64> =
         results.iter().filter(|r| r.verdict != Verdict::Insufficient).filter_map(|r| r.score).collect();
@@ -166,11 +167,13 @@ fn overall(results: &[PropositionResult], cfg: &EvaluationConfig) -> (Option<f64
     };
     let trust =
         results.iter().find(|r| r.id == PropositionId::P1).map(|r| r.relationship.unwrap_or(r.verdict));
+    let evidence = vec![PropositionId::P1.to_string()];
     let caps = match trust {
-        Some(limit) if cfg.caps.trust_first && limit != Verdict::Insufficient => {
-            vec![Cap { rule: CapRule::TrustFirst, limit, evidence: vec![PropositionId::P1.to_string()] }]
+        _ if !cfg.caps.trust_first => Vec::new(),
+        Some(Verdict::Insufficient) | None => {
+            vec![Cap { rule: CapRule::TrustUnknown, limit: cfg.caps.trust_unknown, evidence }]
         }
-        _ => Vec::new(),
+        Some(limit) => vec![Cap { rule: CapRule::TrustFirst, limit, evidence }],
     };
     let (verdict, caps) = caps::apply(banded, caps);
     (overall, verdict, caps)

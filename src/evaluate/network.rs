@@ -58,7 +58,22 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
     let dependent_revenue_share_pct = round1(dependent_on.iter().filter_map(|d| d.revenue_share_pct).sum());
 
     let key_person_load = key_person_load(&current);
-    let flags = bottlenecks(&current, &key_person_load, cfg);
+    let mut flags = bottlenecks(&current, &key_person_load, cfg);
+    // The revenue carried by relationships in which we are the more dependent side.
+    let t = &cfg.flags;
+    if dependent_revenue_share_pct >= t.concentration_warning {
+        let severity = if dependent_revenue_share_pct >= t.concentration_critical {
+            FlagSeverity::Critical
+        } else {
+            FlagSeverity::Warning
+        };
+        flags.push(flag(
+            FlagCode::DependenceExposure,
+            severity,
+            dependent_on.iter().filter(|d| d.revenue_share_pct.is_some()).map(|d| d.id.clone()).collect(),
+            &[("share", dependent_revenue_share_pct.to_string()), ("count", dependent_on.len().to_string())],
+        ));
+    }
 
     let lacking_data = partners
         .iter()
@@ -99,6 +114,7 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
     for p in partners {
         *by_role.entry(p.role).or_default() += 1;
     }
+    flags.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
     NetworkEvaluation {
         partners: partners.len(),
         by_role,
