@@ -215,20 +215,14 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     // P5: growth that is not managed.
     let growing = side.growth_pct.is_some_and(|g| g >= t.growth_pct_min)
         || side.revenue_share_pct.is_some_and(|s| s >= t.revenue_share_min);
-    let weak_control: Vec<&str> = ["growth.dependence_shift", "growth.dependence_measures"]
-        .into_iter()
-        .filter(|i| at_most(i, t.dependence_control_max))
-        .collect();
     // With most of our revenue in the relationship, measures of only limited effect (3) are
     // not control enough.
     let concentrated = side.revenue_share_pct.is_some_and(|s| s >= t.concentration_critical);
-    let weak_control: Vec<&str> = match (weak_control.is_empty(), concentrated) {
-        (true, true) => ["growth.dependence_shift", "growth.dependence_measures"]
-            .into_iter()
-            .filter(|i| at_most(i, t.dependence_control_max.max(3)))
-            .collect(),
-        _ => weak_control,
-    };
+    let control_max = if concentrated { t.dependence_control_max.max(3) } else { t.dependence_control_max };
+    let weak_control: Vec<&str> = ["growth.dependence_shift", "growth.dependence_measures"]
+        .into_iter()
+        .filter(|i| at_most(i, control_max))
+        .collect();
     if growing && !weak_control.is_empty() {
         let mut evidence = ids(&["growth.order_portfolio"]);
         evidence.extend(ids(&weak_control));

@@ -393,6 +393,43 @@ asymmetry_gap = 1
 }
 
 #[test]
+fn caps_and_defining_items_are_configurable() {
+    let config = |text: &str| {
+        trustmap::workspace::Config::parse(std::path::Path::new("t.toml"), text).unwrap().evaluation
+    };
+    let trust = [
+        ("trust.expertise", 5),
+        ("trust.keeps_agreements", 1),
+        ("trust.benevolence", 5),
+        ("trust.openness", 5),
+        ("vulnerability.sensitive_information", 5),
+        ("vulnerability.oral_agreements", 5),
+        ("vulnerability.joint_improvement", 5),
+    ];
+    let p1 = |scores: &[(&str, u8)], cfg: &EvaluationConfig| {
+        evaluate(&[file("p", "2026-01-01", scores)], cfg).partners[0].propositions[0].clone()
+    };
+    // By default agreements routinely broken hold P1 at at_risk, and the result says why.
+    let r = p1(&trust, &EvaluationConfig::default());
+    assert_eq!((r.banded, r.verdict), (Verdict::Strong, Verdict::AtRisk));
+    assert_eq!(r.caps[0].rule.as_str(), "trust-item-critical");
+    assert_eq!(r.caps[0].evidence, ["trust.keeps_agreements"]);
+    // A limit of `strong` turns the cap off.
+    let r = p1(&trust, &config("[evaluation.caps]\ntrust_item_critical = \"strong\"\n"));
+    assert_eq!((r.verdict, r.caps.len()), (Verdict::Strong, 0));
+    // Without the willingness to be vulnerable, P1 is held at adequate and says what is missing;
+    // `insufficient` refuses the verdict; `required` can drop the group.
+    let trustworthy: Vec<(&str, u8)> =
+        trust.iter().copied().filter(|(i, _)| i.starts_with("trust.")).map(|(i, _)| (i, 5)).collect();
+    let r = p1(&trustworthy, &EvaluationConfig::default());
+    assert_eq!((r.verdict, r.missing.len()), (Verdict::Adequate, 3));
+    let r = p1(&trustworthy, &config("[evaluation.caps]\nmissing_required = \"insufficient\"\n"));
+    assert_eq!(r.verdict, Verdict::Insufficient);
+    let r = p1(&trustworthy, &config("[evaluation.required]\nP1 = []\n"));
+    assert_eq!((r.verdict, r.missing.len()), (Verdict::Strong, 0));
+}
+
+#[test]
 fn invalid_evaluation_settings_are_rejected() {
     for (text, expected) in [
         ("[evaluation]\nbands = { strong = 50, adequate = 60, at_risk = 40 }\n", "strong > adequate"),
@@ -400,6 +437,12 @@ fn invalid_evaluation_settings_are_rejected() {
         ("[evaluation.weights.P1]\n\"exchange.breaches\" = 1.0\n", "does not inform P1"),
         ("[evaluation.flags]\ndeclinig = 10.0\n", "unknown field `declinig`"),
         ("[evaluation.flags]\ntrust_dimension_low = 7\n", "from 1 to 5"),
+        ("[evaluation.required]\nP1 = [[\"exchange.breaches\"]]\n", "`exchange.breaches` does not inform P1"),
+        ("[evaluation.caps]\nbreach_damaging = \"terrible\"\n", "unknown variant `terrible`"),
+        (
+            "[evaluation.flags]\nconcentration_warning = 60.0\n",
+            "concentration_warning <= concentration_critical",
+        ),
     ] {
         let err = trustmap::workspace::Config::parse(std::path::Path::new("t.toml"), text).unwrap_err();
         assert!(err.to_string().contains(expected), "{text}: {err}");
