@@ -18,7 +18,10 @@ pub fn markdown_line_start(escaped: &str) -> String {
     let text = escaped.trim_start_matches([' ', '\t']);
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     let at = |i: usize| text.as_bytes().get(i).copied();
-    let spaced = |i: usize| at(i).is_none_or(|b| b.is_ascii_whitespace());
+    // Any white space counts: a no-break space may be trimmed away later, leaving `-` alone on
+    // its line, which would underline the line above as a heading.
+    let spaced =
+        |i: usize| text.get(i..).and_then(|rest| rest.chars().next()).is_none_or(char::is_whitespace);
     match at(digits) {
         Some(b'=') if digits == 0 => format!("\\{text}"),
         Some(b'-') if digits == 0 && (spaced(1) || at(1) == Some(b'-')) => format!("\\{text}"),
@@ -148,5 +151,13 @@ mod tests {
         assert_eq!(md("a\n# b"), r"a \# b");
         assert_eq!(md("{{ x }}"), r"\{\{ x \}\}");
         assert_eq!(md("a\u{1b}[2Jb\u{7}"), r"a\[2Jb", "control characters are dropped");
+    }
+
+    #[test]
+    fn a_dash_before_any_white_space_is_escaped_at_a_line_start() {
+        // A no-break space trimmed away later would leave `-` alone: a setext underline.
+        assert_eq!(markdown_line_start("-\u{a0}"), "\\-\u{a0}");
+        assert_eq!(markdown_line_start("- x"), "\\- x");
+        assert_eq!(markdown_line_start("-x"), "-x");
     }
 }
