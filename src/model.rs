@@ -415,6 +415,8 @@ keyword_enum!(
         VulnerabilityAbused = "vulnerability-abused",
         /// P3: vulnerability not rewarded.
         VulnerabilityUnrewarded = "vulnerability-unrewarded",
+        /// P3: no moments of vulnerability yet on one side: the chain has not run both ways.
+        ChainUntested = "chain-untested",
         /// P4: the key persons meet rarely.
         InfrequentContact = "infrequent-contact",
         /// P5: an effect of growth at its worst (an item of P5 at 1).

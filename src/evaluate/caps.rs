@@ -61,14 +61,17 @@ pub fn side(p: PropositionId, side: &Side, cfg: &EvaluationConfig) -> Vec<Cap> {
             let exchange = ["exchange.partner_vulnerability", "exchange.own_vulnerability"];
             let abused = at_most(&exchange, 1.0);
             let unrewarded = at_most(&exchange, f64::from(t.unreciprocated_max));
+            let untested = at_most(&exchange, 3.0);
             if !abused.is_empty() {
                 caps.push(cap(CapRule::VulnerabilityAbused, c.vulnerability_abused, abused));
             } else if !unrewarded.is_empty() {
                 caps.push(cap(CapRule::VulnerabilityUnrewarded, c.vulnerability_unrewarded, unrewarded));
+            } else if !untested.is_empty() {
+                caps.push(cap(CapRule::ChainUntested, c.chain_untested, untested));
             }
         }
         PropositionId::P4 => {
-            if side.contact().is_some_and(|best| best > t.contact_min) {
+            if side.contact().is_some_and(|best| best > c.contact_rarer_than) {
                 caps.push(cap(
                     CapRule::InfrequentContact,
                     c.infrequent_contact,

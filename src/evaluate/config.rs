@@ -67,8 +67,13 @@ pub struct Caps {
     pub vulnerability_abused: Verdict,
     /// P3: an exchange item at 2 (trust not rewarded).
     pub vulnerability_unrewarded: Verdict,
-    /// P4: the most frequent contact rarer than `flags.contact_min`.
+    /// P4: the most frequent contact of the key persons rarer than `contact_rarer_than`.
     pub infrequent_contact: Verdict,
+    /// ... the frequency below which the cap applies (the flag has its own, `flags.contact_min`).
+    pub contact_rarer_than: crate::model::Frequency,
+    /// P3: an exchange item at 3 ("no such moments"): the chain of positive experiences has not
+    /// run both ways yet.
+    pub chain_untested: Verdict,
     /// P5: an item of P5 at 1 (an effect of growth at its worst).
     pub growth_unmanaged: Verdict,
     /// P5: revenue share at or above `flags.concentration_critical` while
@@ -94,6 +99,8 @@ impl Default for Caps {
             vulnerability_abused: Verdict::Critical,
             vulnerability_unrewarded: Verdict::AtRisk,
             infrequent_contact: Verdict::AtRisk,
+            contact_rarer_than: crate::model::Frequency::Quarterly,
+            chain_untested: Verdict::Adequate,
             growth_unmanaged: Verdict::AtRisk,
             concentration_unmanaged: Verdict::AtRisk,
             trust_first: true,
@@ -179,9 +186,9 @@ pub struct FlagThresholds {
     pub revenue_share_min: f64,
     /// ... while `growth.dependence_shift` or `growth.dependence_measures` is at or below.
     pub dependence_control_max: u8,
-    /// `key-people-overstretched`: `growth.key_people_capacity` at or below ...
+    /// `key-people-overstretched`: `growth.key_people_capacity` at or below (`warning`) ...
     pub capacity_max: u8,
-    /// ... while growth (percent) is at or above.
+    /// ... and `critical` while growth (percent) is at or above this.
     pub overstretch_growth_min: f64,
     /// `declining`: a proposition falls by at least this many points between rounds.
     pub declining: f64,
@@ -233,7 +240,7 @@ impl Default for FlagThresholds {
             calculative_trust_max: 50.0,
             unreciprocated_max: 2,
             key_people_min: 1,
-            contact_min: crate::model::Frequency::Quarterly,
+            contact_min: crate::model::Frequency::Monthly,
             growth_pct_min: 20.0,
             revenue_share_min: 30.0,
             dependence_control_max: 2,

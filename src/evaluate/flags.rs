@@ -242,11 +242,15 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
             &[("share", round1(share).to_string())],
         ));
     }
-    if at_most("growth.key_people_capacity", t.capacity_max)
-        && side.growth_pct.is_some_and(|g| g >= t.overstretch_growth_min)
-    {
-        let evidence = ids(&["growth.key_people_capacity", "growth.order_portfolio"]);
-        flags.push(flag(FlagCode::KeyPeopleOverstretched, FlagSeverity::Warning, evidence, &[]));
+    // The capacity answer says it outright; growth makes it worse.
+    if at_most("growth.key_people_capacity", t.capacity_max) {
+        let growing = side.growth_pct.is_some_and(|g| g >= t.overstretch_growth_min);
+        let mut evidence = ids(&["growth.key_people_capacity"]);
+        if growing {
+            evidence.push("growth.order_portfolio".into());
+        }
+        let severity = if growing { FlagSeverity::Critical } else { FlagSeverity::Warning };
+        flags.push(flag(FlagCode::KeyPeopleOverstretched, severity, evidence, &[]));
     }
     flags
 }

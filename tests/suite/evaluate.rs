@@ -129,7 +129,7 @@ fn each_rule_fires_at_its_threshold_and_not_just_below() {
         ),
         ("unresolved-breach", breach(None), breach(Some(true))),
         ("single-key-person", people(1, 2, Frequency::Weekly), people(2, 2, Frequency::Weekly)),
-        ("infrequent-contact", people(2, 2, Frequency::Yearly), people(2, 2, Frequency::Quarterly)),
+        ("infrequent-contact", people(2, 2, Frequency::Quarterly), people(2, 2, Frequency::Monthly)),
         (
             "growth-dependence",
             growth(20.0, 0.0, ("growth.dependence_measures", 2)),
@@ -137,8 +137,8 @@ fn each_rule_fires_at_its_threshold_and_not_just_below() {
         ),
         (
             "key-people-overstretched",
-            growth(10.0, 0.0, ("growth.key_people_capacity", 2)),
-            growth(9.9, 0.0, ("growth.key_people_capacity", 2)),
+            growth(0.0, 0.0, ("growth.key_people_capacity", 2)),
+            growth(10.0, 0.0, ("growth.key_people_capacity", 3)),
         ),
     ];
     for (code, firing, quiet) in &cases {
