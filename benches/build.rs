@@ -53,6 +53,7 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
     let workspace = Workspace::find(ws, false).expect("workspace");
     Settings {
         paths: vec![workspace.assessments().expect("assessments")],
+        select: Vec::new(),
         lang: workspace.config.lang,
         workspace,
         out,

@@ -68,8 +68,9 @@ pub struct BuildArgs {
     /// Formats to write, comma-separated [default: from trustmap.toml, else html,md].
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<OutputFormat>,
-    /// Only this partner's report (repeatable); the network report and index are always written.
-    #[arg(long = "partner", value_name = "ID")]
+    /// Rebuild only this partner's report, named by id or by name (repeatable); the whole
+    /// workspace is still read, and the index and network report stay whole.
+    #[arg(long = "partner", value_name = "ID|NAME")]
     pub partners: Vec<String>,
     /// Report language [default: the workspace's, else nl].
     #[arg(long, value_enum)]

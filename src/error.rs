@@ -31,8 +31,8 @@ pub enum Error {
     Questionnaire(String),
     #[error("{0}")]
     Date(String),
-    #[error("no partner with id `{0}` (see `trustmap evaluate` for the ids)")]
-    NoSuchPartner(String),
+    #[error("no partner `{asked}`{}", match .suggestion { Some(s) => format!("; did you mean `{s}`?"), None => " (see `trustmap evaluate` for the partners' ids and names)".into() })]
+    NoSuchPartner { asked: String, suggestion: Option<String> },
     #[error("cannot derive an id from the partner name `{0}`")]
     NoId(String),
     #[error(

@@ -55,6 +55,10 @@ pub struct BuildSettings {
     pub workspace: Workspace,
     /// What to read.
     pub paths: Vec<PathBuf>,
+    /// The answer files or folders named on the command line inside the workspace's
+    /// assessments: the whole workspace is read (so the index, the network report and every
+    /// partner's earlier rounds stay whole), and only these files' partners are rebuilt.
+    pub select: Vec<PathBuf>,
     pub out: PathBuf,
     pub formats: BTreeSet<OutputFormat>,
     /// Only these partners' reports (all when empty).
@@ -78,6 +82,16 @@ impl BuildSettings {
     /// The settings of `trustmap build` with `args`; `trusted` is `--trust-workspace`.
     pub fn new(args: &BuildArgs, trusted: bool) -> Result<BuildSettings> {
         let Inputs { workspace, paths, whole } = inputs(&args.paths, trusted)?;
+        // Files inside the workspace's assessments: read the whole workspace, rebuild theirs.
+        let assessments = workspace.assessments().ok().filter(|d| workspace.found && d.is_dir());
+        let inside = |dir: &Path| {
+            let dir = dir.canonicalize().ok();
+            move |p: &PathBuf| p.canonicalize().ok().zip(dir.clone()).is_some_and(|(p, d)| p.starts_with(d))
+        };
+        let (paths, select, whole) = match assessments {
+            Some(dir) if !whole && paths.iter().all(inside(&dir)) => (vec![dir], paths, true),
+            _ => (paths, Vec::new(), whole),
+        };
         let formats = if args.format.is_empty() {
             workspace.config.report.formats.iter().copied().collect()
         } else {
@@ -102,6 +116,7 @@ impl BuildSettings {
             },
             lang: lang(args.lang, &workspace),
             paths,
+            select,
             formats,
             partners: args.partners.iter().cloned().collect(),
             jobs: asked.unwrap_or(cores).min(cores),

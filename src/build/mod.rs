@@ -5,6 +5,7 @@
 
 mod plan;
 mod schedule;
+mod select;
 mod summary;
 
 pub use summary::Summary;
@@ -27,6 +28,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         .build()
         .map_err(|e| Error::System(format!("cannot start {} worker threads ({e})", s.jobs)))?;
     let batch = read(s, &pool, reporter)?;
+    let only = select::partners(s, &batch)?;
     // Everything a report is made with is checked before the output folder is touched.
     let renderer = Renderer::new(Some(&s.workspace.templates()), s.lang, s.limits())?;
     if let (pdf::Engine::Cli(bin), true) = (&s.pdf.engine, s.formats.contains(&OutputFormat::Pdf)) {
@@ -46,7 +48,12 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let meta = Meta::new(s.date, &evaluation, &provenance);
     let builder = Builder::new(s.lang, renderer.labels(), branding, meta, &s.workspace.config.evaluation);
-    let (network, partners) = builder.contexts(&evaluation, &s.partners, &|p| s.workspace.relative(p));
+    // A partner's report is linked from the index and the network report only if it is there.
+    let linked = |id: &str| {
+        only.as_ref().is_none_or(|o| o.contains(id)) || previous.has_reports(id, &s.out, &s.formats)
+    };
+    let (network, partners) =
+        builder.contexts(&evaluation, only.as_ref(), &linked, &|p| s.workspace.relative(p));
     let Some(out) = out else { return summary::dump(&network, &partners, &batch) };
     // Make and write every report: the network first, the largest document.
     let reports: Vec<Report> =
@@ -72,8 +79,5 @@ fn read(s: &BuildSettings, pool: &rayon::ThreadPool, reporter: &dyn Reporter) ->
     reporter.done();
     let text = crate::diagnostic::Output::Text { color: reporter.colour() };
     reporter.diagnostics(&crate::diagnostic::report(&batch.diagnostics, &batch.sources, text)?);
-    match s.partners.iter().find(|id| !batch.assessments.iter().any(|a| &a.id == *id)) {
-        Some(id) => Err(Error::NoSuchPartner(id.clone())),
-        None => Ok(batch),
-    }
+    Ok(batch)
 }

@@ -119,8 +119,8 @@ pub struct Links {
     pub network: String,
     /// The folder of this report's chart files, beside it (Markdown shows its charts as files).
     pub charts: &'static str,
-    /// Each partner's report by partner id (in the network report and the index).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    /// Each partner's report by partner id, when it has one (in the network report and the
+    /// index; empty elsewhere).
     pub partners: BTreeMap<String, String>,
 }
 
@@ -231,23 +231,25 @@ impl<'a> Builder<'a> {
     }
 
     /// The contexts of a build: the network's, and those of the partners `only` names (all when
-    /// it is empty). `shown` turns an input path into the form reports and the manifest show.
+    /// `None`). The network report and the index link the partners `linked` says have a report.
+    /// `shown` turns an input path into the form reports and the manifest show.
     pub fn contexts<'e>(
         &self,
         e: &'e Evaluation,
-        only: &std::collections::BTreeSet<String>,
+        only: Option<&std::collections::BTreeSet<String>>,
+        linked: &dyn Fn(&str) -> bool,
         shown: &dyn Fn(&std::path::Path) -> String,
     ) -> (NetworkContext<'e>, Vec<PartnerContext<'e>>) {
         let shown_all = |paths: &[std::path::PathBuf]| paths.iter().map(|p| shown(p)).collect();
         let partners = e
             .partners
             .iter()
-            .filter(|p| only.is_empty() || only.contains(&p.id))
+            .filter(|p| only.is_none_or(|o| o.contains(&p.id)))
             .map(|p| self.partner(p, shown_all(&p.sources)))
             .collect();
         let sources: std::collections::BTreeSet<_> =
             e.partners.iter().flat_map(|p| p.sources.clone()).collect();
-        (self.network(e, shown_all(&sources.into_iter().collect::<Vec<_>>())), partners)
+        (self.network(e, shown_all(&sources.into_iter().collect::<Vec<_>>()), linked), partners)
     }
 
     /// The context of one partner report. `sources` are the input paths as shown.
@@ -275,10 +277,22 @@ impl<'a> Builder<'a> {
         PartnerContext { common, partner: p, answers, boxes, sources, charts: self.partner_charts(p) }
     }
 
-    /// The context of the network report and the index.
-    pub fn network<'e>(&self, e: &'e Evaluation, sources: Vec<String>) -> NetworkContext<'e> {
+    /// The context of the network report and the index, linking the partners `linked` says
+    /// have a report.
+    pub fn network<'e>(
+        &self,
+        e: &'e Evaluation,
+        sources: Vec<String>,
+        linked: &dyn Fn(&str) -> bool,
+    ) -> NetworkContext<'e> {
         let mut links = Links::at_depth(0);
-        links.partners = e.partners.iter().map(|p| (p.id.clone(), layout::partner(&p.id))).collect();
+        links.partners = e
+            .partners
+            .iter()
+            .filter(|p| linked(&p.id))
+            .map(|p| (p.id.clone(), layout::partner(&p.id)))
+            .collect();
+        let map = self.map(e, &links.partners);
         let common = Common { title: self.t("network_report"), links, ..self.common.clone() };
         NetworkContext {
             common,
@@ -286,7 +300,7 @@ impl<'a> Builder<'a> {
             partners: &e.partners,
             names: e.partners.iter().map(|p| (p.id.as_str(), p.partner.as_str())).collect(),
             sources,
-            charts: NetworkCharts { map: self.map(e).into(), map_file: layout::MAP.into() },
+            charts: NetworkCharts { map: map.into(), map_file: layout::MAP.into() },
         }
     }
 
@@ -345,9 +359,10 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn map(&self, e: &Evaluation) -> String {
+    /// The network map; a partner's node links its report where `reports` has one.
+    fn map(&self, e: &Evaluation, reports: &BTreeMap<String, String>) -> String {
         let hrefs: BTreeMap<&str, String> =
-            e.partners.iter().map(|p| (p.id.as_str(), format!("{}.html", layout::partner(&p.id)))).collect();
+            reports.iter().map(|(id, path)| (id.as_str(), format!("{path}.html"))).collect();
         let nodes: Vec<charts::MapNode> = e
             .partners
             .iter()

@@ -355,7 +355,42 @@ fn only_the_requested_partner_is_rebuilt() {
     let out = ws.path().join("reports");
     assert!(out.join("partners/beta.md").exists() && !out.join("partners/alfa.md").exists());
     assert!(!out.join("index.html").exists(), "html was not asked for");
-    assert_eq!(trustmap(ws.path(), &["build", "--partner", "gamma"]).code, 2);
+    let run = trustmap(ws.path(), &["build", "--partner", "bta"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no partner `bta`; did you mean `beta`?"), "{}", run.stderr);
+    // A partner may be named by its name, in any case and spacing.
+    let run = trustmap(ws.path(), &["build", "--format", "md", "--partner", "ALFA  b.v.", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.join("partners/alfa.md").exists());
+}
+
+#[test]
+fn a_build_of_some_files_keeps_the_deliverable_whole() {
+    let ws = samples_copy();
+    let out = ws.path().join("reports");
+    assert_eq!(trustmap(ws.path(), &["build", "--format", "html,md", "-q"]).code, 0);
+    let index = read(out.join("index.html"));
+    let latest = "assessments/hendrix-plaatbewerking/hendrix-plaatbewerking-2026-03-15.md";
+    let run = trustmap(ws.path(), &["build", "--format", "html,md", latest]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("for 1 partner"), "only the named file's partner is rebuilt: {}", run.stderr);
+    assert_eq!(read(out.join("index.html")), index, "the index still shows the whole network");
+    let report = read(out.join("partners/hendrix-plaatbewerking.html"));
+    assert!(report.contains("+7,2"), "the earlier round is still read: the delta is there");
+    super::links::assert_all_resolve(&out);
+}
+
+#[test]
+fn a_partner_built_into_a_fresh_folder_links_only_what_is_there() {
+    let ws = samples_copy();
+    let fresh = ws.path().join("fresh");
+    let run = trustmap(ws.path(), &["build", "--format", "html,md", "--partner", "tecmaro", "-o", "fresh"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let index = read(fresh.join("index.html"));
+    assert!(index.contains("Hendrix Plaatbewerking B.V."), "every partner is listed");
+    assert!(index.contains("href=\"partners/tecmaro.html\""));
+    assert!(!index.contains("href=\"partners/hendrix-plaatbewerking.html\""), "not linked: not there");
+    super::links::assert_all_resolve(&fresh);
 }
 
 #[test]
