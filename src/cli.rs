@@ -172,6 +172,10 @@ pub struct InitArgs {
     /// Language of reports and new answer files.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Also write a filled-in example partner into `assessments/`, so the workspace builds at
+    /// once (remove it before the client's first build).
+    #[arg(long)]
+    pub example: bool,
 }
 
 #[derive(Debug, Args)]

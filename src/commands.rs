@@ -16,7 +16,7 @@ use crate::reporter::Reporter;
 use crate::settings::{BuildSettings, Inputs, inputs, lang};
 use crate::validate;
 use crate::workspace::{CONFIG_FILE, Config, Workspace};
-use crate::write::{Overwrite, atomic};
+use crate::write::{Overwrite, atomic, stage};
 use crate::{Error, Result};
 
 /// How a command ended, when it did not fail outright.
@@ -234,20 +234,51 @@ fn init(args: &cli::InitArgs, out: &mut dyn Write) -> Result<Outcome> {
         serde_json::Value::from(organisation),
         config.lang
     );
-    let example = example_assessment(&dir.join("assessments/example-partner.yaml"), config.lang)?;
     let schema_ref = "../trustmap.schema.json";
-    let files: [(PathBuf, String); 4] = [
+    let assessments = dir.join("assessments");
+    let mut files: Vec<(PathBuf, String)> = vec![
         (config_path, toml),
-        (dir.join(".gitignore"), "/reports/\n".into()),
         (dir.join("trustmap.schema.json"), crate::schema::schema_json()),
-        (
-            example.source.clone(),
-            emit::emit(&example, Format::Yaml, Guidance { form: true, lang: config.lang }, Some(schema_ref)),
-        ),
+        // Git keeps no empty folder; the answer files go here.
+        (assessments.join(".gitkeep"), String::new()),
     ];
-    for (path, text) in &files {
-        atomic(path, text.as_bytes(), Overwrite::Refuse)?;
-        writeln!(out, "created {}", path.display())?;
+    if args.example {
+        let example = example_assessment(&assessments.join("example-partner.yaml"), config.lang)?;
+        let text =
+            emit::emit(&example, Format::Yaml, Guidance { form: true, lang: config.lang }, Some(schema_ref));
+        files.push((example.source, text));
+    }
+    // An existing .gitignore gets the line it lacks; nothing else of the user's is touched.
+    let gitignore = dir.join(".gitignore");
+    let ignore = "/reports/";
+    let ignored = match std::fs::read_to_string(&gitignore) {
+        Ok(text) if text.lines().any(|l| l.trim() == ignore) => None,
+        Ok(text) if text.is_empty() || text.ends_with('\n') => Some(format!("{text}{ignore}\n")),
+        Ok(text) => Some(format!("{text}\n{ignore}\n")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(format!("{ignore}\n")),
+        Err(e) => return Err(Error::Read { path: gitignore, cause: e }),
+    };
+    // All or nothing: every new file is refused before anything is written if it exists, and
+    // each is written in full beside its place before any is put there.
+    if let Some((path, _)) = files.iter().find(|(path, _)| path.exists()) {
+        return Err(Error::Exists(path.clone()));
+    }
+    let updated = ignored.is_some() && gitignore.exists();
+    let mut staged = files
+        .iter()
+        .map(|(path, text)| Ok((stage(path, text.as_bytes())?, Overwrite::Refuse)))
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(text) = ignored {
+        staged.push((stage(&gitignore, text.as_bytes())?, Overwrite::Allow));
+    }
+    for (file, overwrite) in staged {
+        let path = file.path().to_path_buf();
+        file.commit(overwrite)?;
+        let verb = if updated && path == gitignore { "updated" } else { "created" };
+        writeln!(out, "{verb} {}", path.display())?;
+    }
+    if !args.example {
+        writeln!(out, "next: trustmap new \"Partner name\" --role customer  (in {})", dir.display())?;
     }
     Ok(Outcome::Ok)
 }

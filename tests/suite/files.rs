@@ -27,9 +27,10 @@ fn init_makes_a_workspace_that_checks() {
     let run = trustmap(dir.path(), &["init", "ws", "--organisation", "Van Dijk B.V."]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let ws = dir.path().join("ws");
-    for file in ["trustmap.toml", ".gitignore", "trustmap.schema.json", "assessments/example-partner.yaml"] {
+    for file in ["trustmap.toml", ".gitignore", "trustmap.schema.json", "assessments/.gitkeep"] {
         assert!(ws.join(file).is_file(), "{file} missing");
     }
+    assert!(!ws.join("assessments/example-partner.yaml").exists(), "no example in the client's network");
     assert!(
         std::fs::read_to_string(ws.join("trustmap.toml"))
             .unwrap()
@@ -40,6 +41,26 @@ fn init_makes_a_workspace_that_checks() {
     let again = trustmap(dir.path(), &["init", "ws"]);
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    // With --example, a filled-in partner that checks and builds at once.
+    let run = trustmap(dir.path(), &["init", "demo", "--example"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let demo = dir.path().join("demo");
+    assert!(demo.join("assessments/example-partner.yaml").is_file());
+    assert_eq!(trustmap(&demo, &["build", "--format", "md", "-q"]).code, 0);
+}
+
+#[test]
+fn init_in_a_repository_keeps_its_gitignore_and_writes_all_or_nothing() {
+    let dir = workspace(&[(".gitignore", "target/")]);
+    let run = trustmap(dir.path(), &["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ignore = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+    assert_eq!(ignore, "target/\n/reports/\n", "the line is appended, nothing else changes");
+    // One file of the workspace already there: init writes nothing at all.
+    std::fs::remove_file(dir.path().join("trustmap.toml")).unwrap();
+    assert_eq!(trustmap(dir.path(), &["init"]).code, 2, "the schema is there");
+    assert!(!dir.path().join("trustmap.toml").exists(), "all or nothing: no half-made workspace");
+    assert_eq!(std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(), ignore);
 }
 
 #[test]
