@@ -539,7 +539,7 @@ pub struct Flag {
     pub evidence: Vec<String>,
     pub message: Bilingual,
     pub recommendation: Bilingual,
-    pub source: String,
+    pub source: Bilingual,
 }
 
 /// One combined answer: the answers of all respondents of one side and round.
@@ -690,6 +690,24 @@ pub struct Evaluation {
 /// The longest partner id. Ids name files (`partners/<id>-radar.svg`), and a file name has at
 /// most 255 bytes on common file systems.
 pub const MAX_ID_LEN: usize = 64;
+
+/// Rounds to one decimal, as every reported number is (a half away from zero).
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A number as reports write it: one decimal, dropped when it is zero, a decimal comma in
+/// Dutch, with its sign when `signed` (never `-0`).
+pub fn number(x: f64, lang: Lang, signed: bool) -> String {
+    // Adding zero turns -0.0 into 0.0.
+    let x = round1(x) + 0.0;
+    let text = if signed { format!("{x:+.1}") } else { format!("{x:.1}") };
+    let text = text.strip_suffix(".0").map(str::to_owned).unwrap_or(text);
+    match lang {
+        Lang::Nl => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
 
 /// The form in which two spellings of one person's name are the same: diacritics folded,
 /// lowercase, runs of white space made one space (`José  Müller` and `jose muller`).

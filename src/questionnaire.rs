@@ -64,6 +64,8 @@ pub struct MetadataQuestion {
 pub struct Question {
     pub id: String,
     pub text: Bilingual,
+    /// A few words that name the question in running text (a flag's message).
+    pub short: Bilingual,
     pub kind: AnswerKind,
     /// What each point of the scale ([`crate::answer_file::SCORE`]) means.
     pub anchors: BTreeMap<u8, Bilingual>,
@@ -105,7 +107,23 @@ pub struct FlagText {
     pub proposition: Option<PropositionId>,
     pub message: Bilingual,
     pub recommendation: Bilingual,
-    pub source: String,
+    /// The source: one text when it reads the same in both languages (a citation).
+    #[serde(deserialize_with = "either_or_both")]
+    pub source: Bilingual,
+}
+
+/// A text written once (the same in both languages) or as `{nl, en}`.
+fn either_or_both<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Bilingual, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Both(Bilingual),
+        One(String),
+    }
+    Ok(match Text::deserialize(d)? {
+        Text::Both(b) => b,
+        Text::One(s) => Bilingual { nl: s.clone(), en: s },
+    })
 }
 
 impl Questionnaire {

@@ -1,12 +1,16 @@
 //! `trustmap evaluate --format text`: a compact table per partner for the terminal —
-//! propositions with score, verdict, coverage, delta and the partner's view, then the flags.
+//! propositions with score, verdict, coverage, areas of concern, delta and the partner's view,
+//! why a verdict is below its score, then the flags — all in the report language.
 
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::model::{Evaluation, FlagSeverity, Lang, PartnerEvaluation, PropositionId, Verdict};
+use crate::model::{
+    Evaluation, FlagSeverity, Lang, PartnerEvaluation, Perspective, PropositionId, Verdict, number,
+};
 use crate::questionnaire::Questionnaire;
+use crate::render::labels::Labels;
 
 fn paint(color: bool, style: Style, text: &str) -> String {
     if color { format!("{style}{text}{style:#}") } else { text.to_owned() }
@@ -23,149 +27,230 @@ fn verdict_style(v: Verdict) -> Style {
     Style::new().fg_color(Some(c.into()))
 }
 
-fn number(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"))
+/// Writes the table in one language.
+struct Table {
+    lang: Lang,
+    color: bool,
+    labels: &'static Labels,
+    q: &'static Questionnaire,
 }
 
-fn signed(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".to_owned(), |v| format!("{v:+.1}"))
+impl Table {
+    fn t(&self, key: &str) -> String {
+        self.labels.text(key, self.lang)
+    }
+
+    /// `n` and the singular or plural of `what` (`counts.partner` / `counts.partners`).
+    fn count(&self, n: usize, one: &str, many: &str) -> String {
+        format!("{n} {}", self.t(&format!("counts.{}", if n == 1 { one } else { many })))
+    }
+
+    /// A question's short title (or a derived item's label).
+    fn item(&self, id: &str) -> String {
+        match self.q.question(id) {
+            Some(q) => q.short.get(self.lang).to_owned(),
+            None => self.labels.get(&format!("items.{id}"), self.lang).unwrap_or(id).to_owned(),
+        }
+    }
+
+    fn num(&self, x: Option<f64>, signed: bool) -> String {
+        x.map_or_else(|| "–".to_owned(), |v| number(v, self.lang, signed))
+    }
+
+    /// A value's padded name, in its colour: the padding is measured on the text, not the escapes.
+    fn verdict(&self, v: Verdict, width: usize) -> String {
+        let name = self.t(&format!("verdicts.{v}"));
+        let pad = width.saturating_sub(name.chars().count());
+        format!("{}{}", paint(self.color, verdict_style(v), &name), " ".repeat(pad))
+    }
+
+    fn partner(&self, out: &mut String, p: &PartnerEvaluation) {
+        let bold = Style::new().bold();
+        let mut tags = vec![self.t(&format!("roles.{}", p.role))];
+        if p.strategic {
+            tags.push(self.t("counts.strategic"));
+        }
+        if p.status != crate::model::Status::Current {
+            tags.push(self.t("counts.desired"));
+        }
+        let respondents = match p.respondents.len() {
+            0 | 1 => String::new(),
+            n => format!(" · {}", self.count(n, "respondent", "respondents")),
+        };
+        let _ = writeln!(
+            out,
+            "{} ({}) · {} · {}{respondents}",
+            paint(self.color, bold, &p.partner),
+            p.id,
+            tags.join(", "),
+            p.date
+        );
+        let label = |id: PropositionId| {
+            format!("{id} {}", self.q.proposition(id).map_or("", |pr| pr.short.get(self.lang)))
+        };
+        let width = self.q.propositions.iter().map(|p| label(p.id).chars().count()).max().unwrap_or(0);
+        let verdict_width = Verdict::VARIANTS
+            .iter()
+            .map(|v| self.t(&format!("verdicts.{v}")).chars().count())
+            .max()
+            .unwrap_or(0);
+        let [score, verdict, coverage, concerns, delta, partner] =
+            ["score", "verdict", "coverage", "concerns", "delta_short", "partner_view"].map(|k| self.t(k));
+        let _ = writeln!(
+            out,
+            "  {:<width$} {score:>7}  {verdict:<verdict_width$} {coverage:>8} {concerns:>w$} {delta:>10} {partner:>14}",
+            "",
+            w = concerns.chars().count(),
+        );
+        let cw = concerns.chars().count();
+        let indent = " ".repeat(width + 3);
+        for r in &p.propositions {
+            let _ = writeln!(
+                out,
+                "  {:<width$} {:>7}  {} {:>7}% {:>cw$} {:>10} {:>14}",
+                label(r.id),
+                self.num(r.score, false),
+                self.verdict(r.verdict, verdict_width),
+                r.coverage.round(),
+                r.concerns,
+                self.num(r.delta, true),
+                self.num(r.partner_view, false),
+            );
+            // Why the verdict is not the score's band, and the relationship's verdict.
+            for c in &r.caps {
+                let limit = self.t(&format!("verdicts.{}", c.limit));
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {limit}: {}",
+                    self.t("at_most"),
+                    self.t(&format!("caps.{}", c.rule))
+                );
+            }
+            if !r.missing.is_empty() {
+                let titles: Vec<String> = r.missing.iter().map(|id| self.item(id)).collect();
+                let _ = writeln!(out, "{indent}{}: {}", self.t("missing_items"), titles.join(", "));
+            }
+            if let (Some(rel), Some(theirs)) = (r.relationship, r.partner_verdict) {
+                let _ = writeln!(
+                    out,
+                    "{indent}{}: {} ({} {}, {} {})",
+                    self.t("relationship"),
+                    self.t(&format!("verdicts.{rel}")),
+                    self.t("our_view").to_lowercase(),
+                    self.t(&format!("verdicts.{}", r.verdict)),
+                    self.t("partner_view").to_lowercase(),
+                    self.t(&format!("verdicts.{theirs}")),
+                );
+            }
+        }
+        let caps: Vec<String> =
+            p.overall_caps.iter().map(|c| format!(" · {}", self.t(&format!("caps.{}", c.rule)))).collect();
+        let _ = writeln!(
+            out,
+            "  {:<width$} {:>7}  {}{}",
+            self.t("overall"),
+            self.num(p.overall, false),
+            self.verdict(p.overall_verdict, 0),
+            caps.concat()
+        );
+        for f in &p.flags {
+            let style = match f.severity {
+                FlagSeverity::Critical => Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+                FlagSeverity::Warning => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                FlagSeverity::Info => Style::new().fg_color(Some(AnsiColor::BrightBlack.into())),
+            };
+            let severity = self.t(&format!("severities.{}", f.severity));
+            let tag = format!("{severity:<12}");
+            let prop = f.proposition.map_or("--", PropositionId::as_str);
+            let side = match f.side {
+                Perspective::Partner => format!(" ({})", self.t("reported_by_partner")),
+                Perspective::Own => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {} {prop} {}{side}: {}",
+                paint(self.color, style, &tag),
+                f.code,
+                f.message.get(self.lang)
+            );
+        }
+    }
+
+    fn network(&self, out: &mut String, e: &Evaluation) {
+        let n = &e.network;
+        let bold = Style::new().bold();
+        let roles: Vec<String> = n
+            .by_role
+            .iter()
+            .map(|(r, c)| format!("{c} {}", self.t(&format!("roles.{r}")).to_lowercase()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} · {} ({}) · {} {} · {} {}",
+            paint(self.color, bold, &self.t("network_report")),
+            self.count(n.partners, "partner", "partners"),
+            roles.join(", "),
+            n.strategic.len(),
+            self.t("counts.strategic"),
+            n.desired.len(),
+            self.t("counts.desired"),
+        );
+        for p in &n.propositions {
+            let spread: Vec<String> =
+                p.verdicts.iter().map(|(v, c)| format!("{c} {}", self.t(&format!("verdicts.{v}")))).collect();
+            let _ = writeln!(
+                out,
+                "  {:<4} {} {:>5}  {}",
+                p.id,
+                self.t("mean").to_lowercase(),
+                self.num(p.mean, false),
+                spread.join(", ")
+            );
+        }
+        if !n.dependent_on.is_empty() {
+            let names: Vec<&str> = n.dependent_on.iter().map(|d| d.id.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "  {}: {} ({}% {})",
+                self.t("more_dependent_on"),
+                names.join(", "),
+                number(n.dependent_revenue_share_pct, self.lang, false),
+                self.t("of_revenue"),
+            );
+        }
+        for k in n.key_person_load.iter().take(3) {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                self.t("key_person").to_lowercase(),
+                k.name,
+                self.count(k.partners.len(), "relationship", "relationships")
+            );
+        }
+        for l in &n.lacking_data {
+            let _ = writeln!(
+                out,
+                "  {}: {} ({})",
+                self.t("lacking_data").to_lowercase(),
+                l.id,
+                l.propositions.join(", ")
+            );
+        }
+        for f in &n.flags {
+            let severity = self.t(&format!("severities.{}", f.severity));
+            let _ = writeln!(out, "  {severity:<12} {}: {}", f.code, f.message.get(self.lang));
+        }
+    }
 }
 
-/// The whole evaluation as text.
+/// The whole evaluation as text, in `lang`.
 pub fn render(e: &Evaluation, lang: Lang, color: bool) -> String {
+    let table = Table { lang, color, labels: Labels::builtin(), q: Questionnaire::get() };
     let mut out = String::new();
     for p in &e.partners {
-        partner(&mut out, p, lang, color);
+        table.partner(&mut out, p);
         out.push('\n');
     }
-    network(&mut out, e, lang, color);
+    table.network(&mut out, e);
     out
-}
-
-fn partner(out: &mut String, p: &PartnerEvaluation, lang: Lang, color: bool) {
-    let q = Questionnaire::get();
-    let bold = Style::new().bold();
-    let mut tags = vec![p.role.to_string()];
-    if p.strategic {
-        tags.push("strategic".into());
-    }
-    if p.status != crate::model::Status::Current {
-        tags.push(p.status.to_string());
-    }
-    let respondents = if p.respondents.len() > 1 {
-        format!(" · {} respondents", p.respondents.len())
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        out,
-        "{} ({}) · {} · {}{respondents}",
-        paint(color, bold, &p.partner),
-        p.id,
-        tags.join(", "),
-        p.date
-    );
-    let label = |id: PropositionId| format!("{id} {}", q.proposition(id).map_or("", |pr| pr.short.get(lang)));
-    let width = q.propositions.iter().map(|p| label(p.id).chars().count()).max().unwrap_or(0);
-    let _ = writeln!(
-        out,
-        "  {:<width$} {:>6}  {:<12} {:>5} {:>8} {:>7} {:>8}",
-        "", "score", "verdict", "cov", "concerns", "Δ", "partner"
-    );
-    for r in &p.propositions {
-        let verdict = format!("{:<12}", r.verdict.as_str());
-        let _ = writeln!(
-            out,
-            "  {:<width$} {:>6}  {} {:>4}% {:>8} {:>7} {:>8}",
-            label(r.id),
-            number(r.score),
-            paint(color, verdict_style(r.verdict), &verdict),
-            r.coverage.round(),
-            r.concerns,
-            signed(r.delta),
-            number(r.partner_view),
-        );
-        // Why the verdict is not the score's band, and the relationship's verdict.
-        let indent = " ".repeat(width + 3);
-        for c in &r.caps {
-            let _ = writeln!(out, "{indent}capped at {}: {} ({})", c.limit, c.rule, c.evidence.join(", "));
-        }
-        if !r.missing.is_empty() {
-            let _ = writeln!(out, "{indent}not answered: {}", r.missing.join(", "));
-        }
-        if let (Some(rel), Some(theirs)) = (r.relationship, r.partner_verdict) {
-            let _ = writeln!(out, "{indent}relationship: {rel} (ours {}, partner's {theirs})", r.verdict);
-        }
-    }
-    let overall = format!("{:<12}", p.overall_verdict.as_str());
-    let caps: Vec<String> = p.overall_caps.iter().map(|c| format!(" · {}", c.rule)).collect();
-    let _ = writeln!(
-        out,
-        "  {:<width$} {:>6}  {}{}",
-        "overall",
-        number(p.overall),
-        paint(color, verdict_style(p.overall_verdict), overall.trim_end()),
-        caps.concat()
-    );
-    for f in &p.flags {
-        let style = match f.severity {
-            FlagSeverity::Critical => Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
-            FlagSeverity::Warning => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
-            FlagSeverity::Info => Style::new().fg_color(Some(AnsiColor::BrightBlack.into())),
-        };
-        let message = match lang {
-            Lang::Nl => &f.message.nl,
-            Lang::En => &f.message.en,
-        };
-        let tag = format!("{:<8}", f.severity.as_str());
-        let prop = f.proposition.map_or("--", PropositionId::as_str);
-        let side =
-            if f.side == crate::model::Perspective::Partner { " (reported by the partner)" } else { "" };
-        let _ = writeln!(out, "  {} {prop} {}{side}: {message}", paint(color, style, &tag), f.code);
-    }
-}
-
-fn network(out: &mut String, e: &Evaluation, lang: Lang, color: bool) {
-    let n = &e.network;
-    let bold = Style::new().bold();
-    let title = match lang {
-        Lang::Nl => "Netwerk",
-        Lang::En => "Network",
-    };
-    let roles: Vec<String> = n.by_role.iter().map(|(r, c)| format!("{c} {r}")).collect();
-    let _ = writeln!(
-        out,
-        "{} · {} partners ({}) · {} strategic · {} desired",
-        paint(color, bold, title),
-        n.partners,
-        roles.join(", "),
-        n.strategic.len(),
-        n.desired.len()
-    );
-    for p in &n.propositions {
-        let spread: Vec<String> = p.verdicts.iter().map(|(v, c)| format!("{c} {v}")).collect();
-        let _ = writeln!(out, "  {:<4} mean {:>5}  {}", p.id, number(p.mean), spread.join(", "));
-    }
-    if !n.dependent_on.is_empty() {
-        let names: Vec<&str> = n.dependent_on.iter().map(|d| d.id.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "  more dependent on: {} ({}% of revenue)",
-            names.join(", "),
-            n.dependent_revenue_share_pct
-        );
-    }
-    for k in n.key_person_load.iter().take(3) {
-        let _ = writeln!(out, "  key person {}: {} relationships", k.name, k.partners.len());
-    }
-    for l in &n.lacking_data {
-        let _ = writeln!(out, "  lacking data: {} ({})", l.id, l.propositions.join(", "));
-    }
-    for f in &n.flags {
-        let message = match lang {
-            Lang::Nl => &f.message.nl,
-            Lang::En => &f.message.en,
-        };
-        let _ = writeln!(out, "  {:<8} {}: {message}", f.severity.as_str(), f.code);
-    }
 }

@@ -3,7 +3,8 @@
 //! a severity, the evidence, and a message and recommendation in both languages.
 
 use crate::model::{
-    Bilingual, Date, Flag, FlagCode, FlagSeverity, Perspective, PropositionId, PropositionResult,
+    Bilingual, Date, Flag, FlagCode, FlagSeverity, Lang, Perspective, PropositionId, PropositionResult,
+    number,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -11,34 +12,52 @@ use super::combine::Side;
 use super::config::FlagThresholds;
 use super::score::{points, round1};
 
+/// A value put into a flag's texts, written in each language as reports write it.
+pub enum Fill {
+    Text(String),
+    Number(f64),
+    /// A number with its sign.
+    Signed(f64),
+    /// Question ids, shown by their short titles.
+    Items(Vec<String>),
+}
+
+impl Fill {
+    fn text(&self, lang: Lang) -> String {
+        match self {
+            Fill::Text(t) => t.clone(),
+            Fill::Number(x) => number(*x, lang, false),
+            Fill::Signed(x) => number(*x, lang, true),
+            Fill::Items(items) => {
+                let q = Questionnaire::get();
+                let title = |id: &String| {
+                    q.question(id).map_or_else(|| id.clone(), |qu| qu.short.get(lang).to_owned())
+                };
+                items.iter().map(title).collect::<Vec<_>>().join(", ")
+            }
+        }
+    }
+}
+
 /// Builds a flag from the questionnaire's texts, filling `{placeholders}` from `values`.
-pub fn flag(
-    code: FlagCode,
-    severity: FlagSeverity,
-    evidence: Vec<String>,
-    values: &[(&str, String)],
-) -> Flag {
-    let q = Questionnaire::get();
-    // Dutch writes a decimal comma.
-    let fill = |text: &str, comma: bool| {
-        values.iter().fold(text.to_owned(), |t, (name, value)| {
-            let value =
-                if comma && value.parse::<f64>().is_ok() { value.replace('.', ",") } else { value.clone() };
-            t.replace(&format!("{{{name}}}"), &value)
-        })
+pub fn flag(code: FlagCode, severity: FlagSeverity, evidence: Vec<String>, values: &[(&str, Fill)]) -> Flag {
+    let fill = |text: &Bilingual| {
+        let one = |lang: Lang| {
+            values.iter().fold(text.get(lang).to_owned(), |t, (name, value)| {
+                t.replace(&format!("{{{name}}}"), &value.text(lang))
+            })
+        };
+        Bilingual { nl: one(Lang::Nl), en: one(Lang::En) }
     };
-    match q.flag(code) {
+    match Questionnaire::get().flag(code) {
         Some(t) => Flag {
             code,
             proposition: t.proposition,
             severity,
             side: Perspective::Own,
             evidence,
-            message: Bilingual { nl: fill(&t.message.nl, true), en: fill(&t.message.en, false) },
-            recommendation: Bilingual {
-                nl: fill(&t.recommendation.nl, true),
-                en: fill(&t.recommendation.en, false),
-            },
+            message: fill(&t.message),
+            recommendation: fill(&t.recommendation),
             source: t.source.clone(),
         },
         // Every code used here has a text (a unit test checks); keep going without one.
@@ -50,7 +69,7 @@ pub fn flag(
             evidence,
             message: Bilingual { nl: code.to_string(), en: code.to_string() },
             recommendation: Bilingual { nl: String::new(), en: String::new() },
-            source: String::new(),
+            source: Bilingual { nl: String::new(), en: String::new() },
         },
     }
 }
@@ -95,7 +114,12 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     if !low.is_empty() {
         let severity =
             if low.iter().any(|i| at_most(i, 1)) { FlagSeverity::Critical } else { FlagSeverity::Warning };
-        flags.push(flag(FlagCode::TrustDimensionLow, severity, ids(&low), &[("items", low.join(", "))]));
+        flags.push(flag(
+            FlagCode::TrustDimensionLow,
+            severity,
+            ids(&low),
+            &[("items", Fill::Items(ids(&low)))],
+        ));
     }
     let trustworthy = mean_points(side, TRUST_ITEMS);
     let vulnerable = mean_points(side, VULNERABILITY_ITEMS);
@@ -135,7 +159,7 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
                 FlagCode::AsymmetricDependence,
                 severity,
                 evidence,
-                &[("gap", format!("{gap}"))],
+                &[("gap", Fill::Number(gap))],
             ));
         }
     }
@@ -239,7 +263,7 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
             FlagCode::RevenueConcentration,
             severity,
             evidence,
-            &[("share", round1(share).to_string())],
+            &[("share", Fill::Number(share))],
         ));
     }
     // The capacity answer says it outright; growth makes it worse.
@@ -265,7 +289,7 @@ pub fn perception_gaps(results: &[PropositionResult], t: &FlagThresholds) -> Vec
                 FlagCode::PerceptionGap,
                 FlagSeverity::Warning,
                 vec![r.id.to_string()],
-                &[("gap", format!("{g:+.1}"))],
+                &[("gap", Fill::Signed(g))],
             );
             f.proposition = Some(r.id);
             f
@@ -304,7 +328,7 @@ pub fn declining(rounds: &[(Date, &[PropositionResult])], t: &FlagThresholds) ->
             FlagCode::Declining,
             severity,
             vec![r.id.to_string()],
-            &[("delta", format!("{:.1}", -fall)), ("since", since.to_string())],
+            &[("delta", Fill::Signed(-fall)), ("since", Fill::Text(since.to_string()))],
         );
         f.proposition = Some(r.id);
         flags.push(f);
@@ -336,7 +360,8 @@ pub fn no_consensus(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
             let severity =
                 if worst >= t.disagreement_warning { FlagSeverity::Warning } else { FlagSeverity::Info };
             let names: Vec<&str> = items.iter().map(|(item, _)| *item).collect();
-            let mut f = flag(FlagCode::NoConsensus, severity, ids(&names), &[("items", names.join(", "))]);
+            let mut f =
+                flag(FlagCode::NoConsensus, severity, ids(&names), &[("items", Fill::Items(ids(&names)))]);
             f.proposition = proposition;
             f
         })

@@ -10,7 +10,7 @@ use crate::model::{
 use crate::questionnaire::Questionnaire;
 
 use super::config::EvaluationConfig;
-use super::flags::flag;
+use super::flags::{Fill, flag};
 use super::score::round1;
 
 /// Mean 1-5 answer of a question in a partner's evaluated round.
@@ -71,7 +71,10 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
             FlagCode::DependenceExposure,
             severity,
             dependent_on.iter().filter(|d| d.revenue_share_pct.is_some()).map(|d| d.id.clone()).collect(),
-            &[("share", dependent_revenue_share_pct.to_string()), ("count", dependent_on.len().to_string())],
+            &[
+                ("share", Fill::Number(dependent_revenue_share_pct)),
+                ("count", Fill::Number(dependent_on.len() as f64)),
+            ],
         ));
     }
 
@@ -177,10 +180,10 @@ fn bottlenecks(current: &[&PartnerEvaluation], load: &[KeyPersonLoad], cfg: &Eva
                 severity,
                 k.partners.clone(),
                 &[
-                    ("person", k.name.clone()),
-                    ("count", k.partners.len().to_string()),
-                    ("total", total.to_string()),
-                    ("alone", alone.to_string()),
+                    ("person", Fill::Text(k.name.clone())),
+                    ("count", Fill::Number(k.partners.len() as f64)),
+                    ("total", Fill::Number(total as f64)),
+                    ("alone", Fill::Number(alone as f64)),
                 ],
             ))
         })

@@ -14,10 +14,7 @@ pub fn points(answer: f64) -> f64 {
     (answer - 1.0) / 4.0 * 100.0
 }
 
-/// Rounds to one decimal, as every reported number is.
-pub fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
+pub use crate::model::round1;
 
 /// What a contact frequency is worth on the 0-100 scale.
 fn frequency_points(f: Frequency) -> f64 {

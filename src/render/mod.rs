@@ -104,17 +104,12 @@ fn number(value: &Value, lang: Lang, signed: bool) -> String {
     percent(value, lang, signed, "")
 }
 
-/// One decimal (dropped when zero; a half rounded away from zero, as the evaluation rounds), a
-/// decimal comma in Dutch, `–` for no value, then `unit`.
+/// [`crate::model::number`] then `unit`, or `–` for no value.
 fn percent(value: &Value, lang: Lang, signed: bool, unit: &str) -> String {
-    let Some(x) = value.as_f64().map(crate::evaluate::score::round1) else { return "–".into() };
-    let text = if signed { format!("{x:+.1}") } else { format!("{x:.1}") };
-    let text = text.strip_suffix(".0").map(str::to_owned).unwrap_or(text);
-    let text = match lang {
-        Lang::Nl => text.replace('.', ","),
-        Lang::En => text,
-    };
-    format!("{text}{unit}")
+    match value.as_f64() {
+        Some(x) => format!("{}{unit}", crate::model::number(x, lang, signed)),
+        None => "–".into(),
+    }
 }
 
 /// How large one rendered output may be, and how long it may take.
