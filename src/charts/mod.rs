@@ -54,15 +54,28 @@ const FONT_STACK: &str = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sa
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
 
-/// The fill colour of a verdict, as `#rrggbb`: dark green, light teal, amber, red and grey, each
-/// with at least 3:1 contrast on white and different in lightness from its neighbours.
+/// The fill colour of a verdict, as `#rrggbb`: green, teal, amber, red and grey, each with at
+/// least 4.5:1 contrast to the white text on it (WCAG 2.2 AA for small text). Colour is never
+/// the only cue: see [`verdict_mark`].
 pub fn verdict_color(v: Verdict) -> &'static str {
     match v {
         Verdict::Strong => "#1a7f37",
-        Verdict::Adequate => "#2f9e8f",
+        Verdict::Adequate => "#0f766e",
         Verdict::AtRisk => "#9a6700",
         Verdict::Critical => "#cf222e",
         Verdict::Insufficient => "#6e7781",
+    }
+}
+
+/// A verdict's mark, shown beside a colour so that the colour is never the only cue (a heatmap
+/// cell, a map node): `++`, `+`, `−`, `−−`, `?`.
+pub fn verdict_mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Strong => "++",
+        Verdict::Adequate => "+",
+        Verdict::AtRisk => "\u{2212}",
+        Verdict::Critical => "\u{2212}\u{2212}",
+        Verdict::Insufficient => "?",
     }
 }
 
@@ -86,6 +99,8 @@ pub struct SeverityColors {
 #[derive(Debug, Clone, Serialize)]
 pub struct Theme {
     pub verdicts: BTreeMap<&'static str, &'static str>,
+    /// Each verdict's mark ([`verdict_mark`]).
+    pub marks: BTreeMap<&'static str, &'static str>,
     pub severities: BTreeMap<&'static str, SeverityColors>,
 }
 
@@ -93,6 +108,7 @@ impl Theme {
     pub fn new() -> Theme {
         Theme {
             verdicts: Verdict::VARIANTS.iter().map(|&v| (v.as_str(), verdict_color(v))).collect(),
+            marks: Verdict::VARIANTS.iter().map(|&v| (v.as_str(), verdict_mark(v))).collect(),
             severities: FlagSeverity::VARIANTS.iter().map(|&s| (s.as_str(), severity_colors(s))).collect(),
         }
     }
@@ -214,7 +230,11 @@ fn document(width: f64, height: f64, title: &str, desc: &str, draw: impl Fn(&mut
     let mut body = Svg::new();
     body.open("g");
     draw(&mut body);
-    let id = format!("tm-{:016x}", fingerprint(&[title, desc, &body.finish()]));
+    let body = body.finish();
+    let id = format!("tm-{:016x}", fingerprint(&[title, desc, &body]));
+    // A chart with links is a group of them, not one image (an image's content is not
+    // interactive to assistive technology).
+    let role = if body.contains("<a ") { "group" } else { "img" };
     let mut svg = Svg::new();
     svg.open("svg")
         .attr("xmlns", SVG_NS)
@@ -223,7 +243,7 @@ fn document(width: f64, height: f64, title: &str, desc: &str, draw: impl Fn(&mut
         .num("width", width)
         .num("height", height)
         .geom("viewBox", format_args!("0 0 {} {}", N(width), N(height)))
-        .attr("role", "img")
+        .attr("role", role)
         .attr("aria-labelledby", &format!("{id}-title {id}-desc"))
         .attr("font-family", FONT_STACK)
         .attr("font-size", "12");
@@ -489,13 +509,32 @@ mod tests {
         assert_eq!(wrap("one two three four", 8, 2), vec!["one two", "three f…"]);
     }
 
+    /// WCAG's contrast ratio of two `#rrggbb` colours.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let luminance = |hex: &str| {
+            let channel = |i: usize| {
+                let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+                if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            };
+            0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
     #[test]
-    fn verdict_colours_are_hex() {
-        for v in
-            [Verdict::Strong, Verdict::Adequate, Verdict::AtRisk, Verdict::Critical, Verdict::Insufficient]
-        {
+    fn verdict_colours_carry_white_text_at_aa_and_have_marks() {
+        assert!((contrast("#2f9e8f", WHITE) - 3.28).abs() < 0.01, "the formula");
+        let mut marks = std::collections::BTreeSet::new();
+        for &v in Verdict::VARIANTS {
             let c = verdict_color(v);
             assert_eq!(checked_color(c), c);
+            assert!(contrast(c, WHITE) >= 4.5, "{v}: {c} has {:.2}:1 with white", contrast(c, WHITE));
+            assert!(marks.insert(verdict_mark(v)), "{v}'s mark is its own");
+        }
+        for &s in FlagSeverity::VARIANTS {
+            let c = severity_colors(s);
+            assert!(contrast("#1b1f24", c.fill) >= 4.5, "{s}: body text on {}", c.fill);
         }
     }
 

@@ -41,16 +41,49 @@ const HARNESS: &str = r#"<!DOCTYPE html><html><body><iframe id="f" style="width:
 const f = document.getElementById('f');
 f.addEventListener('load', () => {
   const d = f.contentDocument;
-  const svgs = [...d.querySelectorAll('svg[role="img"]')].map(s => { const r = s.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; });
+  const svgs = [...d.querySelectorAll('svg[aria-labelledby]')].map(s => { const r = s.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; });
   const out = { title: d.title, h1: (d.querySelector('h1') || {}).textContent, glance: d.querySelectorAll('section[aria-labelledby="glance"] tbody tr').length,
     heat: d.querySelectorAll('main table tbody tr').length, svgs, scripts: d.querySelectorAll('script').length };
   const pre = document.createElement('pre'); pre.id = 'result'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
 });
 </script></body></html>"#;
 
+/// A page that loads `report` in a frame, runs axe-core (`AXE`) on it for WCAG 2.2 A and AA, and
+/// writes the violations into its own DOM.
+const AXE_HARNESS: &str = r#"<!DOCTYPE html><html><body><iframe id="f" style="width:1200px;height:1600px" src="REPORT"></iframe>
+<script>
+const f = document.getElementById('f');
+f.addEventListener('load', () => {
+  const d = f.contentDocument;
+  const s = d.createElement('script');
+  s.src = 'AXE';
+  s.onload = () => f.contentWindow.axe.run(d, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }).then(r => {
+    const out = r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, first: v.nodes[0].html.slice(0, 160) }));
+    const pre = document.createElement('pre'); pre.id = 'result'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+  });
+  d.head.appendChild(s);
+});
+</script></body></html>"#;
+
+/// axe-core, as `.ci/run` installs it (`npm install --prefix target/axe axe-core`).
+fn axe_core() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/axe-core/axe.min.js");
+    path.is_file().then_some(path)
+}
+
 fn inspect(browser: &Path, out: &Path, report: &str, profile: &Path) -> (serde_json::Value, String) {
+    run_harness(browser, out, report, profile, HARNESS)
+}
+
+fn run_harness(
+    browser: &Path,
+    out: &Path,
+    report: &str,
+    profile: &Path,
+    page: &str,
+) -> (serde_json::Value, String) {
     let harness = out.join(format!("harness-{}.html", report.replace('/', "-")));
-    std::fs::write(&harness, HARNESS.replace("REPORT", report)).unwrap();
+    std::fs::write(&harness, page.replace("REPORT", report)).unwrap();
     let output = headless(browser, profile)
         .arg("--dump-dom")
         .arg(format!("file://{}", harness.display()))
@@ -123,4 +156,40 @@ fn a_browser_shows_the_reports_as_a_person_would_see_them() {
         let png = shots.join(format!("{}.png", page.replace('/', "-")));
         screenshot(&browser, &out.join(page), &png, profile.path());
     }
+}
+
+#[test]
+fn axe_core_finds_no_serious_accessibility_problem_on_any_page() {
+    let (Some(browser), Some(axe)) = (chromium(), axe_core()) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium and axe-core are required in CI (.ci/run installs them)"
+        );
+        eprintln!("SKIPPED: needs chromium on PATH and `npm install --prefix target/axe axe-core`");
+        return;
+    };
+    let ws = samples_copy();
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "html"]).code, 0);
+    let out = ws.path().join("reports");
+    let profile = tempfile::tempdir().unwrap();
+    let harness = AXE_HARNESS.replace("AXE", &format!("file://{}", axe.display()));
+    let mut pages = vec!["index.html".to_owned(), "network.html".to_owned()];
+    for entry in std::fs::read_dir(out.join("partners")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".html") {
+            pages.push(format!("partners/{name}"));
+        }
+    }
+    pages.sort();
+    let mut problems = Vec::new();
+    for page in &pages {
+        let (violations, _) = run_harness(&browser, &out, page, profile.path(), &harness);
+        for v in violations.as_array().unwrap() {
+            if matches!(v["impact"].as_str(), Some("serious" | "critical")) {
+                problems.push(format!("{page}: {v}"));
+            }
+        }
+    }
+    assert_eq!(pages.len(), 14, "index, network and twelve partners");
+    assert!(problems.is_empty(), "axe-core:\n{}", problems.join("\n"));
 }
