@@ -193,3 +193,37 @@ fn axe_core_finds_no_serious_accessibility_problem_on_any_page() {
     assert_eq!(pages.len(), 14, "index, network and twelve partners");
     assert!(problems.is_empty(), "axe-core:\n{}", problems.join("\n"));
 }
+
+#[test]
+fn printing_from_the_browser_gives_a4_pages_with_whole_tables() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "Chromium is required in CI (.ci/run installs it)");
+        eprintln!("SKIPPED: no chromium on PATH");
+        return;
+    };
+    let ws = samples_copy();
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "html"]).code, 0);
+    let out = ws.path().join("reports");
+    let profile = tempfile::tempdir().unwrap();
+    for page in ["index.html", "network.html"] {
+        let pdf = out.join(format!("{page}.pdf"));
+        let status = headless(&browser, profile.path())
+            .arg("--no-pdf-header-footer")
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", out.join(page).display()))
+            .output()
+            .unwrap();
+        assert!(status.status.success() && pdf.is_file(), "{page} printed");
+        let info = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo (poppler-utils) is installed");
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains("(A4)"), "{page} prints on A4: {info}");
+        let text = Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        // The heatmap's last columns are on the page, not cut off at its right edge.
+        let header = text.lines().find(|l| l.contains("Partner") && l.contains("P1")).unwrap_or_default();
+        assert!(
+            header.contains("P5") && header.contains("Totaal"),
+            "{page}: the whole heatmap header: {header}"
+        );
+    }
+}
