@@ -63,7 +63,12 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
         jobs_asked: None,
         quiet: true,
         dump_context: false,
-        pdf: PdfSettings { engine: Engine::Embedded, pdf_a: false, timeout: Duration::from_secs(300) },
+        pdf: PdfSettings {
+            engine: Engine::Embedded,
+            pdf_a: false,
+            pdf_ua: true,
+            timeout: Duration::from_secs(300),
+        },
         prune: true,
         date: None,
     }

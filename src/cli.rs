@@ -93,6 +93,10 @@ pub struct BuildArgs {
     /// Produce PDF/A-2b for archiving.
     #[arg(long, value_enum)]
     pub pdf_standard: Option<crate::workspace::PdfStandardName>,
+    /// Do not make the PDFs PDF/UA-1 (accessible; the default), e.g. for templates of your own
+    /// whose images have no alternative text.
+    #[arg(long)]
+    pub no_pdf_ua: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -105,6 +105,7 @@ impl BuildSettings {
         let pdf = PdfSettings {
             engine,
             pdf_a: args.pdf_standard.or(pdf_config.standard).is_some(),
+            pdf_ua: pdf_config.ua && !args.no_pdf_ua,
             timeout: Duration::from_secs(workspace.config.limits.render_seconds),
         };
         let cores = std::thread::available_parallelism().map_or(1, usize::from);

@@ -100,7 +100,7 @@ impl Default for Limits {
 }
 
 /// The `[pdf]` table.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct PdfConfig {
     /// `embedded` (default) or `typst-cli`.
@@ -109,6 +109,14 @@ pub struct PdfConfig {
     pub typst_bin: Option<PathBuf>,
     /// `a-2b` for PDF/A-2b.
     pub standard: Option<PdfStandardName>,
+    /// PDF/UA-1, accessible PDFs [default: true].
+    pub ua: bool,
+}
+
+impl Default for PdfConfig {
+    fn default() -> Self {
+        Self { engine: PdfEngineName::default(), typst_bin: None, standard: None, ua: true }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -35,6 +35,9 @@ pub struct PdfSettings {
     pub engine: Engine,
     /// PDF/A-2b for archiving.
     pub pdf_a: bool,
+    /// PDF/UA-1 for accessibility: every image has an alternative text, the document its title
+    /// shown in the window, checked by Typst's own validation.
+    pub pdf_ua: bool,
     /// How long the `typst` executable may take for one document.
     pub timeout: std::time::Duration,
 }
@@ -148,12 +151,15 @@ fn embedded(job: &Job, settings: &PdfSettings) -> std::result::Result<Vec<u8>, F
     // Typst memoises across compiles; evict so a batch of any size stays small.
     comemo::evict(2);
     let document = result.map_err(|errors| Failure::Typst(problems(&world, &errors)))?;
-    let standards = if settings.pdf_a {
-        typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
-            .map_err(|e| Failure::Typst(vec![Problem::new(e.message().as_str())]))?
-    } else {
-        typst_pdf::PdfStandards::default()
-    };
+    let standards: Vec<typst_pdf::PdfStandard> = [
+        settings.pdf_a.then_some(typst_pdf::PdfStandard::A_2b),
+        settings.pdf_ua.then_some(typst_pdf::PdfStandard::Ua_1),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let standards = typst_pdf::PdfStandards::new(&standards)
+        .map_err(|e| Failure::Typst(vec![Problem::new(e.message().as_str())]))?;
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(job.template.to_owned()),
         timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
@@ -214,6 +220,9 @@ fn cli(job: &Job, settings: &PdfSettings, bin: &Path) -> std::result::Result<Vec
         .env("TYPST_PACKAGE_CACHE_PATH", dir.path());
     if settings.pdf_a {
         cmd.args(["--pdf-standard", "a-2b"]);
+    }
+    if settings.pdf_ua {
+        cmd.args(["--pdf-standard", "ua-1"]);
     }
     cmd.args(["main.typ", "out.pdf"]);
     let ran = process::run(&mut cmd, settings.timeout)
@@ -286,6 +295,7 @@ mod tests {
             &PdfSettings {
                 engine: Engine::Embedded,
                 pdf_a: false,
+                pdf_ua: true,
                 timeout: std::time::Duration::from_secs(60),
             },
         ) else {

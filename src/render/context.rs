@@ -165,8 +165,11 @@ pub struct AnswerBox<'a> {
 pub struct PartnerCharts {
     pub radar: Svg,
     pub radar_file: String,
+    /// What the radar shows, in words: the alternative text of its image in the PDF.
+    pub radar_alt: String,
     pub trend: Option<Svg>,
     pub trend_file: Option<String>,
+    pub trend_alt: Option<String>,
 }
 
 /// The context of `network.*` and `index.html`.
@@ -189,6 +192,8 @@ pub struct NetworkContext<'a> {
 pub struct NetworkCharts {
     pub map: Svg,
     pub map_file: String,
+    /// What the map shows, in words: the alternative text of its image in the PDF.
+    pub map_alt: String,
 }
 
 /// Builds contexts in one language.
@@ -292,7 +297,7 @@ impl<'a> Builder<'a> {
             .filter(|p| linked(&p.id))
             .map(|p| (p.id.clone(), layout::partner(&p.id)))
             .collect();
-        let map = self.map(e, &links.partners);
+        let (map, map_alt) = self.map(e, &links.partners);
         let common = Common { title: self.t("network_report"), links, ..self.common.clone() };
         NetworkContext {
             common,
@@ -300,7 +305,7 @@ impl<'a> Builder<'a> {
             partners: &e.partners,
             names: e.partners.iter().map(|p| (p.id.as_str(), p.partner.as_str())).collect(),
             sources,
-            charts: NetworkCharts { map: map.into(), map_file: layout::MAP.into() },
+            charts: NetworkCharts { map: map.into(), map_file: layout::MAP.into(), map_alt },
         }
     }
 
@@ -335,6 +340,7 @@ impl<'a> Builder<'a> {
                 format!("{label}: {score} ({})", self.t(&format!("verdicts.{}", r.verdict)))
             })
             .collect();
+        let radar_alt = format!("{title}. {}", desc.join("; "));
         let radar = charts::radar(&title, &desc.join("; "), &axes, &legend, &self.common.org.accent).into();
         let own_rounds: Vec<&Round> = p.rounds.iter().filter(|r| r.perspective == p.perspective).collect();
         let trend = (own_rounds.len() > 1).then(|| {
@@ -349,18 +355,22 @@ impl<'a> Builder<'a> {
                 })
                 .collect();
             let title = format!("{}: {}", self.t("chart_trend"), p.partner);
-            Svg::from(charts::trend(&title, &title, &dates, &series))
+            let alt = format!("{title}. {}", dates.join(", "));
+            (Svg::from(charts::trend(&title, &title, &dates, &series)), alt)
         });
+        let (trend, trend_alt) = trend.unzip();
         PartnerCharts {
             radar,
             radar_file: layout::radar(&p.id),
+            radar_alt,
+            trend_alt,
             trend_file: trend.as_ref().map(|_| layout::trend(&p.id)),
             trend,
         }
     }
 
     /// The network map; a partner's node links its report where `reports` has one.
-    fn map(&self, e: &Evaluation, reports: &BTreeMap<String, String>) -> String {
+    fn map(&self, e: &Evaluation, reports: &BTreeMap<String, String>) -> (String, String) {
         let hrefs: BTreeMap<&str, String> =
             reports.iter().map(|(id, path)| (id.as_str(), format!("{path}.html"))).collect();
         let nodes: Vec<charts::MapNode> = e
@@ -401,6 +411,7 @@ impl<'a> Builder<'a> {
                 )
             })
             .collect();
-        charts::network_map(&title, &desc.join("; "), &center, &nodes, &legend)
+        let alt = format!("{title}. {}", desc.join("; "));
+        (charts::network_map(&title, &desc.join("; "), &center, &nodes, &legend), alt)
     }
 }

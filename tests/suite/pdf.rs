@@ -117,6 +117,34 @@ fn pdf_a_for_archiving() {
     );
 }
 
+#[test]
+fn pdfs_are_pdf_ua_by_default_with_every_image_described() {
+    let ws = workspace(&[
+        ("assessments/a.yaml", "partner: Alfa\nrole: other\ndate: 2026-01-02\n"),
+        ("assessments/a-2.yaml", "partner: Alfa\nrole: other\ndate: 2026-06-02\n"),
+    ]);
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf", "--pdf-standard", "a-2b"]);
+    assert_eq!(run.code, 0, "PDF/A-2b and PDF/UA-1 together, Typst's validation passed: {}", run.stderr);
+    for pdf in ["reports/partners/alfa.pdf", "reports/network.pdf"] {
+        let bytes = std::fs::read(ws.path().join(pdf)).unwrap();
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(raw.contains("pdfuaid:part"), "{pdf}: PDF/UA identification");
+        assert!(raw.contains("DisplayDocTitle"), "{pdf}: the title shows in the window");
+    }
+    // Typst's UA validation is real: an image without alternative text fails the document.
+    std::fs::create_dir_all(ws.path().join("templates")).unwrap();
+    std::fs::write(
+        ws.path().join("templates/network.typ"),
+        "{% include \"report.typ\" %}\n= Map\n#image({{ charts.map_file | str }})\n",
+    )
+    .unwrap();
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf"]);
+    assert_ne!(run.code, 0, "the network PDF fails");
+    assert!(run.stderr.contains("PDF/UA-1 error: missing alt text"), "{}", run.stderr);
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "pdf", "--no-pdf-ua"]);
+    assert_eq!(run.code, 0, "without PDF/UA it builds: {}", run.stderr);
+}
+
 /// The `typst` executable on PATH, if there is one.
 fn typst_on_path() -> Option<&'static str> {
     Command::new("typst").arg("--version").output().is_ok().then_some("typst")
