@@ -146,6 +146,11 @@ pub struct ReportConfig {
     pub logo: Option<PathBuf>,
     /// The accent colour, `#rrggbb`.
     pub accent: String,
+    /// The confidentiality line of every report [default: the label `confidential`, in the
+    /// report language].
+    pub confidential: Option<String>,
+    /// A line of your own at the foot of every report (a disclaimer, the engagement's name).
+    pub footer: Option<String>,
 }
 
 impl Default for ReportConfig {
@@ -155,6 +160,8 @@ impl Default for ReportConfig {
             consultant: None,
             logo: None,
             accent: "#0b57a4".into(),
+            confidential: None,
+            footer: None,
         }
     }
 }

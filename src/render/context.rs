@@ -31,6 +31,10 @@ pub struct Branding {
     pub logo: Option<String>,
     /// The logo's file name beside a Typst source (`logo.svg` or `logo.png`).
     pub logo_file: Option<String>,
+    /// The confidentiality line: `[report] confidential`, else the label in the report language.
+    pub confidential: String,
+    /// `[report] footer`: a line of the user's own at the foot of every report.
+    pub footer: Option<String>,
 }
 
 impl Branding {
@@ -55,6 +59,8 @@ impl Branding {
                 )
             }),
             logo_file: logo.as_ref().map(crate::logo::Logo::file_name),
+            confidential: report.confidential.clone().unwrap_or_default(),
+            footer: report.footer.clone(),
         };
         Ok((branding, logo.map(|l| (l.file_name(), Shared::from(l.bytes)))))
     }
@@ -149,6 +155,8 @@ pub struct PartnerContext<'a> {
     pub boxes: Vec<AnswerBox<'a>>,
     /// The answer files behind the report, as shown.
     pub sources: Vec<String>,
+    /// Who recorded the answers, leaving out the consultant (the cover names them already).
+    pub assessors: Vec<&'a str>,
     pub charts: PartnerCharts,
 }
 
@@ -205,7 +213,16 @@ pub struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(lang: Lang, labels: &'a Labels, org: Branding, meta: Meta, cfg: &EvaluationConfig) -> Self {
+    pub fn new(
+        lang: Lang,
+        labels: &'a Labels,
+        mut org: Branding,
+        meta: Meta,
+        cfg: &EvaluationConfig,
+    ) -> Self {
+        if org.confidential.is_empty() {
+            org.confidential = labels.text("confidential", lang);
+        }
         let b = &cfg.bands;
         let method = labels
             .text("method_text", lang)
@@ -279,7 +296,24 @@ impl<'a> Builder<'a> {
         let depth = layout::partner(&p.id).matches('/').count();
         let common =
             Common { title: p.partner.clone(), links: Links::at_depth(depth), ..self.common.clone() };
-        PartnerContext { common, partner: p, answers, boxes, sources, charts: self.partner_charts(p) }
+        let consultant = self.common.org.consultant.as_deref().map(crate::model::person_key);
+        let assessors = p
+            .assessors
+            .iter()
+            .map(String::as_str)
+            .filter(|a| {
+                consultant.as_ref().is_none_or(|c| !crate::model::person_key(a).starts_with(c.as_str()))
+            })
+            .collect();
+        PartnerContext {
+            common,
+            partner: p,
+            answers,
+            boxes,
+            sources,
+            assessors,
+            charts: self.partner_charts(p),
+        }
     }
 
     /// The context of the network report and the index, linking the partners `linked` says

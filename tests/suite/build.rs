@@ -365,6 +365,36 @@ fn only_the_requested_partner_is_rebuilt() {
 }
 
 #[test]
+fn the_confidentiality_line_and_footer_are_the_workspaces_and_no_file_path_is_shown() {
+    let ws = workspace(&[
+        (
+            "trustmap.toml",
+            "[report]\nconsultant = \"Eva Smit\"\nconfidential = \"Alleen voor de directie\"\nfooter = \"Opdracht 2026-014\"\n",
+        ),
+        ("assessments/alfa.yaml", &format!("{PARTNER}assessor: Eva Smit (consultant)\n")),
+    ]);
+    let run = trustmap(ws.path(), &["build", "--format", "html,md,pdf", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = ws.path().join("reports");
+    let pdf = super::pdf::text(&out.join("partners/alfa.pdf"));
+    for (name, text) in [
+        ("html", read(out.join("partners/alfa.html"))),
+        ("md", read(out.join("partners/alfa.md"))),
+        ("network md", read(out.join("network.md"))),
+        ("pdf", pdf),
+    ] {
+        assert!(text.contains("Alleen voor de directie"), "{name}: the confidentiality line");
+        assert!(text.contains("Opdracht 2026-014"), "{name}: the footer");
+        assert!(!text.contains("alfa.yaml") && !text.contains("assessments/"), "{name}: no file path");
+        assert!(!text.contains("Eva Smit (consultant)"), "{name}: the consultant is not repeated");
+    }
+    assert!(
+        read(out.join("manifest.json")).contains("assessments/alfa.yaml"),
+        "the manifest keeps provenance"
+    );
+}
+
+#[test]
 fn a_build_of_some_files_keeps_the_deliverable_whole() {
     let ws = samples_copy();
     let out = ws.path().join("reports");

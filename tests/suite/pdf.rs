@@ -21,7 +21,7 @@ fn poppler(tool: &str, pdf: &Path) -> String {
 }
 
 /// Text as a reader sees it, with runs of white space folded.
-fn text(pdf: &Path) -> String {
+pub fn text(pdf: &Path) -> String {
     poppler("pdftotext", pdf).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
