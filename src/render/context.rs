@@ -157,7 +157,44 @@ pub struct PartnerContext<'a> {
     pub sources: Vec<String>,
     /// Who recorded the answers, leaving out the consultant (the cover names them already).
     pub assessors: Vec<&'a str>,
+    /// The flags grouped by code, most severe first: the summary a reader acts on, each
+    /// recommendation once.
+    pub actions: Vec<Action<'a>>,
     pub charts: PartnerCharts,
+}
+
+/// The flags of one code: their propositions, the most severe of their severities, and the
+/// flags themselves (the recommendation is the same for all).
+#[derive(Debug, Clone, Serialize)]
+pub struct Action<'a> {
+    pub code: crate::model::FlagCode,
+    pub severity: crate::model::FlagSeverity,
+    pub propositions: Vec<crate::model::PropositionId>,
+    pub flags: Vec<&'a crate::model::Flag>,
+}
+
+/// `flags` grouped by code, most severe first, each group where its first flag stood.
+fn actions(flags: &[crate::model::Flag]) -> Vec<Action<'_>> {
+    let mut out: Vec<Action> = Vec::new();
+    for f in flags {
+        match out.iter_mut().find(|a| a.code == f.code) {
+            Some(a) => a.flags.push(f),
+            None => out.push(Action {
+                code: f.code,
+                severity: f.severity,
+                propositions: Vec::new(),
+                flags: vec![f],
+            }),
+        }
+    }
+    for a in &mut out {
+        a.severity = a.flags.iter().map(|f| f.severity).max().unwrap_or(a.severity);
+        a.propositions = a.flags.iter().filter_map(|f| f.proposition).collect();
+        a.propositions.sort();
+        a.propositions.dedup();
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.severity));
+    out
 }
 
 /// The answers of one box of the questionnaire (its title: `box_title(number=…)`).
@@ -312,6 +349,7 @@ impl<'a> Builder<'a> {
             boxes,
             sources,
             assessors,
+            actions: actions(&p.flags),
             charts: self.partner_charts(p),
         }
     }
