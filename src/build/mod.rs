@@ -10,6 +10,8 @@ mod summary;
 
 pub use summary::Summary;
 
+use std::collections::BTreeSet;
+
 use crate::evaluate::evaluate;
 use crate::model::OutputFormat;
 use crate::outdir::{OutputDir, Previous};
@@ -48,9 +50,11 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let meta = Meta::new(s.date, &evaluation, &provenance);
     let builder = Builder::new(s.lang, renderer.labels(), branding, meta, &s.workspace.config.evaluation);
-    // A partner's report is linked from the index and the network report only if it is there.
-    let linked = |id: &str| {
-        only.as_ref().is_none_or(|o| o.contains(id)) || previous.has_reports(id, &s.out, &s.formats)
+    // A partner's report is linked from the index and the network report only if it is there
+    // in the formats asked about: made now, or by an earlier build.
+    let linked = |id: &str, formats: &BTreeSet<OutputFormat>| {
+        (only.as_ref().is_none_or(|o| o.contains(id)) && formats.is_subset(&s.formats))
+            || previous.has_reports(id, &s.out, formats)
     };
     let (network, partners) =
         builder.contexts(&evaluation, only.as_ref(), &linked, &|p| s.workspace.relative(p));

@@ -13,8 +13,8 @@ use serde::Serialize;
 use crate::charts;
 use crate::evaluate::EvaluationConfig;
 use crate::model::{
-    CombinedAnswer, Date, Evaluation, Lang, NetworkEvaluation, PartnerEvaluation, Round, Shared, Status, Svg,
-    Verdict, layout,
+    CombinedAnswer, Date, Evaluation, Lang, NetworkEvaluation, OutputFormat, PartnerEvaluation, Round,
+    Shared, Status, Svg, Verdict, layout,
 };
 use crate::questionnaire::Questionnaire;
 
@@ -125,9 +125,13 @@ pub struct Links {
     pub network: String,
     /// The folder of this report's chart files, beside it (Markdown shows its charts as files).
     pub charts: &'static str,
-    /// Each partner's report by partner id, when it has one (in the network report and the
-    /// index; empty elsewhere).
+    /// Each partner's report by partner id, without its extension, for the partners that have
+    /// an HTML report (in the network report and the index; empty elsewhere) ...
     pub partners: BTreeMap<String, String>,
+    /// ... a Markdown report ...
+    pub markdown: BTreeMap<String, String>,
+    /// ... and a PDF.
+    pub pdfs: BTreeMap<String, String>,
 }
 
 impl Links {
@@ -139,6 +143,8 @@ impl Links {
             network: format!("{up}{}", layout::NETWORK),
             charts: layout::CHARTS,
             partners: BTreeMap::new(),
+            markdown: BTreeMap::new(),
+            pdfs: BTreeMap::new(),
         }
     }
 }
@@ -241,6 +247,9 @@ pub struct NetworkCharts {
     pub map_alt: String,
 }
 
+/// Whether a partner (by id) has a report in every one of the formats.
+pub type Linked<'l> = dyn Fn(&str, &std::collections::BTreeSet<OutputFormat>) -> bool + 'l;
+
 /// Builds contexts in one language.
 pub struct Builder<'a> {
     pub lang: Lang,
@@ -296,7 +305,7 @@ impl<'a> Builder<'a> {
         &self,
         e: &'e Evaluation,
         only: Option<&std::collections::BTreeSet<String>>,
-        linked: &dyn Fn(&str) -> bool,
+        linked: &Linked,
         shown: &dyn Fn(&std::path::Path) -> String,
     ) -> (NetworkContext<'e>, Vec<PartnerContext<'e>>) {
         let shown_all = |paths: &[std::path::PathBuf]| paths.iter().map(|p| shown(p)).collect();
@@ -360,15 +369,20 @@ impl<'a> Builder<'a> {
         &self,
         e: &'e Evaluation,
         sources: Vec<String>,
-        linked: &dyn Fn(&str) -> bool,
+        linked: &Linked,
     ) -> NetworkContext<'e> {
         let mut links = Links::at_depth(0);
-        links.partners = e
-            .partners
-            .iter()
-            .filter(|p| linked(&p.id))
-            .map(|p| (p.id.clone(), layout::partner(&p.id)))
-            .collect();
+        let reports = |formats: &[OutputFormat]| -> BTreeMap<String, String> {
+            let formats = formats.iter().copied().collect();
+            e.partners
+                .iter()
+                .filter(|p| linked(&p.id, &formats))
+                .map(|p| (p.id.clone(), layout::partner(&p.id)))
+                .collect()
+        };
+        links.partners = reports(&[OutputFormat::Html]);
+        links.markdown = reports(&[OutputFormat::Md]);
+        links.pdfs = reports(&[OutputFormat::Pdf]);
         let (map, map_alt) = self.map(e, &links.partners);
         let common = Common { title: self.t("network_report"), links, ..self.common.clone() };
         NetworkContext {

@@ -395,6 +395,20 @@ fn the_confidentiality_line_and_footer_are_the_workspaces_and_no_file_path_is_sh
 }
 
 #[test]
+fn the_index_links_each_partners_pdf_and_the_network_pdf_links_them_too() {
+    let ws = workspace(&[("assessments/alfa.yaml", PARTNER)]);
+    assert_eq!(trustmap(ws.path(), &["build", "--format", "html,pdf", "-q"]).code, 0);
+    let out = ws.path().join("reports");
+    assert!(read(out.join("index.html")).contains("href=\"partners/alfa.pdf\""));
+    let network = std::fs::read(out.join("network.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&network).contains("partners/alfa.pdf"), "a link in the network PDF");
+    super::links::assert_all_resolve(&out);
+    // Without PDFs there is no PDF link.
+    assert_eq!(trustmap(ws.path(), &["build", "--format", "html", "-q", "-o", "html-only"]).code, 0);
+    assert!(!read(ws.path().join("html-only/index.html")).contains(".pdf\""));
+}
+
+#[test]
 fn a_build_of_some_files_keeps_the_deliverable_whole() {
     let ws = samples_copy();
     let out = ws.path().join("reports");
