@@ -8,7 +8,8 @@ use crate::model::{Role, Verdict};
 
 /// A partner on the network map.
 pub struct MapNode<'a> {
-    /// Display name; shown truncated to 22 characters, in full in the node's `<title>`.
+    /// Display name; shown whole where it fits (in two lines if need be), and always in full in
+    /// the node's `<title>`.
     pub label: &'a str,
     pub role: Role,
     /// The overall verdict: the node's fill colour.
@@ -35,7 +36,7 @@ const MAP_W: f64 = 800.0;
 const MAP_CENTRE: Pt = Pt { x: 400.0, y: 390.0 };
 /// The map area's height; the legend goes below.
 const MAP_H: f64 = 770.0;
-const CENTRE_R: f64 = 48.0;
+const CENTRE_R: f64 = 56.0;
 const NODE_R: f64 = 9.0;
 /// The node ring, and the two rings used when a sector is crowded.
 const RING: f64 = 190.0;
@@ -45,8 +46,10 @@ const RING_OUTER: f64 = 215.0;
 const MIN_NODE_GAP: f64 = 30.0;
 /// Every sector's minimum angle; the rest is shared in proportion to the number of partners.
 const SECTOR_BASE: f64 = 50.0;
-const SECTOR_LABEL_R: f64 = 108.0;
-const LABEL_CHARS: usize = 22;
+const SECTOR_LABEL_R: f64 = 132.0;
+/// A node label's font size, and the fewest characters it is given before it wraps.
+const LABEL_SIZE: f64 = 11.0;
+const LABEL_MIN_CHARS: f64 = 12.0;
 
 /// One role's sector: where it starts (degrees clockwise from the x axis), its angle and its
 /// partners (indices into the nodes).
@@ -171,16 +174,16 @@ fn map_link(svg: &mut Svg, p: &Placed, desired: bool) {
     line(svg, from, to).stroke(Stroke { color: GREY, width: 1.2, dash }).close();
 }
 
-/// Our organisation: a dark disc with the name in up to two lines, in full in its `<title>`.
+/// Our organisation: a dark disc with the name in up to three lines, in full in its `<title>`.
 fn map_centre(svg: &mut Svg, name: &str) {
     let c = MAP_CENTRE;
     svg.open("g").open("title").text(name).close();
     svg.open("circle").num("cx", c.x).num("cy", c.y).num("r", CENTRE_R).attr("fill", DARK).close();
-    let lines = wrap(name, 13, 2);
-    let first = c.y + 4.0 - 7.0 * lines.len().saturating_sub(1) as f64;
+    let lines = wrap(name, 16, 3);
+    let first = c.y + 4.0 - 6.5 * lines.len().saturating_sub(1) as f64;
     for (k, line) in lines.iter().enumerate() {
-        svg.open("text").num("x", c.x).num("y", first + 14.0 * k as f64).attr("text-anchor", "middle");
-        svg.attr("font-weight", "bold").attr("fill", WHITE).text(line).close();
+        svg.open("text").num("x", c.x).num("y", first + 13.0 * k as f64).attr("text-anchor", "middle");
+        svg.attr("font-size", "11").attr("font-weight", "bold").attr("fill", WHITE).text(line).close();
     }
     svg.close();
 }
@@ -216,8 +219,23 @@ fn node_marker(svg: &mut Svg, p: &Placed, node: &MapNode) {
     svg.close();
 }
 
-/// The truncated name, running outward along the node's radius and never upside down. In a
-/// crowded sector all labels start beyond the outer ring, with a leader from inner-ring nodes.
+/// How far a label starting at `from` can run in direction `deg` before it leaves the map area
+/// (less a margin).
+fn room(from: Pt, deg: f64) -> f64 {
+    const MARGIN: f64 = 8.0;
+    let (dy, dx) = deg.to_radians().sin_cos();
+    let reach = |d: f64, at: f64, size: f64| match d {
+        d if d > 1e-9 => (size - MARGIN - at) / d,
+        d if d < -1e-9 => (MARGIN - at) / d,
+        _ => f64::INFINITY,
+    };
+    reach(dx, from.x, MAP_W).min(reach(dy, from.y, MAP_H)).max(0.0)
+}
+
+/// The name, running outward along the node's radius and never upside down: whole where it
+/// fits before the map's edge, else in two lines, and cut short only when even two lines are
+/// too long. In a crowded sector all labels start beyond the outer ring, with a leader from
+/// inner-ring nodes.
 fn node_label(svg: &mut Svg, p: &Placed, node: &MapNode) {
     let edge = p.radius + NODE_R + if node.strategic { 4.0 } else { 0.0 };
     let label_r = if p.crowded { RING_OUTER + NODE_R + 9.0 } else { edge + 5.0 };
@@ -233,14 +251,34 @@ fn node_label(svg: &mut Svg, p: &Placed, node: &MapNode) {
     }
     svg.open("text").num("x", at.x).num("y", at.y + 3.5);
     svg.geom("transform", format_args!("rotate({} {} {})", N(rotation), N(at.x), N(at.y)));
-    svg.attr("text-anchor", anchor).attr("font-size", "11").attr("fill", TEXT);
+    svg.attr("text-anchor", anchor).num("font-size", LABEL_SIZE).attr("fill", TEXT);
     if node.strategic {
         svg.attr("font-weight", "bold");
     }
     if node.desired {
         svg.attr("font-style", "italic");
     }
-    svg.text(&truncate(node.label, LABEL_CHARS)).close();
+    let chars = (room(at, p.deg) / (LABEL_SIZE * 0.6)).floor().max(LABEL_MIN_CHARS) as usize;
+    let lines = if node.label.chars().count() <= chars {
+        vec![truncate(node.label, chars)]
+    } else {
+        wrap(node.label, chars, 2)
+    };
+    match lines.as_slice() {
+        [one] => {
+            svg.text(one).close();
+        }
+        _ => {
+            // Two lines, centred on the ray.
+            for (k, line) in lines.iter().enumerate() {
+                svg.open("tspan")
+                    .num("x", at.x)
+                    .num("dy", if k == 0 { -LABEL_SIZE / 2.0 } else { LABEL_SIZE + 1.0 });
+                svg.text(line).close();
+            }
+            svg.close();
+        }
+    }
 }
 
 /// The map legend: the five verdict colours, the strategic ring and the desired style.
@@ -318,6 +356,42 @@ mod tests {
         let groups = check::elements(doc, "g").into_iter();
         let mut titled = groups.filter(|g| g.first_element_child().is_some_and(|t| t.has_tag_name("title")));
         titled.find(|g| g.first_element_child().and_then(|t| t.text()) == Some(name)).expect(name)
+    }
+
+    /// The text a group shows, its lines joined with a space.
+    fn shown(group: Node) -> String {
+        let text = group.descendants().find(|n| n.has_tag_name("text")).expect("a label");
+        let parts: Vec<&str> = text.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
+        parts.join(" ")
+    }
+
+    #[test]
+    fn names_show_whole_where_there_is_room_and_the_centre_name_too() {
+        let names: Vec<String> = [
+            "Hendrix Plaatbewerking B.V.",
+            "Rijnmond Scheepsinstallaties B.V.",
+            "Tecmaro Machine Lease & Service B.V.",
+            "Brabant Oppervlaktetechniek B.V.",
+            "Lumetra Systems B.V.",
+            "Hogeschool Dommeldal",
+            "Additief Metaal Centrum Zuid",
+            "Kwadraat Engineering",
+        ]
+        .map(String::from)
+        .to_vec();
+        let nodes = nodes(&names);
+        let centre = "Van Dijk Precisietechniek B.V.";
+        let svg = network_map("Map", "8 partners", centre, &nodes, &map_legend());
+        let doc = check::parse(&svg);
+        for name in &names {
+            assert_eq!(shown(group(&doc, name)), *name, "not cut short");
+        }
+        let lines: Vec<&str> = group(&doc, centre)
+            .children()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(lines.join(" "), centre);
     }
 
     #[test]
