@@ -20,6 +20,9 @@ pub mod layout {
     pub const INDEX: &str = "index";
     /// The network report, without its extension.
     pub const NETWORK: &str = "network";
+    /// The folder of the Typst sources (`--format typ`) and their assets, apart from the
+    /// deliverable.
+    pub const TYPST: &str = "typst";
 
     /// The network map's file name, in the charts folder and beside the Typst source.
     pub const MAP: &str = "network-map.svg";

@@ -220,9 +220,10 @@ fn typst(
         }
     }
     if m.formats.contains(&OutputFormat::Typ) {
-        let dir =
-            Path::new(stem).parent().map(|d| d.to_string_lossy().into_owned()).filter(|d| !d.is_empty());
-        let beside = |name: &str| dir.as_ref().map_or_else(|| name.to_owned(), |d| format!("{d}/{name}"));
+        // The sources and their assets stay out of the deliverable's folders.
+        let stem = format!("{}/{stem}", layout::TYPST);
+        let dir = Path::new(&stem).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+        let beside = |name: &str| format!("{dir}/{name}");
         made.outputs.push(output(format!("{stem}.typ"), source.into_bytes().into(), OutputFormat::Typ));
         made.outputs
             .extend(assets.into_iter().map(|(name, bytes)| output(beside(&name), bytes, OutputFormat::Typ)));

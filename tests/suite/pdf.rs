@@ -86,7 +86,9 @@ fn injected_typst_and_markup_come_out_literally() {
         info.contains("Page size:       595.276 x 841.89 pts (A4)"),
         "the page size was not changed: {info}"
     );
-    assert!(ws.path().join("reports/partners/evil.typ").is_file(), "--format typ keeps the source");
+    assert!(ws.path().join("reports/typst/partners/evil.typ").is_file(), "--format typ keeps the source");
+    assert!(ws.path().join("reports/typst/partners/evil-radar.svg").is_file(), "its assets beside it");
+    assert!(!ws.path().join("reports/partners/evil.typ").exists(), "apart from the deliverable");
 }
 
 #[test]
