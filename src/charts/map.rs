@@ -36,7 +36,7 @@ const MAP_W: f64 = 800.0;
 const MAP_CENTRE: Pt = Pt { x: 400.0, y: 390.0 };
 /// The map area's height; the legend goes below.
 const MAP_H: f64 = 770.0;
-const CENTRE_R: f64 = 56.0;
+const CENTRE_R: f64 = 60.0;
 const NODE_R: f64 = 9.0;
 /// The node ring, and the two rings used when a sector is crowded.
 const RING: f64 = 190.0;
@@ -48,7 +48,7 @@ const MIN_NODE_GAP: f64 = 30.0;
 const SECTOR_BASE: f64 = 50.0;
 const SECTOR_LABEL_R: f64 = 132.0;
 /// A node label's font size, and the fewest characters it is given before it wraps.
-const LABEL_SIZE: f64 = 11.0;
+const LABEL_SIZE: f64 = 12.0;
 const LABEL_MIN_CHARS: f64 = 12.0;
 
 /// One role's sector: where it starts (degrees clockwise from the x axis), its angle and its
@@ -180,10 +180,10 @@ fn map_centre(svg: &mut Svg, name: &str) {
     svg.open("g").open("title").text(name).close();
     svg.open("circle").num("cx", c.x).num("cy", c.y).num("r", CENTRE_R).attr("fill", DARK).close();
     let lines = wrap(name, 16, 3);
-    let first = c.y + 4.0 - 6.5 * lines.len().saturating_sub(1) as f64;
+    let first = c.y + 4.0 - 7.0 * lines.len().saturating_sub(1) as f64;
     for (k, line) in lines.iter().enumerate() {
-        svg.open("text").num("x", c.x).num("y", first + 13.0 * k as f64).attr("text-anchor", "middle");
-        svg.attr("font-size", "11").attr("font-weight", "bold").attr("fill", WHITE).text(line).close();
+        svg.open("text").num("x", c.x).num("y", first + 14.0 * k as f64).attr("text-anchor", "middle");
+        svg.attr("font-size", "12").attr("font-weight", "bold").attr("fill", WHITE).text(line).close();
     }
     svg.close();
 }

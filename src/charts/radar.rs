@@ -112,11 +112,29 @@ pub fn radar(title: &str, desc: &str, axes: &[RadarAxis], legend: &RadarLegend, 
         for (values, style, _) in &series {
             radar_series(svg, &geo, values, style);
         }
+        ring_labels(svg, &geo);
         draw_legend(svg, &items, 20.0, RADAR_LEGEND_Y, RADAR_W - 40.0);
     })
 }
 
-/// The rings with their value labels, the axes and the axis labels.
+/// The rings' value labels, drawn over the data with a white halo so none is hidden under it.
+fn ring_labels(svg: &mut Svg, geo: &Radar) {
+    let c = geo.centre;
+    for step in [25.0, 50.0, 75.0, 100.0] {
+        let r = geo.radius * step / 100.0;
+        svg.open("text")
+            .num("x", c.x + 3.0)
+            .num("y", c.y - r - 2.0)
+            .attr("font-size", "10")
+            .attr("fill", MUTED)
+            .attr("stroke", WHITE)
+            .attr("stroke-width", "3")
+            .attr("paint-order", "stroke");
+        svg.number(step).close();
+    }
+}
+
+/// The rings, the axes and the axis labels.
 fn radar_grid(svg: &mut Svg, geo: &Radar, axes: &[RadarAxis]) {
     let c = geo.centre;
     for step in [25.0, 50.0, 75.0, 100.0] {
@@ -129,12 +147,6 @@ fn radar_grid(svg: &mut Svg, geo: &Radar, axes: &[RadarAxis]) {
             .attr("fill", "none")
             .attr("stroke", color);
         svg.close();
-        svg.open("text")
-            .num("x", c.x + 3.0)
-            .num("y", c.y - r - 2.0)
-            .attr("font-size", "9")
-            .attr("fill", MUTED);
-        svg.number(step).close();
     }
     for (i, axis) in axes.iter().enumerate() {
         let end = geo.point(i, 100.0);
