@@ -52,9 +52,9 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let builder = Builder::new(s.lang, renderer.labels(), branding, meta, &s.workspace.config.evaluation);
     // A partner's report is linked from the index and the network report only if it is there
     // in the formats asked about: made now, or by an earlier build.
-    let linked = |id: &str, formats: &BTreeSet<OutputFormat>| {
-        (only.as_ref().is_none_or(|o| o.contains(id)) && formats.is_subset(&s.formats))
-            || previous.has_reports(id, &s.out, formats)
+    let linked = |id: Option<&str>, formats: &BTreeSet<OutputFormat>| {
+        let now = id.is_none_or(|id| only.as_ref().is_none_or(|o| o.contains(id)));
+        (now && formats.is_subset(&s.formats)) || previous.has_reports(id, &s.out, formats)
     };
     let (network, partners) =
         builder.contexts(&evaluation, only.as_ref(), &linked, &|p| s.workspace.relative(p));

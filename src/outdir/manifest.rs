@@ -77,18 +77,18 @@ impl Previous {
         self.0.iter().filter_map(|e| e.partner.as_deref())
     }
 
-    /// Whether partner `id` has a report in every one of `formats` in the output folder `out`,
-    /// made by a previous build and still there.
+    /// Whether partner `id` (the network, for `None`) has a report in every one of `formats` in
+    /// the output folder `out`, made by a previous build and still there.
     pub fn has_reports(
         &self,
-        id: &str,
+        id: Option<&str>,
         out: &Path,
         formats: &std::collections::BTreeSet<OutputFormat>,
     ) -> bool {
         formats.iter().all(|f| {
-            self.0.iter().any(|e| {
-                e.partner.as_deref() == Some(id) && e.format == Some(*f) && out.join(&e.path).is_file()
-            })
+            self.0
+                .iter()
+                .any(|e| e.partner.as_deref() == id && e.format == Some(*f) && out.join(&e.path).is_file())
         })
     }
 }

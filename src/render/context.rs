@@ -132,6 +132,8 @@ pub struct Links {
     pub markdown: BTreeMap<String, String>,
     /// ... and a PDF.
     pub pdfs: BTreeMap<String, String>,
+    /// Whether the network report has a PDF (in the index).
+    pub network_pdf: bool,
 }
 
 impl Links {
@@ -145,6 +147,7 @@ impl Links {
             partners: BTreeMap::new(),
             markdown: BTreeMap::new(),
             pdfs: BTreeMap::new(),
+            network_pdf: false,
         }
     }
 }
@@ -247,8 +250,8 @@ pub struct NetworkCharts {
     pub map_alt: String,
 }
 
-/// Whether a partner (by id) has a report in every one of the formats.
-pub type Linked<'l> = dyn Fn(&str, &std::collections::BTreeSet<OutputFormat>) -> bool + 'l;
+/// Whether a partner (by id; the network for `None`) has a report in every one of the formats.
+pub type Linked<'l> = dyn Fn(Option<&str>, &std::collections::BTreeSet<OutputFormat>) -> bool + 'l;
 
 /// Builds contexts in one language.
 pub struct Builder<'a> {
@@ -376,13 +379,14 @@ impl<'a> Builder<'a> {
             let formats = formats.iter().copied().collect();
             e.partners
                 .iter()
-                .filter(|p| linked(&p.id, &formats))
+                .filter(|p| linked(Some(&p.id), &formats))
                 .map(|p| (p.id.clone(), layout::partner(&p.id)))
                 .collect()
         };
         links.partners = reports(&[OutputFormat::Html]);
         links.markdown = reports(&[OutputFormat::Md]);
         links.pdfs = reports(&[OutputFormat::Pdf]);
+        links.network_pdf = linked(None, &[OutputFormat::Pdf].into_iter().collect());
         let (map, map_alt) = self.map(e, &links.partners);
         let common = Common { title: self.t("network_report"), links, ..self.common.clone() };
         NetworkContext {

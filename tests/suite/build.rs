@@ -399,7 +399,8 @@ fn the_index_links_each_partners_pdf_and_the_network_pdf_links_them_too() {
     let ws = workspace(&[("assessments/alfa.yaml", PARTNER)]);
     assert_eq!(trustmap(ws.path(), &["build", "--format", "html,pdf", "-q"]).code, 0);
     let out = ws.path().join("reports");
-    assert!(read(out.join("index.html")).contains("href=\"partners/alfa.pdf\""));
+    let index = read(out.join("index.html"));
+    assert!(index.contains("href=\"partners/alfa.pdf\"") && index.contains("href=\"network.pdf\""));
     let network = std::fs::read(out.join("network.pdf")).unwrap();
     assert!(String::from_utf8_lossy(&network).contains("partners/alfa.pdf"), "a link in the network PDF");
     super::links::assert_all_resolve(&out);
