@@ -202,6 +202,40 @@ fn templates_override_and_extend_the_built_ins() {
 }
 
 #[test]
+fn a_workspace_adds_or_replaces_one_section_in_a_few_lines() {
+    let ws = workspace(&[
+        ("assessments/alfa.yaml", PARTNER),
+        (
+            "templates/partner.md",
+            "{% extends \"builtin/partner.md\" %}{% block actions %}{{ super() }}## Actieplan\n\n1. Bellen.\n\n{% endblock actions %}",
+        ),
+        (
+            "templates/network.html",
+            "{% extends \"builtin/network.html\" %}{% block method %}<p>Eigen methode.</p>{% endblock method %}",
+        ),
+        (
+            "templates/partner.typ",
+            "{% extends \"builtin/partner.typ\" %}{% block sides %}= Actieplan\nBellen.\n\n{% endblock sides %}",
+        ),
+    ]);
+    let run = trustmap(ws.path(), &["build", "--format", "md,html,pdf", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = ws.path().join("reports");
+    let md = read(out.join("partners/alfa.md"));
+    let (attention, plan, first) =
+        (md.find("## Wat aandacht vraagt"), md.find("## Actieplan"), md.find("## P1 ·"));
+    assert!(attention < plan && plan < first, "the plan sits after the summary, before P1: {md}");
+    let html = read(out.join("network.html"));
+    assert!(
+        html.contains("<p>Eigen methode.</p>") && !html.contains("id=\"method\""),
+        "the section is replaced"
+    );
+    assert!(html.contains("id=\"heatmap\""), "the rest is the built-in's");
+    let pdf = super::pdf::text(&out.join("partners/alfa.pdf"));
+    assert!(pdf.contains("Actieplan") && !pdf.contains("Beide kanten"), "{pdf}");
+}
+
+#[test]
 fn a_template_error_names_the_file_line_and_variable() {
     let ws = workspace(&[
         ("assessments/alfa.yaml", PARTNER),
