@@ -175,6 +175,11 @@ impl Questionnaire {
         self.questions().find(|q| q.id == id)
     }
 
+    /// A question's short title in `lang`, as running text names it.
+    pub fn short(&self, id: &str, lang: crate::model::Lang) -> Option<&str> {
+        self.question(id).map(|q| q.short.get(lang))
+    }
+
     /// The box a question belongs to.
     pub fn box_of(&self, id: &str) -> Option<&QuestionBox> {
         self.boxes.iter().find(|b| b.groups.iter().any(|g| g.questions.iter().any(|q| q.id == id)))

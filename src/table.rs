@@ -47,10 +47,8 @@ impl Table {
 
     /// A question's short title (or a derived item's label).
     fn item(&self, id: &str) -> String {
-        match self.q.question(id) {
-            Some(q) => q.short.get(self.lang).to_owned(),
-            None => self.labels.get(&format!("items.{id}"), self.lang).unwrap_or(id).to_owned(),
-        }
+        let derived = || self.labels.get(&format!("items.{id}"), self.lang);
+        self.q.short(id, self.lang).or_else(derived).unwrap_or(id).to_owned()
     }
 
     fn num(&self, x: Option<f64>, signed: bool) -> String {

@@ -15,12 +15,10 @@ pub fn partners(s: &BuildSettings, batch: &Batch) -> Result<Option<BTreeSet<Stri
         return Ok(None);
     }
     let asked: Vec<String> = s.partners.iter().map(|p| partner_id(p, batch)).collect::<Result<_>>()?;
+    // Each named path is resolved once, not once per answer file.
+    let select: Vec<std::path::PathBuf> = s.select.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let named = |source: &std::path::Path| {
-        let source = source.canonicalize().ok();
-        s.select
-            .iter()
-            .filter_map(|p| p.canonicalize().ok())
-            .any(|p| source.as_ref().is_some_and(|f| f.starts_with(&p)))
+        source.canonicalize().is_ok_and(|f| select.iter().any(|p| f.starts_with(p)))
     };
     let selected = batch.assessments.iter().filter(|a| named(&a.source)).map(|a| a.id.clone());
     Ok(Some(asked.into_iter().chain(selected).collect()))

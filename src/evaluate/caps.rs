@@ -50,13 +50,11 @@ pub fn side(p: PropositionId, side: &Side, cfg: &EvaluationConfig) -> Vec<Cap> {
             }
         }
         PropositionId::P3 => {
-            let breaches = "exchange.breaches";
-            let item = side.item(breaches);
-            let reported = side.breach == Some(true);
-            if item.is_some_and(|a| a <= 1.0) || (reported && side.resolved == Some(false)) {
-                caps.push(cap(CapRule::BreachDamaging, c.breach_damaging, vec![breaches.into()]));
-            } else if item.is_some_and(|a| a <= 2.0) || (reported && side.resolved.is_none()) {
-                caps.push(cap(CapRule::BreachOpen, c.breach_open, vec![breaches.into()]));
+            let breaches = || vec!["exchange.breaches".to_owned()];
+            match side.open_breach() {
+                Some(true) => caps.push(cap(CapRule::BreachDamaging, c.breach_damaging, breaches())),
+                Some(false) => caps.push(cap(CapRule::BreachOpen, c.breach_open, breaches())),
+                None => {}
             }
             let exchange = ["exchange.partner_vulnerability", "exchange.own_vulnerability"];
             let abused = at_most(&exchange, 1.0);

@@ -46,6 +46,21 @@ impl Side<'_> {
         }
     }
 
+    /// A breach not resolved, by the breach fields or by the item's own scale: `Some(true)` when
+    /// it still does damage (`resolved: false`, or `exchange.breaches` at 1), `Some(false)` when
+    /// it is open (resolution not known, or the item at 2: only partly resolved).
+    pub fn open_breach(&self) -> Option<bool> {
+        let item = self.item("exchange.breaches");
+        let reported = self.breach == Some(true);
+        if (reported && self.resolved == Some(false)) || item.is_some_and(|a| a <= 1.0) {
+            Some(true)
+        } else if (reported && self.resolved.is_none()) || item.is_some_and(|a| a <= 2.0) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// The most frequent contact of any key person on either side.
     pub fn contact(&self) -> Option<Frequency> {
         self.people.partner.iter().chain(&self.people.own).filter_map(|p| p.contact).min()

@@ -30,9 +30,7 @@ impl Fill {
             Fill::Signed(x) => number(*x, lang, true),
             Fill::Items(items) => {
                 let q = Questionnaire::get();
-                let title = |id: &String| {
-                    q.question(id).map_or_else(|| id.clone(), |qu| qu.short.get(lang).to_owned())
-                };
+                let title = |id: &String| q.short(id, lang).unwrap_or(id).to_owned();
                 items.iter().map(title).collect::<Vec<_>>().join(", ")
             }
         }
@@ -198,16 +196,8 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     }
     // A breach reported in the fields, or by the item's own scale (1: unresolved and still
     // doing damage; 2: only partly resolved).
-    let breach_item = side.item("exchange.breaches");
-    let reported = side.breach == Some(true);
-    let severity = if (reported && side.resolved == Some(false)) || breach_item.is_some_and(|a| a <= 1.0) {
-        Some(FlagSeverity::Critical)
-    } else if (reported && side.resolved.is_none()) || breach_item.is_some_and(|a| a <= 2.0) {
-        Some(FlagSeverity::Warning)
-    } else {
-        None
-    };
-    if let Some(severity) = severity {
+    if let Some(damaging) = side.open_breach() {
+        let severity = if damaging { FlagSeverity::Critical } else { FlagSeverity::Warning };
         flags.push(flag(FlagCode::UnresolvedBreach, severity, ids(&["exchange.breaches"]), &[]));
     }
 

@@ -114,16 +114,29 @@ fn screenshot(browser: &Path, page: &Path, png: &Path, profile: &Path) {
     assert!(std::fs::metadata(png).map(|m| m.len() > 10_000).unwrap_or(false), "{} is empty", png.display());
 }
 
-#[test]
-fn a_browser_shows_the_reports_as_a_person_would_see_them() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "Chromium is required in CI (.ci/run installs it)");
-        eprintln!("SKIPPED: no chromium on PATH; install Debian's `chromium` to run the browser test");
-        return;
-    };
+/// The samples built as HTML in a temporary workspace, and the folder of its reports.
+fn html_samples() -> (tempfile::TempDir, PathBuf) {
     let ws = samples_copy();
     assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "html"]).code, 0);
     let out = ws.path().join("reports");
+    (ws, out)
+}
+
+/// Chromium, or `None` (outside CI) after saying the test is skipped; in CI a missing browser
+/// fails the test, as `.ci/run` installs it.
+fn browser_or_skip() -> Option<PathBuf> {
+    let browser = chromium();
+    if browser.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "Chromium is required in CI (.ci/run installs it)");
+        eprintln!("SKIPPED: no chromium on PATH; install Debian's `chromium` to run the browser tests");
+    }
+    browser
+}
+
+#[test]
+fn a_browser_shows_the_reports_as_a_person_would_see_them() {
+    let Some(browser) = browser_or_skip() else { return };
+    let (_ws, out) = html_samples();
     let profile = tempfile::tempdir().unwrap();
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../browser");
     std::fs::create_dir_all(&shots).unwrap();
@@ -160,17 +173,13 @@ fn a_browser_shows_the_reports_as_a_person_would_see_them() {
 
 #[test]
 fn axe_core_finds_no_serious_accessibility_problem_on_any_page() {
-    let (Some(browser), Some(axe)) = (chromium(), axe_core()) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Chromium and axe-core are required in CI (.ci/run installs them)"
-        );
-        eprintln!("SKIPPED: needs chromium on PATH and `npm install --prefix target/axe axe-core`");
+    let Some(browser) = browser_or_skip() else { return };
+    let Some(axe) = axe_core() else {
+        assert!(std::env::var_os("CI").is_none(), "axe-core is required in CI (.ci/run installs it)");
+        eprintln!("SKIPPED: needs `npm install --prefix target/axe axe-core`");
         return;
     };
-    let ws = samples_copy();
-    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "html"]).code, 0);
-    let out = ws.path().join("reports");
+    let (_ws, out) = html_samples();
     let profile = tempfile::tempdir().unwrap();
     let harness = AXE_HARNESS.replace("AXE", &format!("file://{}", axe.display()));
     let mut pages = vec!["index.html".to_owned(), "network.html".to_owned()];
@@ -196,14 +205,8 @@ fn axe_core_finds_no_serious_accessibility_problem_on_any_page() {
 
 #[test]
 fn printing_from_the_browser_gives_a4_pages_with_whole_tables() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "Chromium is required in CI (.ci/run installs it)");
-        eprintln!("SKIPPED: no chromium on PATH");
-        return;
-    };
-    let ws = samples_copy();
-    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "html"]).code, 0);
-    let out = ws.path().join("reports");
+    let Some(browser) = browser_or_skip() else { return };
+    let (_ws, out) = html_samples();
     let profile = tempfile::tempdir().unwrap();
     for page in ["index.html", "network.html"] {
         let pdf = out.join(format!("{page}.pdf"));

@@ -79,8 +79,8 @@ fn verdict<'a>(partner: &'a Value, key: &str) -> Option<&'a str> {
     if key == "overall" {
         return partner["overall_verdict"].as_str();
     }
-    let (id, field) = key.split_once('_').map_or((key, "verdict"), |(id, rest)| (id, rest));
-    let field = if field == "relationship" { "relationship" } else { field };
+    // `P3` is the verdict of our view, `P3_relationship` the relationship's.
+    let (id, field) = key.split_once('_').unwrap_or((key, "verdict"));
     partner["propositions"].as_array()?.iter().find(|p| p["id"] == id)?[field].as_str()
 }
 
