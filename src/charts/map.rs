@@ -49,7 +49,6 @@ const SECTOR_BASE: f64 = 50.0;
 const SECTOR_LABEL_R: f64 = 132.0;
 /// A node label's font size, and the fewest characters it is given before it wraps.
 const LABEL_SIZE: f64 = 12.0;
-const LABEL_MIN_CHARS: f64 = 12.0;
 
 /// One role's sector: where it starts (degrees clockwise from the x axis), its angle and its
 /// partners (indices into the nodes).
@@ -60,14 +59,19 @@ struct Sector {
     members: Vec<usize>,
 }
 
-/// A node's place: its index, direction (degrees), distance from the centre and whether its
-/// sector is crowded (nodes on two rings, labels all beyond the outer one).
+/// A node's place: its index, direction (degrees) and distance from the centre; and its
+/// label's distance from the centre and the lines it may take.
 struct Placed {
     index: usize,
     deg: f64,
     radius: f64,
-    crowded: bool,
+    label_r: f64,
+    lines: usize,
 }
+
+/// The most lines a node label takes, and the distance between them.
+const LABEL_LINES: usize = 3;
+const LABEL_LEADING: f64 = LABEL_SIZE + 1.0;
 
 fn role_index(role: Role) -> usize {
     match role {
@@ -85,7 +89,8 @@ fn role_index(role: Role) -> usize {
 /// radius so they do not collide; crowded sectors alternate their nodes over two rings.
 pub fn network_map(title: &str, desc: &str, center: &str, nodes: &[MapNode], legend: &MapLegend) -> String {
     let sectors = sectors(nodes);
-    let placed: Vec<Placed> = sectors.iter().flat_map(place).collect();
+    let mut placed: Vec<Placed> = sectors.iter().flat_map(|s| place(s, nodes)).collect();
+    label_lines(&mut placed);
     let items = map_legend(legend);
     let height = legend_height(&items, MAP_W - 40.0);
     document(MAP_W, MAP_H + height + 12.0, title, desc, |svg| {
@@ -95,8 +100,8 @@ pub fn network_map(title: &str, desc: &str, center: &str, nodes: &[MapNode], leg
         for p in &placed {
             map_link(svg, p, nodes[p.index].desired);
         }
-        for sector in &sectors {
-            sector_label(svg, sector, legend.roles[sector.role]);
+        for label in &role_labels(&sectors, &placed, nodes, legend.roles) {
+            role_label(svg, label);
         }
         map_centre(svg, center);
         for p in &placed {
@@ -127,8 +132,9 @@ fn sectors(nodes: &[MapNode]) -> Vec<Sector> {
     sectors
 }
 
-/// The places of a sector's nodes: evenly spread, on alternating rings when crowded.
-fn place(sector: &Sector) -> impl Iterator<Item = Placed> + '_ {
+/// The places of a sector's nodes: evenly spread, on alternating rings when crowded. Labels
+/// start just beyond their node, or, in a crowded sector, all beyond the outer ring.
+fn place<'a>(sector: &'a Sector, nodes: &'a [MapNode]) -> impl Iterator<Item = Placed> + 'a {
     let step = sector.sweep / sector.members.len().max(1) as f64;
     let crowded = RING * step.to_radians() < MIN_NODE_GAP;
     sector.members.iter().enumerate().map(move |(k, &index)| {
@@ -137,8 +143,38 @@ fn place(sector: &Sector) -> impl Iterator<Item = Placed> + '_ {
             (true, 0) => RING_INNER,
             (true, _) => RING_OUTER,
         };
-        Placed { index, deg: sector.start + step * (k as f64 + 0.5), radius, crowded }
+        let edge = radius + NODE_R + if nodes[index].strategic { 4.0 } else { 0.0 };
+        let label_r = if crowded { RING_OUTER + NODE_R + 9.0 } else { edge + 5.0 };
+        let deg = sector.start + step * (k as f64 + 0.5);
+        Placed { index, deg, radius, label_r, lines: LABEL_LINES }
     })
+}
+
+/// How many lines each label may take: as many as fit (up to [`LABEL_LINES`]) between its ray
+/// and its neighbours' where the labels start, so that neighbouring labels never touch; none
+/// where not even one line fits (the name is then in the node's `<title>` only). The places
+/// are in clockwise order.
+fn label_lines(placed: &mut [Placed]) {
+    let n = placed.len();
+    let room = |a: &Placed, b: &Placed| {
+        let delta = (a.deg - b.deg).rem_euclid(360.0).min((b.deg - a.deg).rem_euclid(360.0));
+        if delta >= 90.0 { f64::INFINITY } else { a.label_r.min(b.label_r) * delta.to_radians().sin() }
+    };
+    let lines: Vec<usize> = (0..n)
+        .map(|k| {
+            let gap = if n < 2 {
+                f64::INFINITY
+            } else {
+                room(&placed[k], &placed[(k + n - 1) % n]).min(room(&placed[k], &placed[(k + 1) % n]))
+            };
+            // A label of `l` lines is LABEL_SIZE + (l - 1) × LABEL_LEADING high, centred on its ray.
+            let fit = ((gap - 1.0 - LABEL_SIZE) / LABEL_LEADING).floor() + 1.0;
+            fit.clamp(0.0, LABEL_LINES as f64) as usize
+        })
+        .collect();
+    for (p, lines) in placed.iter_mut().zip(lines) {
+        p.lines = lines;
+    }
 }
 
 /// A straight line from `from` to `to`; the caller adds the stroke.
@@ -152,19 +188,99 @@ fn sector_boundary(svg: &mut Svg, sector: &Sector) {
     line(svg, from, to).stroke(Stroke { color: GRID, width: 1.0, dash: "4 4" }).close();
 }
 
-/// The role name and partner count on a white pill in the middle of the sector (moved off the
-/// middle node's line when the count is odd).
-fn sector_label(svg: &mut Svg, sector: &Sector, name: &str) {
-    let count = sector.members.len();
-    let offset =
-        if count % 2 == 1 { (sector.sweep / count as f64 / 2.0).min(sector.sweep / 4.0) } else { 0.0 };
-    let at = MAP_CENTRE.polar(SECTOR_LABEL_R, sector.start + sector.sweep / 2.0 + offset);
-    let text = format!("{} ({count})", truncate(name, 16));
-    let width = text_width(&text, 12.0) * 1.1 + 14.0;
-    svg.open("rect").num("x", at.x - width / 2.0).num("y", at.y - 10.0).num("width", width);
-    svg.num("height", 20.0).num("rx", 10.0).attr("fill", WHITE).attr("stroke", GRID).close();
-    svg.open("text").num("x", at.x).num("y", at.y + 4.0).attr("text-anchor", "middle");
-    svg.attr("font-weight", "bold").attr("fill", MUTED).text(&text).close();
+/// A role label: its text and the pill around it, centred on `at`.
+struct RoleLabel {
+    text: String,
+    width: f64,
+    at: Pt,
+}
+
+const PILL_H: f64 = 20.0;
+
+impl RoleLabel {
+    fn new(name: &str, count: usize) -> RoleLabel {
+        let text = format!("{} ({count})", truncate(name, 16));
+        let width = text_width(&text, 12.0) * 1.1 + 14.0;
+        RoleLabel { text, width, at: MAP_CENTRE }
+    }
+
+    /// The pill at `at`, as left, top, right and bottom.
+    fn pill(&self, at: Pt) -> (f64, f64, f64, f64) {
+        (at.x - self.width / 2.0, at.y - PILL_H / 2.0, at.x + self.width / 2.0, at.y + PILL_H / 2.0)
+    }
+}
+
+/// How far the box `(left, top, right, bottom)` is from the point `c` (0 inside it).
+fn box_distance((left, top, right, bottom): (f64, f64, f64, f64), c: Pt) -> f64 {
+    let dx = (left - c.x).max(c.x - right).max(0.0);
+    let dy = (top - c.y).max(c.y - bottom).max(0.0);
+    dx.hypot(dy)
+}
+
+/// The role labels, one per sector, each at the free spot nearest the middle of its sector at
+/// [`SECTOR_LABEL_R`]: clear of the centre disc, the nodes and the role labels placed before it
+/// (looking further round the sector, then nearer or further from the centre). Where no spot is
+/// free, the label stays in the middle.
+fn role_labels(sectors: &[Sector], placed: &[Placed], nodes: &[MapNode], names: [&str; 4]) -> Vec<RoleLabel> {
+    let discs: Vec<(Pt, f64)> = placed
+        .iter()
+        .map(|p| {
+            (MAP_CENTRE.polar(p.radius, p.deg), NODE_R + if nodes[p.index].strategic { 6.0 } else { 2.0 })
+        })
+        .collect();
+    let inner = placed.iter().map(|p| p.radius).fold(RING, f64::min) - NODE_R;
+    let mut labels: Vec<RoleLabel> = Vec::with_capacity(sectors.len());
+    for sector in sectors {
+        let mut label = RoleLabel::new(names[sector.role], sector.members.len());
+        let middle = sector.start + sector.sweep / 2.0;
+        let mut spots: Vec<(f64, Pt)> = Vec::new();
+        for turn in -8i32..=8 {
+            let deg = middle + sector.sweep * f64::from(turn) / 20.0;
+            for shift in -8i32..=4 {
+                let radius = SECTOR_LABEL_R + 6.0 * f64::from(shift);
+                let cost = f64::from(turn.abs()) * 4.0 + f64::from(shift.abs());
+                spots.push((cost, MAP_CENTRE.polar(radius, deg)));
+            }
+        }
+        spots.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Never on the disc or another role label; off the nodes where it can be.
+        let allowed = |at: Pt| {
+            let pill = label.pill(at);
+            box_distance(pill, MAP_CENTRE) >= CENTRE_R + 4.0
+                && labels.iter().all(|other| apart(pill, other.pill(other.at)))
+        };
+        let free = |at: Pt| {
+            let pill = label.pill(at);
+            corners(pill)
+                .iter()
+                .all(|&c| (c.x - MAP_CENTRE.x).hypot(c.y - MAP_CENTRE.y) < inner.max(RING_INNER))
+                && discs.iter().all(|&(c, r)| box_distance(pill, c) >= r)
+        };
+        let spots = spots.iter().map(|s| s.1).filter(|&at| allowed(at));
+        let (free_spots, other_spots): (Vec<Pt>, Vec<Pt>) = spots.partition(|&at| free(at));
+        label.at = (free_spots.first().or(other_spots.first()).copied())
+            .unwrap_or(MAP_CENTRE.polar(SECTOR_LABEL_R, middle));
+        labels.push(label);
+    }
+    labels
+}
+
+fn corners((left, top, right, bottom): (f64, f64, f64, f64)) -> [Pt; 4] {
+    [Pt { x: left, y: top }, Pt { x: right, y: top }, Pt { x: right, y: bottom }, Pt { x: left, y: bottom }]
+}
+
+/// Whether two boxes are at least 4 px apart.
+fn apart(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    a.2 + 4.0 <= b.0 || b.2 + 4.0 <= a.0 || a.3 + 4.0 <= b.1 || b.3 + 4.0 <= a.1
+}
+
+/// A role label: the role name and partner count on a white pill.
+fn role_label(svg: &mut Svg, label: &RoleLabel) {
+    let (left, top, _, _) = label.pill(label.at);
+    svg.open("rect").num("x", left).num("y", top).num("width", label.width);
+    svg.num("height", PILL_H).num("rx", 10.0).attr("fill", WHITE).attr("stroke", GRID).close();
+    svg.open("text").num("x", label.at.x).num("y", label.at.y + 4.0).attr("text-anchor", "middle");
+    svg.attr("font-weight", "bold").attr("fill", MUTED).text(&label.text).close();
 }
 
 fn map_link(svg: &mut Svg, p: &Placed, desired: bool) {
@@ -233,17 +349,19 @@ fn room(from: Pt, deg: f64) -> f64 {
 }
 
 /// The name, running outward along the node's radius and never upside down: whole where it
-/// fits before the map's edge, else in two lines, and cut short only when even two lines are
-/// too long. In a crowded sector all labels start beyond the outer ring, with a leader from
-/// inner-ring nodes.
+/// fits before the map's edge, else wrapped in the lines there is room for, and cut short only
+/// when even those are too few. In a crowded sector all labels start beyond the outer ring,
+/// with a leader from inner-ring nodes.
 fn node_label(svg: &mut Svg, p: &Placed, node: &MapNode) {
+    if p.lines == 0 {
+        return;
+    }
     let edge = p.radius + NODE_R + if node.strategic { 4.0 } else { 0.0 };
-    let label_r = if p.crowded { RING_OUTER + NODE_R + 9.0 } else { edge + 5.0 };
-    if label_r - edge > 12.0 {
-        let (from, to) = (MAP_CENTRE.polar(edge + 2.0, p.deg), MAP_CENTRE.polar(label_r - 3.0, p.deg));
+    if p.label_r - edge > 12.0 {
+        let (from, to) = (MAP_CENTRE.polar(edge + 2.0, p.deg), MAP_CENTRE.polar(p.label_r - 3.0, p.deg));
         line(svg, from, to).attr("stroke", GRID_STRONG).num("stroke-width", 0.8).close();
     }
-    let at = MAP_CENTRE.polar(label_r, p.deg);
+    let at = MAP_CENTRE.polar(p.label_r, p.deg);
     let (mut rotation, anchor) =
         if p.deg.to_radians().cos() >= -1e-9 { (p.deg, "start") } else { (p.deg - 180.0, "end") };
     if rotation > 180.0 {
@@ -258,22 +376,17 @@ fn node_label(svg: &mut Svg, p: &Placed, node: &MapNode) {
     if node.desired {
         svg.attr("font-style", "italic");
     }
-    let chars = (room(at, p.deg) / (LABEL_SIZE * 0.6)).floor().max(LABEL_MIN_CHARS) as usize;
-    let lines = if node.label.chars().count() <= chars {
-        vec![truncate(node.label, chars)]
-    } else {
-        wrap(node.label, chars, 2)
-    };
+    let columns_free = (room(at, p.deg) / (LABEL_SIZE * 0.6)).floor() as usize;
+    let lines = wrap(node.label, columns_free, p.lines);
     match lines.as_slice() {
         [one] => {
             svg.text(one).close();
         }
         _ => {
-            // Two lines, centred on the ray.
+            // The lines centred on the ray.
             for (k, line) in lines.iter().enumerate() {
-                svg.open("tspan")
-                    .num("x", at.x)
-                    .num("dy", if k == 0 { -LABEL_SIZE / 2.0 } else { LABEL_SIZE + 1.0 });
+                let dy = if k == 0 { -LABEL_LEADING * (lines.len() - 1) as f64 / 2.0 } else { LABEL_LEADING };
+                svg.open("tspan").num("x", at.x).num("dy", dy);
                 svg.text(line).close();
             }
             svg.close();
@@ -392,6 +505,94 @@ mod tests {
             .filter_map(|n| n.text())
             .collect();
         assert_eq!(lines.join(" "), centre);
+    }
+
+    /// Asserts the map's layout is clear: no node label or role label reaches into the centre
+    /// disc, a role label or a node (nor one label into another: [`check::parse`] checks that of
+    /// every chart), except that with `crowded` a role label may lie under a node (there is no
+    /// room between the disc and the inner ring for it then). Returns the names shown whole.
+    fn layout_is_clear(svg: &str, what: &str, crowded: bool) -> usize {
+        let doc = check::parse(svg);
+        let circle = |c: Node| {
+            let num = |name| c.attribute(name).and_then(|v: &str| v.parse::<f64>().ok()).expect(name);
+            ((num("cx"), num("cy")), num("r"))
+        };
+        let circles: Vec<_> = check::elements(&doc, "circle").into_iter().map(circle).collect();
+        let disc = circles.iter().find(|(_, r)| *r == CENTRE_R).expect("the centre disc");
+        let nodes: Vec<_> = circles.iter().filter(|(_, r)| [NODE_R, NODE_R + 4.0].contains(r)).collect();
+        let pills: Vec<check::Quad> = check::elements(&doc, "rect")
+            .into_iter()
+            .filter(|r| r.attribute("rx").is_some())
+            .map(|r| {
+                let num = |name| r.attribute(name).and_then(|v: &str| v.parse::<f64>().ok()).expect(name);
+                check::Quad::rect(num("x"), num("y"), num("width"), num("height"))
+            })
+            .collect();
+        let labels: Vec<check::Quad> = check::text_boxes(&doc)
+            .into_iter()
+            .filter(|(text, _)| text.attribute("transform").is_some_and(|t| t.starts_with("rotate")))
+            .map(|(_, quad)| quad)
+            .collect();
+        for (k, pill) in pills.iter().enumerate() {
+            assert!(!pill.meets_disc(disc.0, disc.1), "a role label under the centre: {pill:?} ({what})");
+            assert!(pills[k + 1..].iter().all(|other| !pill.overlaps(other)), "role labels overlap ({what})");
+            let clear = nodes.iter().all(|(c, r)| !pill.meets_disc(*c, *r));
+            assert!(clear || crowded, "a role label on a node: {pill:?} ({what})");
+        }
+        for label in &labels {
+            assert!(!label.meets_disc(disc.0, disc.1), "a name under the centre: {label:?} ({what})");
+            assert!(
+                pills.iter().all(|pill| !label.overlaps(pill)),
+                "a name on a role label: {label:?} ({what})"
+            );
+            assert!(
+                nodes.iter().all(|(c, r)| !label.meets_disc(*c, *r)),
+                "a name on a node: {label:?} ({what})"
+            );
+        }
+        let nodes = check::elements(&doc, "g").into_iter().filter(|g| {
+            g.first_element_child().is_some_and(|t| t.has_tag_name("title"))
+                && g.children().filter(|n| n.has_tag_name("text")).count() == 1
+        });
+        // Whole: every character shown, whatever the line breaks and the hyphens of a broken word.
+        let bare = |text: &str| text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
+        nodes
+            .filter(|g| g.first_element_child().and_then(|t| t.text()).map(bare) == Some(bare(&shown(*g))))
+            .count()
+    }
+
+    #[test]
+    fn map_layout_is_clear_for_every_size_and_spread_of_names() {
+        let names = [
+            "Hendrix Plaatbewerking B.V.",
+            "Tecmaro Machine Lease & Service B.V.",
+            "Kwadraat",
+            "Rijnmond Scheepsinstallaties B.V.",
+            "Hogeschool Dommeldal",
+            "Precisiegereedschapmakerijvennootschap",
+            "AB",
+            "Additief Metaal Centrum Zuid",
+            "東京精密機械株式会社 大阪支店",
+        ];
+        let spreads: [fn(usize) -> Role; 3] = [
+            |i| [Role::Customer, Role::Supplier, Role::Alliance, Role::Other][i % 4],
+            |_| Role::Supplier,
+            |i| if i % 7 == 0 { Role::Customer } else { Role::Supplier },
+        ];
+        for count in [1, 2, 3, 4, 5, 7, 9, 12, 16, 20, 26, 33, 40, 60, 90] {
+            for (s, spread) in spreads.iter().enumerate() {
+                let labels: Vec<String> = (0..count).map(|i| names[i % names.len()].to_string()).collect();
+                let mut nodes = nodes(&labels);
+                for (i, node) in nodes.iter_mut().enumerate() {
+                    node.role = spread(i);
+                }
+                let svg = network_map("Map", "d", "Van Dijk Precisietechniek B.V.", &nodes, &map_legend());
+                let whole = layout_is_clear(&svg, &format!("{count} partners, spread {s}"), count > 60);
+                if count <= 16 {
+                    assert_eq!(whole, count, "{count} partners, spread {s}: every name whole");
+                }
+            }
+        }
     }
 
     #[test]

@@ -345,24 +345,49 @@ fn checked_color(color: &str) -> &str {
 // ---------------------------------------------------------------------------------------------
 // Text
 
-/// Whitespace collapsed, then cut to `max` characters with an ellipsis if longer.
+/// The columns a text takes: one per character, two per wide (East Asian) one.
+fn columns(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// The longest start of `chars` that fits in `max` columns (at least one character).
+fn fitting(chars: &[char], max: usize) -> usize {
+    let mut used = 0;
+    let fit = chars.iter().take_while(|c| {
+        used += unicode_width::UnicodeWidthChar::width(**c).unwrap_or(0);
+        used <= max
+    });
+    fit.count().max(1).min(chars.len())
+}
+
+/// Whitespace collapsed, then cut to `max` columns with an ellipsis if longer.
 fn truncate(text: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
+    if columns(&text) <= max {
         return text;
     }
-    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let chars: Vec<char> = text.chars().collect();
+    let cut: String = chars[..fitting(&chars, max.saturating_sub(1))].iter().collect();
     format!("{}…", cut.trim_end())
 }
 
-/// Greedy word wrap into at most `max_lines` lines of at most `width` characters; the last line
-/// takes the rest and is truncated.
+/// Greedy word wrap into at most `max_lines` lines of at most `width` columns (a word longer
+/// than a line is broken, with a hyphen); the last line takes the rest and is truncated.
 fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let mut rest: Vec<char> = word.chars().collect();
+        while columns(&rest.iter().collect::<String>()) > width {
+            let piece: String = rest.drain(..fitting(&rest, width - 1)).collect();
+            words.push(piece + "-");
+        }
+        words.push(rest.into_iter().collect());
+    }
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    for word in text.split_whitespace() {
-        let len = current.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
+    for word in &words {
+        if !current.is_empty() && columns(&current) + 1 + columns(word) > width {
             lines.push(std::mem::take(&mut current));
         }
         if !current.is_empty() {
@@ -380,9 +405,10 @@ fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     lines.iter().map(|line| truncate(line, width)).collect()
 }
 
-/// The estimated width of a text in the sans-serif font at `size`.
+/// The estimated width of a text in the sans-serif font at `size`: 0.6 em a column, so wide
+/// (East Asian) characters count double.
 fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().count() as f64 * size * 0.6
+    columns(text) as f64 * size * 0.6
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,6 +533,11 @@ mod tests {
         assert_eq!(truncate("  a   b ", 4), "a b");
         assert_eq!(wrap("P2 Gedeelde doelen", 22, 2), vec!["P2 Gedeelde doelen"]);
         assert_eq!(wrap("one two three four", 8, 2), vec!["one two", "three f…"]);
+        assert_eq!(
+            wrap("Plaatbewerkingsmaatschappij B.V.", 12, 3),
+            vec!["Plaatbewerk-", "ingsmaatsch-", "appij B.V."]
+        );
+        assert_eq!(wrap("Plaatbewerkingsmaatschappij", 12, 2), vec!["Plaatbewerk-", "ingsmaatsch…"]);
     }
 
     /// WCAG's contrast ratio of two `#rrggbb` colours.

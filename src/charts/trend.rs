@@ -132,9 +132,14 @@ fn trend_rounds(svg: &mut Svg, plot: &Plot, labels: &RoundLabels) {
         let x = plot.x(i);
         svg.open("line").num("x1", x).num("y1", plot.bottom).num("x2", x).num("y2", plot.bottom + 4.0);
         svg.attr("stroke", GREY).close();
-        svg.open("text").num("x", x).num("y", y);
+        svg.open("text");
         if labels.slanted {
+            svg.num("x", x).num("y", y);
             svg.geom("transform", format_args!("rotate(-40 {} {})", N(x), N(y - 4.0)));
+        } else {
+            // Centred under its tick, but kept inside the chart.
+            let half = text_width(label, 11.0) / 2.0;
+            svg.num("x", x.clamp(half + 4.0, (TREND_W - half - 4.0).max(half + 4.0))).num("y", y);
         }
         svg.attr("text-anchor", if labels.slanted { "end" } else { "middle" });
         svg.attr("font-size", "11").attr("fill", TEXT).text(label).close();
