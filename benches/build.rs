@@ -71,6 +71,7 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
         },
         prune: true,
         date: None,
+        bundle: false,
     }
 }
 

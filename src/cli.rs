@@ -97,6 +97,11 @@ pub struct BuildArgs {
     /// whose images have no alternative text.
     #[arg(long)]
     pub no_pdf_ua: bool,
+    /// Also write the deliverable as one zip in the output folder (reports, charts, manifest;
+    /// named after the organisation and the date; the same bytes for the same reports); only
+    /// when the build has no errors.
+    #[arg(long)]
+    pub bundle: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -109,6 +109,12 @@ fn build(
         },
         started.elapsed().as_secs_f64()
     ));
+    if let Some(bundle) = &summary.bundle {
+        terminal.status(&format!(
+            "bundled the deliverable in `{}`",
+            diagnostic::path_shown(&settings.out.join(bundle))
+        ));
+    }
     Ok(if summary.has_errors { Outcome::Problems } else { Outcome::Ok })
 }
 

@@ -76,6 +76,8 @@ pub struct BuildSettings {
     pub prune: bool,
     /// `SOURCE_DATE_EPOCH`, when set.
     pub date: Option<Date>,
+    /// `--bundle`: the deliverable as one zip too.
+    pub bundle: bool,
 }
 
 impl BuildSettings {
@@ -124,6 +126,7 @@ impl BuildSettings {
             jobs_asked: asked.filter(|&j| j > cores),
             quiet: args.quiet,
             dump_context: args.dump_context,
+            bundle: args.bundle,
             pdf,
             prune: whole,
             date: Date::source_date_epoch().map_err(Error::Date)?,

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use crate::evaluate::evaluate;
 use crate::model::OutputFormat;
-use crate::outdir::{OutputDir, Previous};
+use crate::outdir::{Bundle, OutputDir, Previous};
 use crate::pipeline::{self, Batch};
 use crate::render::Renderer;
 use crate::render::context::{Branding, Builder, Meta};
@@ -49,6 +49,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let evaluation = evaluate(&batch.valid_except(&claims.failed), &s.workspace.config.evaluation);
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let meta = Meta::new(s.date, &evaluation, &provenance);
+    let bundle = s.bundle.then(|| Bundle::new(s.workspace.config.organisation.as_deref(), meta.date));
     let builder = Builder::new(s.lang, renderer.labels(), branding, meta, &s.workspace.config.evaluation);
     // A partner's report is linked from the index and the network report only if it is there
     // in the formats asked about: made now, or by an earlier build.
@@ -70,8 +71,14 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         logo: logo.as_ref(),
     };
     let made = plan::make_all(&pool, &reports, &making, &out, s.limits(), reporter)?;
-    let built =
-        summary::Built { batch: &batch, claims, previous, evaluation: &evaluation, partners: &partners };
+    let built = summary::Built {
+        batch: &batch,
+        claims,
+        previous,
+        evaluation: &evaluation,
+        partners: &partners,
+        bundle: bundle.as_ref(),
+    };
     summary::finish(s, out, provenance, made, built, reporter)
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::Result;
 use crate::model::Evaluation;
-use crate::outdir::{Entry, Notice, OutputDir, Previous, Prune};
+use crate::outdir::{Bundle, Entry, Notice, OutputDir, Previous, Prune};
 use crate::pipeline::{Batch, Claims};
 use crate::provenance::Provenance;
 use crate::render::context::{NetworkContext, PartnerContext};
@@ -31,6 +31,8 @@ pub struct Summary {
     pub incomplete: bool,
     /// The context JSON, with `--dump-context`.
     pub context: Option<String>,
+    /// The bundle written, as a path in the output folder.
+    pub bundle: Option<String>,
 }
 
 /// What the build was made from, as its ending needs it.
@@ -40,6 +42,8 @@ pub struct Built<'a> {
     pub previous: Previous,
     pub evaluation: &'a Evaluation,
     pub partners: &'a [PartnerContext<'a>],
+    /// The bundle asked for.
+    pub bundle: Option<&'a Bundle>,
 }
 
 /// The summary of `--dump-context`: the contexts, and nothing written.
@@ -59,11 +63,12 @@ pub fn finish(
     built: Built,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
-    let Built { batch, claims, previous, evaluation, partners } = built;
+    let Built { batch, claims, previous, evaluation, partners, bundle } = built;
     if let Some(e) = stop {
-        // What was written stays and is recorded; nothing is removed. If even the manifest
-        // cannot be written (a full disk), the journal tells the next build what is trustmap's.
-        let _ = out.finish(entries, provenance, None);
+        // What was written stays and is recorded; nothing else is removed but the bundle. If
+        // even the manifest cannot be written (a full disk), the journal tells the next build
+        // what is trustmap's.
+        let _ = out.finish(entries, provenance, None, None);
         return Err(e);
     }
     let rebuilt: BTreeSet<String> = partners.iter().map(|p| p.partner.id.clone()).collect();
@@ -80,11 +85,20 @@ pub fn finish(
             && previous.partners().any(|p| p == id.as_str())
     });
     let kept: Vec<String> = kept.cloned().collect();
-    let finished = out.finish(entries, provenance, Some(&prune))?;
+    // A deliverable with errors in it is not bundled.
+    let clean = !batch.has_errors() && failed_reports == 0;
+    if bundle.is_some() && !clean {
+        reporter.warning("no bundle was made, because the build has errors");
+    }
+    let finished = out.finish(entries, provenance, Some(&prune), bundle.filter(|_| clean))?;
     for notice in &finished.notices {
         reporter.warning(&format!("{}: {notice}", crate::diagnostic::path_shown(&s.out)));
     }
-    let lost = finished.notices.iter().any(|n| matches!(n, Notice::NotOurs(_) | Notice::ChangedByHand(_)));
+    let lost = finished
+        .notices
+        .iter()
+        .any(|n| matches!(n, Notice::NotOurs(_) | Notice::ChangedByHand(_) | Notice::NoBundle(_)));
+    let bundled = bundle.map(Bundle::file_name).filter(|name| finished.bundled.as_ref() == Some(name));
     Ok(Summary {
         written,
         removed: finished.removed.len(),
@@ -95,5 +109,6 @@ pub fn finish(
         unclaimed: claims.unclaimed,
         incomplete: batch.incomplete && s.prune,
         context: None,
+        bundle: bundled,
     })
 }

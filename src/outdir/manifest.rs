@@ -33,6 +33,9 @@ pub struct Entry {
     /// The output format it belongs to (a chart of a Markdown report is `md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<OutputFormat>,
+    /// Whether it is the bundle of the deliverable.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bundle: bool,
 }
 
 impl Manifest {
@@ -49,9 +52,24 @@ impl Manifest {
         }
     }
 
+    /// A manifest of no files, with this one's version and provenance.
+    pub fn header(&self) -> Manifest {
+        Manifest {
+            trustmap: self.trustmap.clone(),
+            commit: self.commit.clone(),
+            dirty: self.dirty,
+            files: Vec::new(),
+        }
+    }
+
+    /// As JSON, the way it is written.
+    pub fn json(&self) -> Result<String> {
+        Ok(serde_json::to_string_pretty(self)? + "\n")
+    }
+
     /// Writes it atomically.
     pub fn write(&self, path: &Path) -> Result<()> {
-        atomic(path, (serde_json::to_string_pretty(self)? + "\n").as_bytes(), Overwrite::Allow)
+        atomic(path, self.json()?.as_bytes(), Overwrite::Allow)
     }
 }
 

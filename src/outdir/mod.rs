@@ -13,7 +13,11 @@
 //!   the journal removed. After a crash the journal tells the next build which files are its own,
 //!   and temporary files left behind are removed.
 //! - Nothing is written or removed through a symbolic link inside the folder.
+//! - A bundle (the deliverable as one zip) is made last, from the files the manifest lists as
+//!   they are on disk, and only when every one still holds the bytes trustmap wrote; a bundle
+//!   that was not made again is removed, so a zip never disagrees with the reports beside it.
 
+mod bundle;
 mod lock;
 mod manifest;
 
@@ -22,6 +26,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+pub use bundle::Bundle;
 pub use manifest::{Entry, MANIFEST, Manifest, Previous};
 
 use crate::model::OutputFormat;
@@ -56,6 +61,8 @@ pub enum Notice {
     NotOurs(String),
     /// A file trustmap wrote has been changed since; it is now the user's.
     ChangedByHand(String),
+    /// The bundle asked for was not made, and why.
+    NoBundle(String),
 }
 
 impl std::fmt::Display for Notice {
@@ -84,6 +91,7 @@ impl std::fmt::Display for Notice {
                 "`{}` was changed after trustmap wrote it, so it is left alone as yours (delete it to let trustmap write it again)",
                 crate::diagnostic::escape_controls(path)
             ),
+            Notice::NoBundle(why) => write!(f, "no bundle was made: {why}"),
         }
     }
 }
@@ -184,8 +192,11 @@ impl OutputDir {
         self.notices.lock().map(|n| n.clone()).unwrap_or_default()
     }
 
+    /// Records a notice, once.
     fn notice(&self, notice: Notice) {
-        if let Ok(mut n) = self.notices.lock() {
+        if let Ok(mut n) = self.notices.lock()
+            && !n.contains(&notice)
+        {
             n.push(notice);
         }
     }
@@ -194,29 +205,38 @@ impl OutputDir {
     /// (with a notice); one that already holds these bytes is not touched. Returns the manifest
     /// entries of the files that now hold the report's bytes.
     pub fn write(&self, partner: Option<&str>, outputs: Vec<Output>) -> Result<Vec<Entry>> {
-        let mut staged = Vec::new();
-        let mut entries = Vec::new();
-        let mut journal = Vec::new();
-        for o in outputs {
-            if !inside(&o.path) {
-                return Err(Error::OutsideOutput(o.path));
-            }
-            no_links(&self.path, &o.path)?;
+        let files = outputs.into_iter().map(|o| {
             let entry = Entry {
                 sha256: manifest::sha256(&o.bytes),
                 path: o.path,
                 inputs: o.inputs,
                 partner: partner.map(str::to_owned),
                 format: Some(o.format),
+                bundle: false,
             };
+            (entry, o.bytes)
+        });
+        self.write_files(files.collect())
+    }
+
+    /// Writes files with their manifest entries, as [`OutputDir::write`] does.
+    fn write_files(&self, files: Vec<(Entry, impl AsRef<[u8]>)>) -> Result<Vec<Entry>> {
+        let mut staged = Vec::new();
+        let mut entries = Vec::new();
+        let mut journal = Vec::new();
+        for (entry, bytes) in files {
+            if !inside(&entry.path) {
+                return Err(Error::OutsideOutput(entry.path));
+            }
+            no_links(&self.path, &entry.path)?;
             let target = self.path.join(&entry.path);
             match self.ownership(&target, &entry.path, &entry.sha256)? {
                 Ownership::Free => {
-                    staged.push((write::stage(&target, &o.bytes)?, Overwrite::Refuse));
+                    staged.push((write::stage(&target, bytes.as_ref())?, Overwrite::Refuse));
                     journal.push(entry.clone());
                 }
                 Ownership::Ours => {
-                    staged.push((write::stage(&target, &o.bytes)?, Overwrite::Allow));
+                    staged.push((write::stage(&target, bytes.as_ref())?, Overwrite::Allow));
                     journal.push(entry.clone());
                 }
                 Ownership::Same => {}
@@ -283,13 +303,15 @@ impl OutputDir {
     }
 
     /// Ends the build: removes the previous build's files that `prune` says are stale (only
-    /// those still holding the bytes trustmap wrote; none without `prune`), writes the manifest of
-    /// what is now in the folder, and removes the journal. Returns the paths removed.
+    /// those still holding the bytes trustmap wrote; none without `prune`) and its bundle, makes
+    /// the `bundle` asked for, writes the manifest of what is now in the folder, and removes the
+    /// journal. Returns the paths removed.
     pub fn finish(
         self,
         written: Vec<Entry>,
         provenance: Provenance,
         prune: Option<&Prune>,
+        bundle: Option<&Bundle>,
     ) -> Result<Finished> {
         let mut entries: BTreeMap<String, Entry> = written.into_iter().map(|e| (e.path.clone(), e)).collect();
         let mut removed = Vec::new();
@@ -300,7 +322,8 @@ impl OutputDir {
             no_links(&self.path, path)?;
             let target = self.path.join(path);
             let known = self.ours.get(path).cloned().unwrap_or_default();
-            let stale = prune.is_some_and(|p| p.stale(old));
+            // A bundle is made again or removed: it must never disagree with the reports.
+            let stale = old.bundle || prune.is_some_and(|p| p.stale(old));
             if !stale && known.len() == 1 {
                 // Kept as it is: only whether it is still there is checked.
                 if std::fs::symlink_metadata(&target).is_ok() {
@@ -321,16 +344,74 @@ impl OutputDir {
                 entries.insert(path.clone(), Entry { sha256: sha, ..old.clone() });
             }
         }
-        let manifest = Manifest {
+        let mut manifest = Manifest {
             trustmap: env!("CARGO_PKG_VERSION").into(),
             commit: provenance.commit,
             dirty: provenance.dirty,
             files: entries.into_values().collect(),
         };
+        let mut bundled = None;
+        if let Some(bundle) = bundle {
+            match self.bundle(bundle, &manifest)? {
+                Ok(entry) => {
+                    bundled = entry.as_ref().map(|e| e.path.clone());
+                    manifest.files.extend(entry);
+                    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
+                }
+                Err(why) => self.notice(Notice::NoBundle(why)),
+            }
+        }
         manifest.write(&self.path.join(MANIFEST))?;
         remove_journal(&self.path)?;
         let notices = self.notices();
-        Ok(Finished { removed, notices })
+        Ok(Finished { removed, notices, bundled })
+    }
+
+    /// Makes and writes the bundle of the report files `manifest` lists, with a manifest of
+    /// them; or says why it cannot: a report that could not be updated, or one changed since
+    /// trustmap wrote it. Returns the bundle's entry (none if its path is not trustmap's).
+    fn bundle(
+        &self,
+        bundle: &Bundle,
+        manifest: &Manifest,
+    ) -> Result<std::result::Result<Option<Entry>, String>> {
+        let lost = self.notices().into_iter().find_map(|n| match n {
+            Notice::NotOurs(path) | Notice::ChangedByHand(path) => Some(path),
+            _ => None,
+        });
+        if let Some(path) = lost {
+            let path = crate::diagnostic::escape_controls(&path);
+            return Ok(Err(format!("`{path}` is not trustmap's, so the reports are not all this build's")));
+        }
+        let files: Vec<Entry> =
+            manifest.files.iter().filter(|e| e.format != Some(OutputFormat::Typ)).cloned().collect();
+        let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len() + 1);
+        for entry in &files {
+            let bytes = read_own(&self.path.join(&entry.path)).ok().flatten();
+            match bytes {
+                Some(bytes) if manifest::sha256(&bytes) == entry.sha256 => {
+                    contents.push((entry.path.clone(), bytes))
+                }
+                _ => {
+                    let path = crate::diagnostic::escape_controls(&entry.path);
+                    return Ok(Err(format!("`{path}` is gone or was changed after trustmap wrote it")));
+                }
+            }
+        }
+        let inner = Manifest { files, ..manifest.header() };
+        contents.push((MANIFEST.into(), inner.json()?.into_bytes()));
+        contents.sort_by(|a, b| a.0.cmp(&b.0));
+        let listed: Vec<(&str, &[u8])> = contents.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+        let bytes = bundle.zip(&listed)?;
+        let entry = Entry {
+            path: bundle.file_name(),
+            sha256: manifest::sha256(&bytes),
+            inputs: Vec::new(),
+            partner: None,
+            format: None,
+            bundle: true,
+        };
+        Ok(Ok(self.write_files(vec![(entry, bytes)])?.pop()))
     }
 
     /// The sha256 of the file at `target` now, or `None` when there is none. Something that is
@@ -378,6 +459,8 @@ impl Prune<'_> {
 pub struct Finished {
     pub removed: Vec<String>,
     pub notices: Vec<Notice>,
+    /// The bundle's path, when one was made.
+    pub bundled: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -473,6 +473,72 @@ fn a_partner_built_into_a_fresh_folder_links_only_what_is_there() {
 }
 
 #[test]
+fn the_bundle_is_the_deliverable_in_one_zip_with_the_same_bytes_each_time() {
+    use std::io::Read as _;
+    let ws = samples_copy();
+    let args = |out: &'static str| ["build", "--format", "html,md,pdf,typ", "--bundle", "-o", out];
+    let run = trustmap(ws.path(), &args("one"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let name = "van-dijk-precisietechniek-b-v-2026-03-15";
+    assert!(run.stderr.contains(&format!("bundled the deliverable in `one/{name}.zip`")), "{}", run.stderr);
+    assert_eq!(
+        trustmap(ws.path(), &["build", "--format", "html,md,pdf,typ", "--bundle", "-o", "two", "-j", "1"])
+            .code,
+        0
+    );
+    let (one, two) = (ws.path().join("one"), ws.path().join("two"));
+    let zipped = std::fs::read(one.join(format!("{name}.zip"))).unwrap();
+    assert_eq!(zipped, std::fs::read(two.join(format!("{name}.zip"))).unwrap(), "the same bytes");
+
+    // Every report file the manifest lists, as it is on disk, and a manifest of just those.
+    let manifest: serde_json::Value = serde_json::from_str(&read(one.join("manifest.json"))).unwrap();
+    let listed: Vec<&serde_json::Value> = manifest["files"].as_array().unwrap().iter().collect();
+    let bundle = listed.iter().find(|e| e["bundle"] == true).expect("the manifest lists the bundle");
+    assert_eq!(bundle["path"], format!("{name}.zip"));
+    let reports: Vec<&str> = listed
+        .iter()
+        .filter(|e| e["bundle"] != true && e["format"] != "typ")
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert!(reports.iter().any(|p| p.ends_with(".pdf")) && reports.iter().any(|p| p.ends_with(".svg")));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
+    let mut inside: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+    inside.sort();
+    let mut expected: Vec<String> =
+        reports.iter().chain(&["manifest.json"]).map(|p| format!("{name}/{p}")).collect();
+    expected.sort();
+    assert_eq!(inside, expected, "the reports and the manifest, no Typst sources, not itself");
+    for path in &reports {
+        let mut bytes = Vec::new();
+        archive.by_name(&format!("{name}/{path}")).unwrap().read_to_end(&mut bytes).unwrap();
+        assert_eq!(bytes, std::fs::read(one.join(path)).unwrap(), "{path}");
+    }
+    let mut inner = String::new();
+    archive.by_name(&format!("{name}/manifest.json")).unwrap().read_to_string(&mut inner).unwrap();
+    let inner: serde_json::Value = serde_json::from_str(&inner).unwrap();
+    let inner: Vec<&str> =
+        inner["files"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert_eq!(inner, reports);
+
+    // A build without --bundle removes it: a zip never disagrees with the reports beside it.
+    let run = trustmap(ws.path(), &["build", "--format", "html,md,pdf,typ", "-o", "one"]);
+    assert!(run.stderr.contains("removed 1 stale"), "{}", run.stderr);
+    assert!(!one.join(format!("{name}.zip")).exists());
+    // Nor is one made from a report changed by hand.
+    std::fs::write(one.join("partners/tecmaro.html"), "mine").unwrap();
+    let run = trustmap(ws.path(), &["build", "--format", "html,md,pdf,typ", "--bundle", "-o", "one"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("no bundle was made: `partners/tecmaro.html`"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("`partners/tecmaro.html` was changed").count(),
+        1,
+        "said once: {}",
+        run.stderr
+    );
+    assert!(!one.join(format!("{name}.zip")).exists());
+}
+
+#[test]
 fn templates_can_be_listed_and_exported() {
     let ws = tempfile::tempdir().unwrap();
     let run = trustmap(ws.path(), &["templates", "list"]);
