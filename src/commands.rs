@@ -140,7 +140,8 @@ fn templates(cmd: &cli::TemplatesCommand, out: &mut dyn Write) -> Result<Outcome
 fn check(args: &cli::CheckArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
     let exclude = [workspace.output()?];
-    let batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
+    let mut batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
+    batch.read_plans(&workspace);
     let output = match args.format {
         DiagnosticFormat::Text => Output::Text { color },
         DiagnosticFormat::Json => Output::Json,
@@ -185,13 +186,15 @@ fn evaluate(
 ) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
     let exclude = [workspace.output()?];
-    let batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
+    let mut batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
+    batch.read_plans(&workspace);
     // Problems go to standard error, so the evaluation on standard output stays parseable.
     let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !problems.is_empty() {
         reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
     }
-    let evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
+    let mut evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
+    crate::evaluate::targets::apply(&mut evaluation, &batch.plans, &workspace.config.evaluation.bands);
     match args.format {
         cli::EvaluateFormat::Json => {
             out.write_all(serde_json::to_string_pretty(&evaluation)?.as_bytes())?;

@@ -23,6 +23,7 @@ pub mod model;
 pub mod outdir;
 pub mod pdf;
 pub mod pipeline;
+pub mod plan;
 pub mod process;
 pub mod provenance;
 pub mod questionnaire;

@@ -125,6 +125,29 @@ keyword_enum!(
 );
 
 keyword_enum!(
+    /// Whose side carries out an action of a plan.
+    Owner { Ours = "ours", Partner = "partner" }
+);
+
+keyword_enum!(
+    /// Where an action of a plan stands.
+    ActionStatus {
+        Proposed = "proposed",
+        Agreed = "agreed",
+        InProgress = "in_progress",
+        Done = "done",
+        Dropped = "dropped",
+    }
+);
+
+impl ActionStatus {
+    /// Whether it is still to be done.
+    pub fn open(self) -> bool {
+        matches!(self, ActionStatus::Proposed | ActionStatus::Agreed | ActionStatus::InProgress)
+    }
+}
+
+keyword_enum!(
     /// A language of the instrument and the reports.
     Lang { Nl = "nl", En = "en" }
 );
@@ -526,6 +549,8 @@ pub struct PropositionResult {
     pub partner_view: Option<f64>,
     /// Our score minus the partner's.
     pub gap: Option<f64>,
+    /// The verdict against the relationship's target, if it has one for this proposition.
+    pub target: Option<TargetJudgement>,
     pub subscores: Vec<SubScore>,
     pub evidence: Vec<Evidence>,
 }
@@ -614,6 +639,8 @@ pub struct PartnerEvaluation {
     pub revenue_share_pct: Option<f64>,
     /// Every file that went into this evaluation.
     pub sources: Vec<PathBuf>,
+    /// The relationship's plan (target and actions), if it has one.
+    pub plan: Option<Plan>,
 }
 
 /// How the partners spread over the verdicts of one proposition.
@@ -681,6 +708,90 @@ pub struct NetworkEvaluation {
     /// Partners with growth figures, fastest growing first.
     pub growth: Vec<GrowthRow>,
     pub flags: Vec<Flag>,
+    /// How many relationships have a target.
+    pub with_target: usize,
+    /// Relationships below their target, furthest below first.
+    pub below_target: Vec<BelowTarget>,
+}
+
+/// A relationship's plan.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Plan {
+    #[serde(skip)]
+    pub source: PathBuf,
+    /// The partner's id.
+    pub partner: String,
+    pub target: Option<Target>,
+    pub actions: Vec<Action>,
+}
+
+/// The target state of a relationship: the level each proposition should reach.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Target {
+    /// The relationship type whose targets apply (`[targets.types]`), if one is named.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Why this is the right target for this relationship.
+    pub reason: Option<String>,
+    /// The target verdict of each proposition that has one: the type's, then the overrides.
+    pub levels: BTreeMap<PropositionId, Verdict>,
+}
+
+/// An action of the plan.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Action {
+    pub id: String,
+    /// What is to be done.
+    pub what: String,
+    /// The proposition or flag it answers.
+    pub answers: Answers,
+    /// Whose side does it.
+    pub owner: Owner,
+    pub due: Option<Date>,
+    pub status: ActionStatus,
+    /// The date (the round) on which it was agreed.
+    pub agreed: Option<Date>,
+    /// What came of it.
+    pub outcome: Option<String>,
+}
+
+/// What an action answers.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Answers {
+    Proposition(PropositionId),
+    Flag(FlagCode),
+}
+
+keyword_enum!(
+    /// Where a proposition stands against its target.
+    Standing {
+        Below = "below",
+        On = "on",
+        Above = "above",
+        /// The verdict is `insufficient`: too little answered to tell.
+        Unknown = "unknown",
+    }
+);
+
+/// A proposition judged against the relationship's target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TargetJudgement {
+    pub target: Verdict,
+    pub standing: Standing,
+    /// The score minus the lower bound of the target's band, in points (negative: short of it).
+    pub gap: Option<f64>,
+}
+
+/// A relationship below its target on some proposition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BelowTarget {
+    pub id: String,
+    pub partner: String,
+    /// The propositions below target.
+    pub below: Vec<PropositionId>,
+    /// How far short, summed over those propositions, in points.
+    pub shortfall: f64,
 }
 
 /// Everything `evaluate` produces.

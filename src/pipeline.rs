@@ -38,9 +38,32 @@ pub struct Batch {
     pub incomplete: bool,
     /// Every file read (answer files and files skipped as not being ones).
     pub paths: Vec<PathBuf>,
+    /// The valid plans of the workspace, by partner id.
+    pub plans: BTreeMap<String, crate::model::Plan>,
 }
 
 impl Batch {
+    /// Reads the workspace's plans (for the partners of this batch, by id or by name) into it:
+    /// their problems join the diagnostics.
+    pub fn read_plans(&mut self, workspace: &crate::workspace::Workspace) {
+        let Ok(dir) = workspace.plans() else { return };
+        let mut partners: BTreeMap<String, String> = BTreeMap::new();
+        for a in &self.assessments {
+            partners.insert(a.id.clone(), a.id.clone());
+            partners.insert(a.partner.clone(), a.id.clone());
+            partners.insert(crate::model::slugify(&a.partner), a.id.clone());
+        }
+        for id in &self.failed_ids {
+            partners.insert(id.clone(), id.clone());
+        }
+        let types = workspace.config.targets.types();
+        let read = crate::plan::read_all(&dir, &partners, &types, workspace.config.limits.file_bytes);
+        self.diagnostics.extend(read.diagnostics);
+        diagnostic::sort(&mut self.diagnostics);
+        self.sources.extend(read.sources);
+        self.plans = read.plans;
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -93,7 +93,7 @@ fn written(node: &Node, lines: &Lines) -> String {
 
 /// Text without control characters, which could drive a terminal or hide text: a note keeps its
 /// line breaks and tabs, a one-line value has them as spaces. Also the first character left out.
-fn clean_text(text: &str, note: bool) -> (String, Option<char>) {
+pub(crate) fn clean_text(text: &str, note: bool) -> (String, Option<char>) {
     let keep = |c: char| !c.is_control() || (note && matches!(c, '\n' | '\t'));
     if text.chars().all(keep) {
         return (text.to_owned(), None);

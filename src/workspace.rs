@@ -29,6 +29,12 @@ pub struct Config {
     /// Folder reports are written to, relative to the workspace root.
     #[serde(default = "default_output")]
     pub output: PathBuf,
+    /// Folder of plan files (a relationship's target and actions), relative to the workspace root.
+    #[serde(default = "default_plans")]
+    pub plans: PathBuf,
+    /// Relationship types and the targets they set.
+    #[serde(default)]
+    pub targets: crate::plan::TargetsConfig,
     /// Verdict bands, weights and flag thresholds of the scoring model.
     #[serde(default)]
     pub evaluation: EvaluationConfig,
@@ -172,6 +178,9 @@ fn default_lang() -> Lang {
 fn default_assessments() -> PathBuf {
     PathBuf::from("assessments")
 }
+fn default_plans() -> PathBuf {
+    PathBuf::from("plans")
+}
 fn default_output() -> PathBuf {
     PathBuf::from("reports")
 }
@@ -183,6 +192,8 @@ impl Default for Config {
             lang: default_lang(),
             assessments: default_assessments(),
             output: default_output(),
+            plans: default_plans(),
+            targets: crate::plan::TargetsConfig::default(),
             evaluation: EvaluationConfig::default(),
             report: ReportConfig::default(),
             pdf: PdfConfig::default(),
@@ -258,6 +269,11 @@ impl Workspace {
     /// not read private files into its reports.
     pub fn assessments(&self) -> Result<PathBuf> {
         self.inside("assessments", &self.config.assessments)
+    }
+
+    /// The plans folder of trustmap.toml.
+    pub fn plans(&self) -> Result<PathBuf> {
+        self.inside("plans", &self.config.plans)
     }
 
     /// The output folder of trustmap.toml. It must lie inside the workspace: a received

@@ -12,7 +12,7 @@ pub use summary::Summary;
 
 use std::collections::BTreeSet;
 
-use crate::evaluate::evaluate;
+use crate::evaluate::{evaluate, targets};
 use crate::model::OutputFormat;
 use crate::outdir::{Bundle, OutputDir, Previous};
 use crate::pipeline::{self, Batch};
@@ -46,7 +46,8 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let previous = out.as_ref().map_or_else(|| Previous::read(&s.out), OutputDir::previous);
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
     // Evaluate, and make the contexts.
-    let evaluation = evaluate(&batch.valid_except(&claims.failed), &s.workspace.config.evaluation);
+    let mut evaluation = evaluate(&batch.valid_except(&claims.failed), &s.workspace.config.evaluation);
+    targets::apply(&mut evaluation, &batch.plans, &s.workspace.config.evaluation.bands);
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let meta = Meta::new(s.date, &evaluation, &provenance);
     let bundle = s.bundle.then(|| Bundle::new(s.workspace.config.organisation.as_deref(), meta.date));
@@ -86,7 +87,8 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
 fn read(s: &BuildSettings, pool: &rayon::ThreadPool, reporter: &dyn Reporter) -> Result<Batch> {
     let found = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out), &s.workspace.root)?;
     reporter.stage("loading", found.files.len());
-    let batch = pool.install(|| pipeline::read_files(found, s.limits(), &|| reporter.step()));
+    let mut batch = pool.install(|| pipeline::read_files(found, s.limits(), &|| reporter.step()));
+    batch.read_plans(&s.workspace);
     reporter.done();
     let text = crate::diagnostic::Output::Text { color: reporter.colour() };
     reporter.diagnostics(&crate::diagnostic::report(&batch.diagnostics, &batch.sources, text)?);

@@ -9,6 +9,7 @@ pub mod config;
 pub mod flags;
 mod network;
 pub mod score;
+pub mod targets;
 
 use std::collections::BTreeMap;
 
@@ -149,6 +150,7 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
         growth_pct: latest.growth_pct.map(score::round1),
         revenue_share_pct: latest.revenue_share_pct.map(score::round1),
         sources,
+        plan: None,
     }
 }
 

@@ -130,6 +130,8 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
         lacking_data,
         growth,
         flags,
+        with_target: 0,
+        below_target: Vec::new(),
     }
 }
 

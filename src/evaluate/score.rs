@@ -149,6 +149,7 @@ pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> V
                 previous: None,
                 partner_view: None,
                 gap: None,
+                target: None,
                 subscores,
                 evidence,
             }

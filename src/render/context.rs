@@ -169,7 +169,58 @@ pub struct PartnerContext<'a> {
     /// The flags grouped by code, most severe first: the summary a reader acts on, each
     /// recommendation once.
     pub actions: Vec<Action<'a>>,
+    /// The actions of the relationship's plan, with where each stands.
+    pub plan: Vec<PlanAction<'a>>,
+    /// The name of the target's relationship type, in the report language where it is a
+    /// built-in type (`relationship_types` in the labels).
+    pub target_type: Option<String>,
     pub charts: PartnerCharts,
+}
+
+/// An action of the plan, and where it stands at the report's date.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanAction<'a> {
+    #[serde(flatten)]
+    pub action: &'a crate::model::Action,
+    /// Open and past its due date.
+    pub overdue: bool,
+    /// The proposition it answers (the flag's, for a flag), and its change since the round in
+    /// which the action was agreed, in points.
+    pub proposition: Option<crate::model::PropositionId>,
+    pub moved: Option<f64>,
+    /// For an action that answers a flag: whether the flag is still raised.
+    pub raised: Option<bool>,
+}
+
+impl<'a> PlanAction<'a> {
+    /// `action` of `p`'s plan, as it stands on `date`.
+    fn new(
+        action: &'a crate::model::Action,
+        p: &PartnerEvaluation,
+        date: Option<crate::model::Date>,
+    ) -> Self {
+        use crate::model::Answers;
+        let (proposition, raised) = match action.answers {
+            Answers::Proposition(id) => (Some(id), None),
+            Answers::Flag(code) => {
+                let raised: Vec<_> = p.flags.iter().filter(|f| f.code == code).collect();
+                (raised.iter().find_map(|f| f.proposition), Some(!raised.is_empty()))
+            }
+        };
+        let index =
+            proposition.and_then(|id| crate::model::PropositionId::VARIANTS.iter().position(|v| *v == id));
+        let then = action.agreed.zip(index).and_then(|(agreed, i)| {
+            let mut own = p.rounds.iter().filter(|r| r.perspective == p.perspective && r.date <= agreed);
+            own.next_back().and_then(|r| r.scores.get(i).copied().flatten())
+        });
+        let now = index.and_then(|i| p.propositions.get(i)).and_then(|r| r.score);
+        let moved = then
+            .zip(now)
+            .filter(|_| action.agreed.is_some_and(|a| a < p.date))
+            .map(|(t, n)| crate::model::round1(n - t));
+        let overdue = action.status.open() && action.due.zip(date).is_some_and(|(due, today)| due < today);
+        PlanAction { action, overdue, proposition, moved, raised }
+    }
 }
 
 /// The flags of one code: their propositions, the most severe of their severities, and the
@@ -362,6 +413,18 @@ impl<'a> Builder<'a> {
             sources,
             assessors,
             actions: actions(&p.flags),
+            plan: (p.plan.iter().flat_map(|plan| &plan.actions))
+                .map(|a| PlanAction::new(a, p, self.common.meta.date))
+                .collect(),
+            target_type: (p
+                .plan
+                .as_ref()
+                .and_then(|plan| plan.target.as_ref())
+                .and_then(|t| t.kind.as_deref()))
+            .map(|kind| {
+                let key = format!("relationship_types.{kind}");
+                self.labels.get(&key, self.lang).unwrap_or(kind).to_string()
+            }),
             charts: self.partner_charts(p),
         }
     }

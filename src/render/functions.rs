@@ -30,6 +30,9 @@ const ENUMERATIONS: &[(&str, &str)] = &[
     ("contact", "contacts"),
     ("construct", "constructs"),
     ("cap", "caps"),
+    ("standing", "standings"),
+    ("owner", "owners"),
+    ("action", "action_statuses"),
 ];
 
 /// Registers the functions on `tera`, in `lang`.

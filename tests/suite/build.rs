@@ -335,11 +335,25 @@ fn injected_markup_stays_text_in_every_format() {
         "partner: {name}\nrole: customer\ndate: 2026-03-01\nrespondent: {name}\nanswers:\n  trust.expertise:\n    score: 4\n    note: {name}\n  key_people.partner_influence:\n    score: 3\n    people:\n      - name: {name}\n        role: {name}\n",
         name = serde_json::Value::from(evil)
     );
-    let ws = workspace(&[("assessments/evil.yaml", &file)]);
-    let run = trustmap(ws.path(), &["build"]);
+    let name = serde_json::Value::from(evil);
+    let plan = format!(
+        "partner: {name}\ntarget:\n  type: strategic\n  reason: {name}\nactions:\n  - id: {name}\n    do: {name}\n    answers: P1\n    owner: ours\n    outcome: {name}\n"
+    );
+    let ws = workspace(&[("assessments/evil.yaml", &file), ("plans/evil.yaml", &plan)]);
+    let run = trustmap(ws.path(), &["build", "--format", "html,md,pdf"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = ws.path().join("reports");
     let id = trustmap::model::slugify(evil);
+    let report = read(out.join(format!("partners/{id}.html")));
+    let section =
+        report.split("id=\"plan\"").nth(1).expect("a plan section").split("</section>").next().unwrap();
+    assert_eq!(
+        section.matches("&lt;script&gt;alert(1)&lt;/script&gt;").count(),
+        4,
+        "reason, id, what, outcome: {section}"
+    );
+    let pdf = super::pdf::text(&out.join(format!("partners/{id}.pdf")));
+    assert!(pdf.matches("#read(\"/etc/passwd\")").count() >= 4, "Typst code in the plan is text: {pdf}");
     assert!(id.len() <= trustmap::model::MAX_ID_LEN);
     for html in [
         read(out.join(format!("partners/{id}.html"))),
@@ -536,6 +550,44 @@ fn the_bundle_is_the_deliverable_in_one_zip_with_the_same_bytes_each_time() {
         run.stderr
     );
     assert!(!one.join(format!("{name}.zip")).exists());
+}
+
+#[test]
+fn plans_set_targets_and_actions_and_every_format_shows_them() {
+    let ws = samples_copy();
+    let run = trustmap(ws.path(), &["build", "--format", "html,md,pdf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = ws.path().join("reports");
+    // Hendrix is strategic and on target; its done action moved P3 since it was agreed.
+    let md = read(out.join("partners/hendrix-plaatbewerking.md"));
+    assert!(md.contains("**Type relatie:** strategisch."), "{md}");
+    assert!(md.contains("| P3 Interactieproces | sterk | sterk: op doel | +16,7 |"), "{md}");
+    assert!(md.contains("| gedaan (afgesproken 2025-09-15) | P3 +16,7 |"), "the move since agreed: {md}");
+    // Brabant's claim is overdue (due 2026-01-31, report dated 2026-03-15) and its flag still raised.
+    let html = read(out.join("partners/brabant-oppervlaktetechniek.html"));
+    assert!(html.contains("2026-01-31 <strong class=\"overdue\">te laat</strong>"), "overdue");
+    assert!(
+        html.contains("sterk: <span class=\"standing below\">onder doel</span> (-42,9)"),
+        "below target in the glance table"
+    );
+    let pdf = super::pdf::text(&out.join("partners/brabant-oppervlaktetechniek.pdf"));
+    assert!(
+        pdf.contains("Doel en actieplan") && pdf.contains("onder doel") && pdf.contains("te laat"),
+        "{pdf}"
+    );
+    // The network lists who is furthest below target, Brabant first; Hendrix is on target.
+    let network = read(out.join("network.md"));
+    let table =
+        network.split("## Verst onder hun doel").nth(1).expect("the section").split("## ").next().unwrap();
+    let brabant = table.find("Brabant").expect("Brabant is below target");
+    assert!(brabant < table.find("Tecmaro").expect("Tecmaro is below target"), "furthest first: {table}");
+    assert!(!table.contains("Hendrix"), "on target: {table}");
+    assert!(super::pdf::text(&out.join("network.pdf")).contains("Verst onder hun doel"));
+    // A workspace without plans has no such section.
+    std::fs::remove_dir_all(ws.path().join("plans")).unwrap();
+    assert_eq!(trustmap(ws.path(), &["build", "--format", "md", "-q"]).code, 0);
+    assert!(!read(out.join("network.md")).contains("Verst onder hun doel"));
+    assert!(!read(out.join("partners/brabant-oppervlaktetechniek.md")).contains("Doel en actieplan"));
 }
 
 #[test]
