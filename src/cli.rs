@@ -56,6 +56,31 @@ pub enum Command {
     Schema,
     /// Convert an answer file between YAML and Markdown without losing anything.
     Convert(ConvertArgs),
+    /// List the open actions of every plan, overdue first (exit 1 with --fail-on-overdue when
+    /// one is overdue, for CI).
+    Actions(ActionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsArgs {
+    /// Files or folders whose partners' plans to list [default: the workspace's assessments folder].
+    pub paths: Vec<PathBuf>,
+    /// Output format: a table, or JSON.
+    #[arg(long, value_enum, default_value_t = EvaluateFormat::Text)]
+    pub format: EvaluateFormat,
+    /// The day an action is overdue after its due date [default: SOURCE_DATE_EPOCH's day, else today].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<crate::model::Date>,
+    /// Exit with 1 when an action is overdue.
+    #[arg(long)]
+    pub fail_on_overdue: bool,
+    /// Language of the table [default: the workspace's, else nl].
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+fn parse_date(text: &str) -> Result<crate::model::Date, String> {
+    crate::model::Date::parse(text).ok_or_else(|| format!("`{text}` is not a real day written YYYY-MM-DD"))
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! (the settings the library uses) and runs the pipeline. Output goes to the writer given, so
 //! tests and the binary see the same bytes.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -54,7 +55,71 @@ pub fn run(cli: Cli, out: &mut dyn Write, reporters: Reporters) -> Result<Outcom
             Ok(Outcome::Ok)
         }
         Command::Convert(args) => convert(&args, trust, out, &*reporters(false, false)),
+        Command::Actions(args) => actions(&args, trust, out, &*reporters(false, false)),
     }
+}
+
+/// `trustmap actions`: the open actions of every plan, as a table or JSON.
+fn actions(
+    args: &cli::ActionsArgs,
+    trusted: bool,
+    out: &mut dyn Write,
+    reporter: &dyn Reporter,
+) -> Result<Outcome> {
+    use crate::render::labels::Labels;
+    let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
+    let exclude = [workspace.output()?];
+    let mut batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
+    batch.read_plans(&workspace);
+    let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !problems.is_empty() {
+        reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
+    }
+    let today = match args.today {
+        Some(day) => day,
+        None => Date::today().map_err(Error::Date)?,
+    };
+    let names: BTreeMap<&str, &str> =
+        batch.assessments.iter().map(|a| (a.id.as_str(), a.partner.as_str())).collect();
+    let plans = batch
+        .plans
+        .values()
+        .map(|plan| (plan, names.get(plan.partner.as_str()).copied().unwrap_or(&plan.partner)));
+    let open = crate::model::open_actions(plans, Some(today));
+    match args.format {
+        cli::EvaluateFormat::Json => {
+            let json = serde_json::json!({ "today": today.to_string(), "open": open });
+            out.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())?;
+        }
+        cli::EvaluateFormat::Text => {
+            let lang = args.lang.unwrap_or(workspace.config.lang);
+            let labels = Labels::builtin();
+            let t = |key: &str| labels.text(key, lang);
+            let header = [t("partner"), t("action"), t("owner"), t("due"), t("status"), String::new()];
+            let mut rows = vec![header.to_vec()];
+            for a in &open {
+                rows.push(vec![
+                    a.name.to_string(),
+                    format!("{} {}", a.action.id, a.action.what),
+                    labels.text(&format!("owners.{}", a.action.owner), lang),
+                    a.action.due.map_or_else(|| "–".to_string(), |d| d.to_string()),
+                    labels.text(&format!("action_statuses.{}", a.action.status), lang),
+                    if a.overdue { t("overdue") } else { String::new() },
+                ]);
+            }
+            if open.is_empty() {
+                writeln!(out, "{}", t("no_open_actions"))?;
+            } else {
+                out.write_all(crate::table::plain(&rows).as_bytes())?;
+            }
+        }
+    }
+    let overdue = open.iter().any(|a| a.overdue);
+    Ok(if !problems.is_empty() || (args.fail_on_overdue && overdue) {
+        Outcome::Problems
+    } else {
+        Outcome::Ok
+    })
 }
 
 fn build(

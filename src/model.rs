@@ -755,6 +755,53 @@ pub struct Action {
     pub outcome: Option<String>,
 }
 
+impl Action {
+    /// Whether it is open and past its due date on `day`.
+    pub fn overdue(&self, day: Option<Date>) -> bool {
+        self.status.open() && self.due.zip(day).is_some_and(|(due, day)| due < day)
+    }
+}
+
+/// An open action of a relationship's plan, as listed across the workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenAction<'a> {
+    /// The partner's id and display name.
+    pub partner: &'a str,
+    pub name: &'a str,
+    #[serde(flatten)]
+    pub action: &'a Action,
+    pub overdue: bool,
+}
+
+/// The open actions of `plans` (with each partner's display name), overdue first, then by
+/// due date (none last), partner and id; overdue on `day`.
+pub fn open_actions<'a>(
+    plans: impl IntoIterator<Item = (&'a Plan, &'a str)>,
+    day: Option<Date>,
+) -> Vec<OpenAction<'a>> {
+    let mut open: Vec<OpenAction> = plans
+        .into_iter()
+        .flat_map(|(plan, name)| {
+            plan.actions.iter().filter(|a| a.status.open()).map(move |action| OpenAction {
+                partner: &plan.partner,
+                name,
+                action,
+                overdue: action.overdue(day),
+            })
+        })
+        .collect();
+    open.sort_by(|a, b| {
+        (!a.overdue, a.action.due.is_none(), a.action.due, a.partner, &a.action.id).cmp(&(
+            !b.overdue,
+            b.action.due.is_none(),
+            b.action.due,
+            b.partner,
+            &b.action.id,
+        ))
+    });
+    open
+}
+
 /// What an action answers.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(untagged)]

@@ -252,3 +252,26 @@ pub fn render(e: &Evaluation, lang: Lang, color: bool) -> String {
     table.network(&mut out, e);
     out
 }
+
+/// Rows as plain aligned columns (the first row is the header, underlined), each line trimmed
+/// at its end: for listings on a terminal.
+pub fn plain(rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|t| t.width()).max().unwrap_or(0))
+        .collect();
+    let line = |row: &[String]| {
+        let cells =
+            row.iter().zip(&widths).map(|(text, &w)| format!("{text}{}", " ".repeat(w - text.width())));
+        cells.collect::<Vec<_>>().join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = String::new();
+    for (k, row) in rows.iter().enumerate() {
+        out.push_str(&line(row));
+        if k == 0 {
+            out.push_str(&(line(&widths.iter().map(|&w| "-".repeat(w)).collect::<Vec<_>>())));
+        }
+    }
+    out
+}

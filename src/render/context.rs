@@ -218,7 +218,7 @@ impl<'a> PlanAction<'a> {
             .zip(now)
             .filter(|_| action.agreed.is_some_and(|a| a < p.date))
             .map(|(t, n)| crate::model::round1(n - t));
-        let overdue = action.status.open() && action.due.zip(date).is_some_and(|(due, today)| due < today);
+        let overdue = action.overdue(date);
         PlanAction { action, overdue, proposition, moved, raised }
     }
 }
@@ -289,7 +289,20 @@ pub struct NetworkContext<'a> {
     pub names: BTreeMap<&'a str, &'a str>,
     /// Every answer file behind the build, as shown.
     pub sources: Vec<String>,
+    /// The open actions of every plan, overdue (on the report's date) first.
+    pub open_actions: Vec<crate::model::OpenAction<'a>>,
+    /// Per owner (`ours`, then `partner`): how many actions are open, and how many of those
+    /// overdue.
+    pub actions_by_owner: Vec<OwnerActions>,
     pub charts: NetworkCharts,
+}
+
+/// One owner's open actions across the plans.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerActions {
+    pub owner: crate::model::Owner,
+    pub open: usize,
+    pub overdue: usize,
 }
 
 /// The chart of the network report: inline SVG, and its file name.
@@ -452,12 +465,24 @@ impl<'a> Builder<'a> {
         links.network_pdf = linked(None, &[OutputFormat::Pdf].into_iter().collect());
         let (map, map_alt) = self.map(e, &links.partners);
         let common = Common { title: self.t("network_report"), links, ..self.common.clone() };
+        let plans = e.partners.iter().filter_map(|p| p.plan.as_ref().map(|plan| (plan, p.partner.as_str())));
+        let open = crate::model::open_actions(plans, self.common.meta.date);
+        let actions_by_owner = (crate::model::Owner::VARIANTS.iter())
+            .map(|&owner| {
+                let theirs = open.iter().filter(|a| a.action.owner == owner);
+                let overdue = theirs.clone().filter(|a| a.overdue).count();
+                OwnerActions { owner, open: theirs.count(), overdue }
+            })
+            .filter(|o| o.open > 0)
+            .collect();
         NetworkContext {
             common,
             network: &e.network,
             partners: &e.partners,
             names: e.partners.iter().map(|p| (p.id.as_str(), p.partner.as_str())).collect(),
             sources,
+            open_actions: open,
+            actions_by_owner,
             charts: NetworkCharts { map: map.into(), map_file: layout::MAP.into(), map_alt },
         }
     }

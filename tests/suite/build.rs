@@ -583,6 +583,11 @@ fn plans_set_targets_and_actions_and_every_format_shows_them() {
     assert!(brabant < table.find("Tecmaro").expect("Tecmaro is below target"), "furthest first: {table}");
     assert!(!table.contains("Hendrix"), "on target: {table}");
     assert!(super::pdf::text(&out.join("network.pdf")).contains("Verst onder hun doel"));
+    // And the open actions by owner, overdue first.
+    let open =
+        network.split("## Openstaande acties").nth(1).expect("open actions").split("## ").next().unwrap();
+    assert!(open.contains("**Eigenaar wij:** 1 open, 1 te laat · **Eigenaar partner:** 1 open"), "{open}");
+    assert!(open.find("Brabant").unwrap() < open.find("Hendrix").unwrap(), "overdue first: {open}");
     // A workspace without plans has no such section.
     std::fs::remove_dir_all(ws.path().join("plans")).unwrap();
     assert_eq!(trustmap(ws.path(), &["build", "--format", "md", "-q"]).code, 0);

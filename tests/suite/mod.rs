@@ -13,6 +13,7 @@ mod fuzzed;
 mod hostile;
 mod links;
 mod pdf;
+mod plans;
 mod properties;
 mod snapshots;
 

@@ -1,0 +1,63 @@
+//! Plans across the workspace: `trustmap actions` lists the open actions, overdue first, as a
+//! table or JSON, and fails a CI job on an overdue one when asked.
+
+use super::build::samples_copy;
+use super::{trustmap, workspace};
+
+#[test]
+fn actions_lists_the_open_ones_overdue_first_and_can_fail_ci() {
+    let ws = samples_copy();
+    let run = trustmap(ws.path(), &["actions", "--today", "2026-03-15"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("Partner") && lines[1].starts_with("---"), "{}", run.stdout);
+    assert!(
+        lines[2].starts_with("Brabant Oppervlaktetechniek B.V.  A1 ") && lines[2].ends_with("te laat"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[3].starts_with("Hendrix Plaatbewerking B.V.") && !lines[3].contains("te laat"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(lines.len(), 4, "done and dropped actions are not open: {}", run.stdout);
+    // For CI: exit 1 while an action is overdue, and not before it is.
+    assert_eq!(trustmap(ws.path(), &["actions", "--today", "2026-03-15", "--fail-on-overdue"]).code, 1);
+    assert_eq!(trustmap(ws.path(), &["actions", "--today", "2026-01-31", "--fail-on-overdue"]).code, 0);
+    let json = trustmap(ws.path(), &["actions", "--format", "json", "--today", "2026-03-15", "--lang", "en"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let open = json["open"].as_array().unwrap();
+    assert_eq!(open.len(), 2);
+    assert_eq!(
+        (open[0]["partner"].as_str(), open[0]["overdue"].as_bool()),
+        (Some("brabant-oppervlaktetechniek"), Some(true))
+    );
+    assert_eq!(open[1]["owner"], "partner");
+    assert!(trustmap(ws.path(), &["actions", "--today", "2026-13-01"]).stderr.contains("not a real day"));
+}
+
+#[test]
+fn a_bad_plan_is_named_and_fails_the_listing_but_the_others_are_listed() {
+    let alfa =
+        "partner: Alfa B.V.\nid: alfa\nrole: customer\ndate: 2026-03-01\nanswers:\n  trust.expertise: 4\n";
+    let beta =
+        "partner: Beta B.V.\nid: beta\nrole: supplier\ndate: 2026-03-01\nanswers:\n  trust.expertise: 2\n";
+    let good = "partner: alfa\nactions:\n  - id: A1\n    do: Call them\n    answers: P1\n    owner: ours\n    due: 2026-02-01\n";
+    let bad = "partner: beta\nactions:\n  - id: B1\n    do: Visit\n    answers: P1\n    owner: ours\n    due: 2026-04-31\n";
+    let ws = workspace(&[
+        ("assessments/alfa.yaml", alfa),
+        ("assessments/beta.yaml", beta),
+        ("plans/alfa.yaml", good),
+        ("plans/beta.yaml", bad),
+    ]);
+    let run = trustmap(ws.path(), &["actions", "--today", "2026-03-01", "--lang", "en"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("plans/beta.yaml:7:10"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Alfa B.V.  A1 Call them") && run.stdout.contains("overdue"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("B1"));
+}
