@@ -56,9 +56,24 @@ pub enum Command {
     Schema,
     /// Convert an answer file between YAML and Markdown without losing anything.
     Convert(ConvertArgs),
+    /// Propose actions for a partner's flags into its plan (`plans/<id>.yaml`), as `proposed`,
+    /// leaving what is there as it is.
+    Plan(PlanArgs),
     /// List the open actions of every plan, overdue first (exit 1 with --fail-on-overdue when
     /// one is overdue, for CI).
     Actions(ActionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The partner, by id or by name.
+    #[arg(value_name = "ID|NAME")]
+    pub partner: String,
+    /// Files or folders to evaluate [default: the workspace's assessments folder].
+    pub paths: Vec<PathBuf>,
+    /// Print the actions that would be added, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

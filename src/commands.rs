@@ -56,7 +56,86 @@ pub fn run(cli: Cli, out: &mut dyn Write, reporters: Reporters) -> Result<Outcom
         }
         Command::Convert(args) => convert(&args, trust, out, &*reporters(false, false)),
         Command::Actions(args) => actions(&args, trust, out, &*reporters(false, false)),
+        Command::Plan(args) => plan(&args, trust, out, &*reporters(false, false)),
     }
+}
+
+/// `trustmap plan PARTNER`: proposes an action for each of the partner's flags that its plan
+/// does not answer yet, added at the end of the plan (made if there is none), checked as a plan
+/// before it is written.
+fn plan(
+    args: &cli::PlanArgs,
+    trusted: bool,
+    out: &mut dyn Write,
+    reporter: &dyn Reporter,
+) -> Result<Outcome> {
+    use crate::load::node::parse_yaml;
+    let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
+    let exclude = [workspace.output()?];
+    let mut batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
+    batch.read_plans(&workspace);
+    let id = batch.partner_id(&args.partner)?;
+    let dir = workspace.plans()?;
+    let existing = batch.plans.get(&id);
+    let path = existing.map_or_else(|| dir.join(format!("{id}.yaml")), |p| p.source.clone());
+    // A plan with errors (or a file in the way) is not touched: its problems are shown.
+    let problems: Vec<_> =
+        batch.diagnostics.iter().filter(|d| d.is_error() && d.path == path).cloned().collect();
+    if !problems.is_empty() || (existing.is_none() && path.exists()) {
+        reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
+        return Err(Error::Invalid { path });
+    }
+    let mut evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
+    crate::evaluate::targets::apply(&mut evaluation, &batch.plans, &workspace.config.evaluation.bands);
+    let Some(partner) = evaluation.partners.iter().find(|p| p.id == id) else {
+        return Err(Error::NoSuchPartner { asked: args.partner.clone(), suggestion: None });
+    };
+    let lang = workspace.config.lang;
+    let proposals = crate::plan::proposals(existing, &partner.flags, lang);
+    let shown = workspace.relative(&path);
+    if proposals.is_empty() {
+        let why = if partner.flags.is_empty() {
+            "has no flags"
+        } else {
+            "has an action in its plan for every flag"
+        };
+        writeln!(out, "nothing to propose: `{}` {why}", partner.partner)?;
+        return Ok(Outcome::Ok);
+    }
+    let text = existing.and_then(|_| batch.sources.get(&path)).map(String::as_str);
+    let root = text.map(parse_yaml).transpose().map_err(|_| Error::Invalid { path: path.clone() })?;
+    let note = format!("proposed by trustmap plan from the flags of the round of {}", partner.date);
+    let new = crate::plan::with_proposals(text.zip(root.as_ref()), &id, &proposals, &note)
+        .map_err(|why| Error::PlanNotExtensible { path: path.clone(), why })?;
+    // What is written must read back as this partner's plan, with the new actions.
+    let partners = batch.partner_names();
+    let root =
+        parse_yaml(&new).map_err(|e| Error::System(format!("the extended plan does not parse: {e:?}")))?;
+    let (checked, diagnostics) =
+        crate::plan::validate(&path, &root, &partners, &workspace.config.targets.types());
+    let added = checked.as_ref().map_or(0, |p| p.actions.len()) - existing.map_or(0, |p| p.actions.len());
+    if !diagnostics.iter().all(|d| !d.is_error()) || added != proposals.len() {
+        return Err(Error::System(format!(
+            "the extended plan for `{id}` would not be valid; nothing was written"
+        )));
+    }
+    let list: Vec<String> = proposals.iter().map(|p| format!("{} ({})", p.id, p.answers)).collect();
+    if args.dry_run {
+        writeln!(
+            out,
+            "would add {} to {shown}: {}",
+            diagnostic::plural(added, "proposed action"),
+            list.join(", ")
+        )?;
+        return Ok(Outcome::Ok);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::Write { path: parent.to_path_buf(), cause: e })?;
+    }
+    let overwrite = if existing.is_some() { Overwrite::Allow } else { Overwrite::Refuse };
+    atomic(&path, new.as_bytes(), overwrite)?;
+    writeln!(out, "added {} to {shown}: {}", diagnostic::plural(added, "proposed action"), list.join(", "))?;
+    Ok(Outcome::Ok)
 }
 
 /// `trustmap actions`: the open actions of every plan, as a table or JSON.

@@ -28,7 +28,7 @@ pub fn emit(a: &Assessment, format: Format, guidance: Guidance, schema: Option<&
 
 /// A YAML string scalar: plain when that is unambiguous, else double-quoted (JSON escaping is
 /// valid YAML).
-fn scalar(text: &str) -> String {
+pub fn scalar(text: &str) -> String {
     let plain = !text.is_empty()
         && text.chars().all(|c| c.is_alphanumeric() || " .-_&'()/".contains(c))
         && !text.starts_with([' ', '-', '\'', '&'])

@@ -85,6 +85,8 @@ pub enum Error {
     Template { name: String, message: String },
     #[error("`{}` has problems; see the diagnostics above", path_shown(.path))]
     Invalid { path: PathBuf },
+    #[error("cannot add actions to `{}`: {why}", path_shown(.path))]
+    PlanNotExtensible { path: PathBuf, why: String },
     #[error(transparent)]
     Json(#[from] serde_json::Error),
     #[error(transparent)]

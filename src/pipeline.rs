@@ -47,21 +47,48 @@ impl Batch {
     /// their problems join the diagnostics.
     pub fn read_plans(&mut self, workspace: &crate::workspace::Workspace) {
         let Ok(dir) = workspace.plans() else { return };
+        let types = workspace.config.targets.types();
+        let read =
+            crate::plan::read_all(&dir, &self.partner_names(), &types, workspace.config.limits.file_bytes);
+        self.diagnostics.extend(read.diagnostics);
+        diagnostic::sort(&mut self.diagnostics);
+        self.sources.extend(read.sources);
+        self.plans = read.plans;
+    }
+
+    /// Each partner's id, display name, name as a slug and name as [`crate::model::person_key`]
+    /// folds it, each mapped to the id: how a plan may name its partner.
+    pub fn partner_names(&self) -> BTreeMap<String, String> {
         let mut partners: BTreeMap<String, String> = BTreeMap::new();
         for a in &self.assessments {
             partners.insert(a.id.clone(), a.id.clone());
             partners.insert(a.partner.clone(), a.id.clone());
             partners.insert(crate::model::slugify(&a.partner), a.id.clone());
+            partners.insert(crate::model::person_key(&a.partner), a.id.clone());
         }
         for id in &self.failed_ids {
             partners.insert(id.clone(), id.clone());
         }
-        let types = workspace.config.targets.types();
-        let read = crate::plan::read_all(&dir, &partners, &types, workspace.config.limits.file_bytes);
-        self.diagnostics.extend(read.diagnostics);
-        diagnostic::sort(&mut self.diagnostics);
-        self.sources.extend(read.sources);
-        self.plans = read.plans;
+        partners
+    }
+
+    /// The id of the partner `asked` names: its id, or its name in any case, spacing or
+    /// accents; else an error with the nearest id or name.
+    pub fn partner_id(&self, asked: &str) -> Result<String> {
+        let key = crate::model::person_key(asked);
+        let found = self.assessments.iter().find(|a| a.id == asked).or_else(|| {
+            self.assessments
+                .iter()
+                .find(|a| crate::model::person_key(&a.partner) == key || a.id == crate::model::slugify(asked))
+        });
+        match found {
+            Some(a) => Ok(a.id.clone()),
+            None => {
+                let known = self.assessments.iter().flat_map(|a| [a.id.as_str(), a.partner.as_str()]);
+                let suggestion = diagnostic::suggest(asked, known).map(str::to_owned);
+                Err(crate::Error::NoSuchPartner { asked: asked.to_owned(), suggestion })
+            }
+        }
     }
 
     pub fn has_errors(&self) -> bool {

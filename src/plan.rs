@@ -186,7 +186,10 @@ impl Checker<'_> {
 
     fn partner(&mut self, node: &Node, partners: &BTreeMap<String, String>) -> Option<String> {
         let text = self.text(node, "partner")?;
-        let found = partners.get(&text).or_else(|| partners.get(&crate::model::slugify(&text))).cloned();
+        let found = (partners.get(&text))
+            .or_else(|| partners.get(&crate::model::person_key(&text)))
+            .or_else(|| partners.get(&crate::model::slugify(&text)))
+            .cloned();
         if found.is_none() {
             let d = self.error(
                 node.span,
@@ -387,4 +390,95 @@ pub fn read_all(dir: &Path, partners: &BTreeMap<String, String>, types: &Types, 
         }
     }
     out
+}
+
+/// An action `trustmap plan` proposes: one per flag the plan has no action for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub id: String,
+    pub answers: FlagCode,
+    /// The flag's recommendation, in the workspace's language.
+    pub what: String,
+}
+
+/// The actions to propose for a partner with `flags` (most severe first) and `plan`: one per
+/// flag code no action of the plan answers (whatever its status: a dropped action was a
+/// decision), numbered after the plan's own `A<n>` ids.
+pub fn proposals(
+    plan: Option<&Plan>,
+    flags: &[crate::model::Flag],
+    lang: crate::model::Lang,
+) -> Vec<Proposal> {
+    let actions = plan.map_or(&[][..], |p| p.actions.as_slice());
+    let answered = |code: FlagCode| actions.iter().any(|a| a.answers == Answers::Flag(code));
+    let mut next =
+        actions.iter().filter_map(|a| a.id.strip_prefix('A')?.parse::<u32>().ok()).max().unwrap_or(0);
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for flag in flags {
+        if seen.contains(&flag.code) || answered(flag.code) {
+            continue;
+        }
+        seen.push(flag.code);
+        next += 1;
+        out.push(Proposal {
+            id: format!("A{next}"),
+            answers: flag.code,
+            what: flag.recommendation.get(lang).to_string(),
+        });
+    }
+    out
+}
+
+/// The plan file's text with `proposals` added as `proposed` actions at the end of its
+/// `actions:` list, leaving every existing line as it is; `file` is the file's text and tree
+/// now, or `None` for a new plan for `partner`. `note` is a comment put above them. An
+/// `actions:` that is not the file's last key, or not a block list, cannot be added to
+/// without rewriting the file: the reason is returned instead.
+pub fn with_proposals(
+    file: Option<(&str, &Node)>,
+    partner: &str,
+    proposals: &[Proposal],
+    note: &str,
+) -> Result<String, String> {
+    let item = |p: &Proposal, dash: &str, indent: &str| {
+        let what = crate::emit::scalar(&p.what);
+        format!(
+            "{dash}id: {}\n{indent}do: {what}\n{indent}answers: {}\n{indent}owner: ours\n{indent}status: proposed\n",
+            p.id, p.answers
+        )
+    };
+    let items = |dash: &str, indent: &str| -> String {
+        let comment = format!("{indent}# {note}\n");
+        comment + &proposals.iter().map(|p| item(p, dash, indent)).collect::<String>()
+    };
+    let Some((text, root)) = file else {
+        return Ok(format!("partner: {}\nactions:\n{}", crate::emit::scalar(partner), items("  - ", "    ")));
+    };
+    let mut text = text.to_string();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let Value::Map(entries) = &root.value else { return Err("the plan is not a mapping".into()) };
+    let Some(position) = entries.iter().position(|(k, _)| k.name == "actions") else {
+        return Ok(text + "actions:\n" + &items("  - ", "    "));
+    };
+    if position + 1 != entries.len() {
+        return Err("`actions:` is not the last key of the plan: move it to the end of the file so that actions can be added to it".into());
+    }
+    let value = &entries[position].1;
+    let starts = text
+        .lines()
+        .nth(value.span.line.saturating_sub(1) as usize)
+        .and_then(|l| l.chars().nth(value.span.column.saturating_sub(1) as usize));
+    match &value.value {
+        Value::Null => Ok(text + &items("  - ", "    ")),
+        Value::Seq(list) if !list.is_empty() && starts == Some('-') => {
+            // A block list: the new items go at the column of the first one's keys.
+            let column = list[0].span.column.max(3) as usize;
+            let (dash, indent) = (format!("{}- ", " ".repeat(column - 3)), " ".repeat(column - 1));
+            Ok(text + &items(&dash, &indent))
+        }
+        _ => Err("`actions:` is not a list written one item per line (`- id: …`)".into()),
+    }
 }

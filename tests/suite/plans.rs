@@ -61,3 +61,50 @@ fn a_bad_plan_is_named_and_fails_the_listing_but_the_others_are_listed() {
     );
     assert!(!run.stdout.contains("B1"));
 }
+
+#[test]
+fn plan_proposes_an_action_per_unanswered_flag_and_keeps_every_line_of_the_plan() {
+    let ws = samples_copy();
+    let path = ws.path().join("plans/brabant-oppervlaktetechniek.yaml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let dry = trustmap(ws.path(), &["plan", "brabant oppervlaktetechniek b.v.", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(dry.stdout.starts_with("would add 4 proposed actions"), "{}", dry.stdout);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "a dry run changes nothing");
+    let run = trustmap(ws.path(), &["plan", "brabant-oppervlaktetechniek"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("A3 (declining)"), "numbered after A1, A2: {}", run.stdout);
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.starts_with(&before), "every existing line kept as it was");
+    // The unresolved breach already has A1: no second action for it.
+    assert!(!after[before.len()..].contains("unresolved-breach"));
+    assert_eq!(after.matches("status: proposed").count(), 4);
+    // The result is a valid plan, and a second run has nothing to add.
+    assert_eq!(trustmap(ws.path(), &["check"]).code, 0);
+    let again = trustmap(ws.path(), &["plan", "brabant-oppervlaktetechniek"]);
+    assert!(again.stdout.contains("nothing to propose"), "{}", again.stdout);
+    // A partner without a plan gets one; a misspelt one gets a suggestion.
+    assert_eq!(trustmap(ws.path(), &["plan", "hardingsbedrijf-oost"]).code, 0);
+    let made = std::fs::read_to_string(ws.path().join("plans/hardingsbedrijf-oost.yaml")).unwrap();
+    assert!(made.starts_with("partner: hardingsbedrijf-oost\nactions:\n"), "{made}");
+    let miss = trustmap(ws.path(), &["plan", "hardingsbedrijf-ost"]);
+    assert_eq!(miss.code, 2);
+    assert!(miss.stderr.contains("did you mean `hardingsbedrijf-oost`?"), "{}", miss.stderr);
+}
+
+#[test]
+fn plan_refuses_a_plan_it_cannot_add_to_without_rewriting_it() {
+    let alfa = "partner: Alfa B.V.\nid: alfa\nrole: customer\ndate: 2026-03-01\nanswers:\n  trust.expertise: 1\n  trust.keeps_agreements: 1\n";
+    let flow = "partner: alfa\nactions: [{id: A1, do: Call, answers: P1, owner: ours}]\n";
+    let ws = workspace(&[("assessments/alfa.yaml", alfa), ("plans/alfa.yaml", flow)]);
+    let run = trustmap(ws.path(), &["plan", "alfa"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot add actions to `plans/alfa.yaml`"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(ws.path().join("plans/alfa.yaml")).unwrap(), flow, "left as it was");
+    let broken = "partner: alfa\nactions:\n  - id: A1\n    owner: nobody\n";
+    std::fs::write(ws.path().join("plans/alfa.yaml"), broken).unwrap();
+    let run = trustmap(ws.path(), &["plan", "alfa"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("plans/alfa.yaml:4:12"), "its problems are shown: {}", run.stderr);
+    assert_eq!(std::fs::read_to_string(ws.path().join("plans/alfa.yaml")).unwrap(), broken);
+}
