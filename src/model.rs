@@ -862,7 +862,8 @@ pub fn round1(x: f64) -> f64 {
 pub fn number(x: f64, lang: Lang, signed: bool) -> String {
     // Adding zero turns -0.0 into 0.0.
     let x = round1(x) + 0.0;
-    let text = if signed { format!("{x:+.1}") } else { format!("{x:.1}") };
+    // No change is `0`, not `+0`.
+    let text = if signed && x != 0.0 { format!("{x:+.1}") } else { format!("{x:.1}") };
     let text = text.strip_suffix(".0").map(str::to_owned).unwrap_or(text);
     match lang {
         Lang::Nl => text.replace('.', ","),

@@ -2,7 +2,7 @@
 
 use super::{
     DARK, GREY, GRID, GRID_STRONG, LegendItem, MUTED, N, Pt, Stroke, Svg, TEXT, WHITE, document, draw_legend,
-    legend_height, line_swatch, text_width, truncate, verdict_color, wrap,
+    legend_height, line_swatch, text_width, truncate, verdict_color, verdict_mark, wrap,
 };
 use crate::model::{Role, Verdict};
 
@@ -37,7 +37,7 @@ const MAP_CENTRE: Pt = Pt { x: 400.0, y: 390.0 };
 /// The map area's height; the legend goes below.
 const MAP_H: f64 = 770.0;
 const CENTRE_R: f64 = 60.0;
-const NODE_R: f64 = 9.0;
+const NODE_R: f64 = 10.0;
 /// The node ring, and the two rings used when a sector is crowded.
 const RING: f64 = 190.0;
 const RING_INNER: f64 = 160.0;
@@ -67,6 +67,8 @@ struct Placed {
     radius: f64,
     label_r: f64,
     lines: usize,
+    /// Whether there is room for the verdict's mark (the node does not touch another).
+    mark: bool,
 }
 
 /// The most lines a node label takes, and the distance between them.
@@ -146,7 +148,7 @@ fn place<'a>(sector: &'a Sector, nodes: &'a [MapNode]) -> impl Iterator<Item = P
         let edge = radius + NODE_R + if nodes[index].strategic { 4.0 } else { 0.0 };
         let label_r = if crowded { RING_OUTER + NODE_R + 9.0 } else { edge + 5.0 };
         let deg = sector.start + step * (k as f64 + 0.5);
-        Placed { index, deg, radius, label_r, lines: LABEL_LINES }
+        Placed { index, deg, radius, label_r, lines: LABEL_LINES, mark: true }
     })
 }
 
@@ -172,8 +174,20 @@ fn label_lines(placed: &mut [Placed]) {
             fit.clamp(0.0, LABEL_LINES as f64) as usize
         })
         .collect();
-    for (p, lines) in placed.iter_mut().zip(lines) {
+    // A node touches another only near it in clockwise order (the next on its ring is at most
+    // two places on).
+    let at = |p: &Placed| MAP_CENTRE.polar(p.radius, p.deg);
+    let marks: Vec<bool> = (0..n)
+        .map(|k| {
+            let near =
+                [1, 2, n.saturating_sub(1), n.saturating_sub(2)].into_iter().filter(|&d| d > 0 && d < n);
+            near.map(|d| (at(&placed[k]), at(&placed[(k + d) % n])))
+                .all(|(a, b)| (a.x - b.x).hypot(a.y - b.y) >= 2.0 * NODE_R + 1.0)
+        })
+        .collect();
+    for ((p, lines), mark) in placed.iter_mut().zip(lines).zip(marks) {
         p.lines = lines;
+        p.mark = mark;
     }
 }
 
@@ -333,6 +347,21 @@ fn node_marker(svg: &mut Svg, p: &Placed, node: &MapNode) {
         svg.stroke(Stroke { color: WHITE, width: 1.5, dash: "" });
     }
     svg.close();
+    // The verdict's mark, so that colour is not its only cue (dark on a desired node's pale
+    // fill), where the node has room for it.
+    if p.mark {
+        mark(svg, at, node.verdict, if node.desired { TEXT } else { WHITE });
+    }
+}
+
+/// A verdict's mark (`++` … `?`) centred on `at`, in bold at the labels' size.
+fn mark(svg: &mut Svg, at: Pt, verdict: Verdict, fill: &str) {
+    svg.open("text").num("x", at.x).num("y", at.y + 4.0).attr("text-anchor", "middle");
+    svg.num("font-size", LABEL_SIZE)
+        .attr("font-weight", "bold")
+        .attr("fill", fill)
+        .attr("aria-hidden", "true");
+    svg.text(verdict_mark(verdict)).close();
 }
 
 /// How far a label starting at `from` can run in direction `deg` before it leaves the map area
@@ -403,7 +432,8 @@ fn map_legend<'a>(legend: &MapLegend) -> Vec<LegendItem<'a>> {
         .zip(legend.verdicts)
         .map(|(&v, label)| {
             let swatch = move |svg: &mut Svg| {
-                legend_dot(svg, 6.0).attr("fill", verdict_color(v)).close();
+                legend_dot(svg, NODE_R).attr("fill", verdict_color(v)).close();
+                mark(svg, Pt { x: 12.0, y: 0.0 }, v, WHITE);
             };
             LegendItem::new(swatch, label)
         })
@@ -471,9 +501,14 @@ mod tests {
         titled.find(|g| g.first_element_child().and_then(|t| t.text()) == Some(name)).expect(name)
     }
 
+    /// A group's texts, leaving out the verdict's mark.
+    fn label_texts<'a, 'i>(group: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+        group.descendants().filter(|n| n.has_tag_name("text") && n.attribute("aria-hidden").is_none())
+    }
+
     /// The text a group shows, its lines joined with a space.
     fn shown(group: Node) -> String {
-        let text = group.descendants().find(|n| n.has_tag_name("text")).expect("a label");
+        let text = label_texts(group).next().expect("a label");
         let parts: Vec<&str> = text.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
         parts.join(" ")
     }
@@ -499,11 +534,7 @@ mod tests {
         for name in &names {
             assert_eq!(shown(group(&doc, name)), *name, "not cut short");
         }
-        let lines: Vec<&str> = group(&doc, centre)
-            .children()
-            .filter(|n| n.has_tag_name("text"))
-            .filter_map(|n| n.text())
-            .collect();
+        let lines: Vec<&str> = label_texts(group(&doc, centre)).filter_map(|n| n.text()).collect();
         assert_eq!(lines.join(" "), centre);
     }
 
@@ -551,8 +582,7 @@ mod tests {
             );
         }
         let nodes = check::elements(&doc, "g").into_iter().filter(|g| {
-            g.first_element_child().is_some_and(|t| t.has_tag_name("title"))
-                && g.children().filter(|n| n.has_tag_name("text")).count() == 1
+            g.first_element_child().is_some_and(|t| t.has_tag_name("title")) && label_texts(*g).count() == 1
         });
         // Whole: every character shown, whatever the line breaks and the hyphens of a broken word.
         let bare = |text: &str| text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
@@ -588,6 +618,14 @@ mod tests {
                 }
                 let svg = network_map("Map", "d", "Van Dijk Precisietechniek B.V.", &nodes, &map_legend());
                 let whole = layout_is_clear(&svg, &format!("{count} partners, spread {s}"), count > 60);
+                let marks = svg.matches("aria-hidden=\"true\"").count();
+                if count <= 40 {
+                    assert_eq!(
+                        marks,
+                        count + 5,
+                        "{count} partners, spread {s}: each node and legend dot has its mark"
+                    );
+                }
                 if count <= 16 {
                     assert_eq!(whole, count, "{count} partners, spread {s}: every name whole");
                 }

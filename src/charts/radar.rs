@@ -117,14 +117,16 @@ pub fn radar(title: &str, desc: &str, axes: &[RadarAxis], legend: &RadarLegend, 
     })
 }
 
-/// The rings' value labels, drawn over the data with a white halo so none is hidden under it.
+/// The rings' value labels, half-way between the first two axes (where no value's dot is),
+/// drawn over the data with a white halo so none is hidden under it.
 fn ring_labels(svg: &mut Svg, geo: &Radar) {
-    let c = geo.centre;
+    let deg = geo.angle(0) + 180.0 / geo.axes.max(2) as f64;
     for step in [25.0, 50.0, 75.0, 100.0] {
-        let r = geo.radius * step / 100.0;
+        let at = geo.centre.polar(geo.radius * step / 100.0, deg);
         svg.open("text")
-            .num("x", c.x + 3.0)
-            .num("y", c.y - r - 2.0)
+            .num("x", at.x)
+            .num("y", at.y + 3.5)
+            .attr("text-anchor", "middle")
             .attr("font-size", "10")
             .attr("fill", MUTED)
             .attr("stroke", WHITE)

@@ -169,6 +169,9 @@ pub struct PartnerContext<'a> {
     /// The flags grouped by code, most severe first: the summary a reader acts on, each
     /// recommendation once.
     pub actions: Vec<Action<'a>>,
+    /// The flags of each proposition, by code (each once): shown in full under "what needs
+    /// attention", named under the proposition.
+    pub proposition_flags: BTreeMap<crate::model::PropositionId, Vec<crate::model::FlagCode>>,
     /// The actions of the relationship's plan, with where each stands.
     pub plan: Vec<PlanAction<'a>>,
     /// The name of the target's relationship type, in the report language where it is a
@@ -426,6 +429,16 @@ impl<'a> Builder<'a> {
             sources,
             assessors,
             actions: actions(&p.flags),
+            proposition_flags: p.flags.iter().filter_map(|f| f.proposition.map(|id| (id, f.code))).fold(
+                BTreeMap::new(),
+                |mut by: BTreeMap<_, Vec<_>>, (id, code)| {
+                    let codes = by.entry(id).or_default();
+                    if !codes.contains(&code) {
+                        codes.push(code);
+                    }
+                    by
+                },
+            ),
             plan: (p.plan.iter().flat_map(|plan| &plan.actions))
                 .map(|a| PlanAction::new(a, p, self.common.meta.date))
                 .collect(),
@@ -514,7 +527,7 @@ impl<'a> Builder<'a> {
             .iter()
             .zip(&labels)
             .map(|(r, label)| {
-                let score = r.score.map_or("–".into(), |s| s.to_string());
+                let score = r.score.map_or("–".into(), |s| crate::model::number(s, self.lang, false));
                 format!("{label}: {score} ({})", self.t(&format!("verdicts.{}", r.verdict)))
             })
             .collect();

@@ -33,6 +33,7 @@ const ENUMERATIONS: &[(&str, &str)] = &[
     ("standing", "standings"),
     ("owner", "owners"),
     ("action", "action_statuses"),
+    ("flag", "flag_names"),
 ];
 
 /// Registers the functions on `tera`, in `lang`.

@@ -48,9 +48,9 @@ f.addEventListener('load', () => {
 });
 </script></body></html>"#;
 
-/// A page that loads `report` in a frame, runs axe-core (`AXE`) on it for WCAG 2.2 A and AA, and
-/// writes the violations into its own DOM.
-const AXE_HARNESS: &str = r#"<!DOCTYPE html><html><body><iframe id="f" style="width:1200px;height:1600px" src="REPORT"></iframe>
+/// A page that loads `report` in a frame `WIDTH` pixels wide, runs axe-core (`AXE`) on it for
+/// WCAG 2.2 A and AA, and writes the violations and the page's width into its own DOM.
+const AXE_HARNESS: &str = r#"<!DOCTYPE html><html><body><iframe id="f" style="width:WIDTHpx;height:1600px;border:0" src="REPORT"></iframe>
 <script>
 const f = document.getElementById('f');
 f.addEventListener('load', () => {
@@ -58,7 +58,8 @@ f.addEventListener('load', () => {
   const s = d.createElement('script');
   s.src = 'AXE';
   s.onload = () => f.contentWindow.axe.run(d, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }).then(r => {
-    const out = r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, first: v.nodes[0].html.slice(0, 160) }));
+    const violations = r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, first: v.nodes[0].html.slice(0, 160) }));
+    const out = { violations, width: d.documentElement.scrollWidth };
     const pre = document.createElement('pre'); pre.id = 'result'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
   });
   d.head.appendChild(s);
@@ -181,7 +182,7 @@ fn axe_core_finds_no_serious_accessibility_problem_on_any_page() {
     };
     let (_ws, out) = html_samples();
     let profile = tempfile::tempdir().unwrap();
-    let harness = AXE_HARNESS.replace("AXE", &format!("file://{}", axe.display()));
+    let axe = format!("file://{}", axe.display());
     let mut pages = vec!["index.html".to_owned(), "network.html".to_owned()];
     for entry in std::fs::read_dir(out.join("partners")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
@@ -191,12 +192,19 @@ fn axe_core_finds_no_serious_accessibility_problem_on_any_page() {
     }
     pages.sort();
     let mut problems = Vec::new();
-    for page in &pages {
-        let (violations, _) = run_harness(&browser, &out, page, profile.path(), &harness);
-        for v in violations.as_array().unwrap() {
-            if matches!(v["impact"].as_str(), Some("serious" | "critical")) {
-                problems.push(format!("{page}: {v}"));
+    // On a desktop and on a phone, where tables and charts scroll in boxes of their own.
+    for width in [1200, 390] {
+        let harness = AXE_HARNESS.replace("AXE", &axe).replace("WIDTH", &width.to_string());
+        for page in &pages {
+            let (seen, _) = run_harness(&browser, &out, page, profile.path(), &harness);
+            for v in seen["violations"].as_array().unwrap() {
+                if matches!(v["impact"].as_str(), Some("serious" | "critical")) {
+                    problems.push(format!("{page} at {width} px: {v}"));
+                }
             }
+            // Nothing makes the page itself scroll sideways.
+            let wide = seen["width"].as_u64().unwrap();
+            assert!(wide <= width, "{page} is {wide} px wide in a {width} px window");
         }
     }
     assert_eq!(pages.len(), 14, "index, network and twelve partners");

@@ -47,7 +47,11 @@ fn the_samples_build_into_a_complete_deliverable() {
     let brabant = read(out.join("partners/brabant-oppervlaktetechniek.html"));
     assert!(brabant.contains("<title>Brabant Oppervlaktetechniek B.V. · Partnerrapport</title>"));
     assert!(brabant.contains("<svg"), "the radar chart is inline");
-    assert!(brabant.contains("unresolved-breach"));
+    assert!(
+        brabant.contains("kritiek · onopgeloste schending van vertrouwen</strong>"),
+        "the flag by its name"
+    );
+    assert!(!brabant.contains("unresolved-breach"), "not by its code: a client reads the report");
     for external in ["src=\"http", "href=\"http", "url(http", "@import", "<script"] {
         assert!(!brabant.contains(external), "no external requests or scripts: {external}");
     }
