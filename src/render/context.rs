@@ -132,8 +132,10 @@ pub struct Links {
     pub markdown: BTreeMap<String, String>,
     /// ... and a PDF.
     pub pdfs: BTreeMap<String, String>,
-    /// Whether the network report has a PDF (in the index).
+    /// Whether the network report has a PDF (in the index and the network report).
     pub network_pdf: bool,
+    /// This partner report's PDF beside it, without its extension, when there is one.
+    pub pdf: Option<String>,
 }
 
 impl Links {
@@ -148,6 +150,7 @@ impl Links {
             markdown: BTreeMap::new(),
             pdfs: BTreeMap::new(),
             network_pdf: false,
+            pdf: None,
         }
     }
 }
@@ -383,7 +386,12 @@ impl<'a> Builder<'a> {
             .partners
             .iter()
             .filter(|p| only.is_none_or(|o| o.contains(&p.id)))
-            .map(|p| self.partner(p, shown_all(&p.sources)))
+            .map(|p| {
+                let mut context = self.partner(p, shown_all(&p.sources));
+                let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
+                context.common.links.pdf = pdf.then(|| p.id.clone());
+                context
+            })
             .collect();
         let sources: std::collections::BTreeSet<_> =
             e.partners.iter().flat_map(|p| p.sources.clone()).collect();

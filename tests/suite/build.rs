@@ -455,10 +455,15 @@ fn the_index_links_each_partners_pdf_and_the_network_pdf_links_them_too() {
     assert!(index.contains("href=\"partners/alfa.pdf\"") && index.contains("href=\"network.pdf\""));
     let network = std::fs::read(out.join("network.pdf")).unwrap();
     assert!(String::from_utf8_lossy(&network).contains("partners/alfa.pdf"), "a link in the network PDF");
+    // Each HTML report links its own PDF.
+    assert!(read(out.join("partners/alfa.html")).contains("<a href=\"alfa.pdf\">Als PDF</a>"));
+    assert!(read(out.join("network.html")).contains("<a href=\"network.pdf\">Als PDF</a>"));
     super::links::assert_all_resolve(&out);
     // Without PDFs there is no PDF link.
     assert_eq!(trustmap(ws.path(), &["build", "--format", "html", "-q", "-o", "html-only"]).code, 0);
-    assert!(!read(ws.path().join("html-only/index.html")).contains(".pdf\""));
+    for page in ["index.html", "network.html", "partners/alfa.html"] {
+        assert!(!read(ws.path().join("html-only").join(page)).contains(".pdf\""), "{page}");
+    }
 }
 
 #[test]
