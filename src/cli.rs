@@ -229,11 +229,21 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The partner's display name.
+    /// The partner's display name (with --from: its id or name).
     pub partner: String,
-    /// The kind of partner.
-    #[arg(long, value_enum)]
-    pub role: Role,
+    /// The kind of partner [required unless --from].
+    #[arg(long, value_enum, required_unless_present = "from")]
+    pub role: Option<Role>,
+    /// Start the next round from the partner's latest answer file of the same perspective: its
+    /// metadata, key persons and contacts carried over, scores and notes blank.
+    #[arg(long)]
+    pub from: bool,
+    /// With --from: carry the scores, notes and other answers over too, to be revised.
+    #[arg(long, requires = "from")]
+    pub keep_answers: bool,
+    /// Who answers; part of the default file name, so respondents of one round do not collide.
+    #[arg(long, value_name = "NAME")]
+    pub respondent: Option<String>,
     /// Answer-file format.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     pub format: Format,

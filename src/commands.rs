@@ -476,32 +476,54 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
             .ok_or_else(|| Error::Date(format!("`{text}` is not a valid date (expected YYYY-MM-DD)")))?,
         None => Date::today().map_err(Error::Date)?,
     };
-    let id = slugify(&args.partner);
-    if id.is_empty() {
-        return Err(Error::NoId(args.partner.clone()));
-    }
+    let perspective = if args.partner_perspective { Perspective::Partner } else { Perspective::Own };
+    let respondent = args.respondent.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    let assessment = match args.from {
+        true => next_round(args, &workspace, date, perspective, respondent.clone())?,
+        false => {
+            let id = slugify(&args.partner);
+            if id.is_empty() {
+                return Err(Error::NoId(args.partner.clone()));
+            }
+            Assessment {
+                source: PathBuf::new(),
+                partner: args.partner.clone(),
+                id,
+                role: args.role.expect("clap requires --role without --from"),
+                strategic: args.strategic,
+                status: if args.desired { Status::Desired } else { Status::Current },
+                date,
+                perspective,
+                respondent: respondent.clone(),
+                assessor: None,
+                lang: Some(lang),
+                answers: Default::default(),
+                spans: Default::default(),
+            }
+        }
+    };
     let format = args.format;
-    // The keyword of a format is its file extension.
-    let ext = format.as_str();
     let path = match &args.output {
         Some(path) => path.clone(),
-        None => workspace.assessments()?.join(format!("{id}-{date}.{ext}")),
+        None => {
+            // `<id>-<date>[-partner][-<respondent>].<ext>` (the keyword of a format is its
+            // extension), beside the partner's earlier files when they have a folder of their own.
+            let mut name = format!("{}-{date}", assessment.id);
+            if perspective == Perspective::Partner {
+                name.push_str("-partner");
+            }
+            if let Some(r) = respondent.as_deref().map(slugify).filter(|r| !r.is_empty()) {
+                name = format!("{name}-{r}");
+            }
+            let folder = Some(assessment.source.as_path())
+                .and_then(Path::parent)
+                .filter(|dir| dir.file_name().is_some_and(|n| n == assessment.id.as_str()));
+            folder
+                .map_or_else(|| workspace.assessments(), |dir| Ok(dir.to_path_buf()))?
+                .join(format!("{name}.{}", format.as_str()))
+        }
     };
-    let assessment = Assessment {
-        source: path.clone(),
-        partner: args.partner.clone(),
-        id,
-        role: args.role,
-        strategic: args.strategic,
-        status: if args.desired { Status::Desired } else { Status::Current },
-        date,
-        perspective: if args.partner_perspective { Perspective::Partner } else { Perspective::Own },
-        respondent: None,
-        assessor: None,
-        lang: Some(lang),
-        answers: Default::default(),
-        spans: Default::default(),
-    };
+    let assessment = Assessment { source: path.clone(), ..assessment };
     let schema = relative_schema(&path, &workspace);
     let text = emit::emit(&assessment, format, Guidance { form: true, lang }, schema.as_deref());
     if path == Path::new("-") {
@@ -511,6 +533,60 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
         writeln!(out, "created {}", path.display())?;
     }
     Ok(Outcome::Ok)
+}
+
+/// The next round of the partner `args` names, dated `date`, started from its latest answer
+/// file of `perspective` before that date (of `respondent`'s, when they answered it): its metadata, key persons
+/// and contacts carried over (flags given on the command line win), and its scores, notes and
+/// other answers too with `--keep-answers`.
+fn next_round(
+    args: &cli::NewArgs,
+    workspace: &Workspace,
+    date: Date,
+    perspective: Perspective,
+    respondent: Option<String>,
+) -> Result<Assessment> {
+    let assessments = workspace.assessments()?;
+    let batch = pipeline::read(
+        std::slice::from_ref(&assessments),
+        &[workspace.output()?],
+        &workspace.root,
+        &workspace.config.limits,
+    )?;
+    let id = batch.partner_id(&args.partner)?;
+    // The newest round of this perspective before `date` (another respondent of the same round
+    // starts from the one before it too); of its files (sorted by path), the respondent's.
+    let rounds =
+        batch.assessments.iter().filter(|a| a.id == id && a.perspective == perspective && a.date < date);
+    let newest = rounds.clone().map(|a| a.date).max();
+    let mut last: Vec<&Assessment> = rounds.filter(|a| Some(a.date) == newest).collect();
+    last.sort_by(|a, b| a.source.cmp(&b.source));
+    let mine = last.iter().find(|a| respondent.is_some() && a.respondent == respondent);
+    let Some(latest) = mine.or(last.first()).copied() else {
+        return Err(Error::NoRoundToStartFrom { id, partner_view: perspective == Perspective::Partner });
+    };
+    let answers = latest
+        .answers
+        .iter()
+        .filter_map(|(q, a)| {
+            if args.keep_answers {
+                return Some((q.clone(), a.clone()));
+            }
+            (!a.people.is_empty())
+                .then(|| (q.clone(), crate::model::Answer { people: a.people.clone(), ..Default::default() }))
+        })
+        .collect();
+    Ok(Assessment {
+        source: latest.source.clone(),
+        role: args.role.unwrap_or(latest.role),
+        strategic: args.strategic || latest.strategic,
+        status: if args.desired { Status::Desired } else { latest.status },
+        date,
+        respondent: respondent.or_else(|| latest.respondent.clone()),
+        answers,
+        spans: Default::default(),
+        ..latest.clone()
+    })
 }
 
 /// The workspace's `trustmap.schema.json` as seen from the folder of `file`, if there is one.

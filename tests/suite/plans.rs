@@ -108,3 +108,58 @@ fn plan_refuses_a_plan_it_cannot_add_to_without_rewriting_it() {
     assert!(run.stderr.contains("plans/alfa.yaml:4:12"), "its problems are shown: {}", run.stderr);
     assert_eq!(std::fs::read_to_string(ws.path().join("plans/alfa.yaml")).unwrap(), broken);
 }
+
+#[test]
+fn new_from_starts_the_next_round_and_respondents_and_sides_do_not_collide() {
+    let ws = samples_copy();
+    let folder = ws.path().join("assessments/hendrix-plaatbewerking");
+    let run = trustmap(ws.path(), &["new", "Hendrix Plaatbewerking B.V.", "--from", "--date", "2026-09-15"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Beside the partner's earlier files, metadata and key persons carried over, no scores.
+    let next = std::fs::read_to_string(folder.join("hendrix-plaatbewerking-2026-09-15.yaml")).unwrap();
+    for kept in [
+        "role: alliance",
+        "strategic: true",
+        "date: 2026-09-15",
+        "assessor: Eva Smit",
+        "- name: Joris Hendrix",
+    ] {
+        assert!(next.contains(kept), "{kept}: {next}");
+    }
+    assert!(!next.contains("score:") && !next.contains("note:"), "scores and notes start blank: {next}");
+    // A second respondent of the same round, and the partner's view, get names of their own.
+    let run = trustmap(
+        ws.path(),
+        &["new", "hendrix-plaatbewerking", "--from", "--date", "2026-09-15", "--respondent", "Jan de Vries"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let second =
+        std::fs::read_to_string(folder.join("hendrix-plaatbewerking-2026-09-15-jan-de-vries.yaml")).unwrap();
+    assert!(second.contains("respondent: Jan de Vries"));
+    let run =
+        trustmap(ws.path(), &["new", "medivorm", "--from", "--partner-perspective", "--date", "2026-09-15"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let theirs =
+        std::fs::read_to_string(ws.path().join("assessments/medivorm/medivorm-2026-09-15-partner.yaml"))
+            .unwrap();
+    assert!(theirs.contains("perspective: partner"), "{theirs}");
+    // --keep-answers carries the scores over, to be revised.
+    let run = trustmap(ws.path(), &["new", "tecmaro", "--from", "--keep-answers", "--date", "2026-09-15"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        std::fs::read_to_string(ws.path().join("assessments/tecmaro-2026-09-15.yaml"))
+            .unwrap()
+            .contains("score:")
+    );
+    // Every new file is a valid answer file; nothing earlier to start from is an error.
+    assert_eq!(trustmap(ws.path(), &["check"]).code, 0);
+    let run = trustmap(ws.path(), &["new", "tecmaro", "--from", "--date", "2026-01-01"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no valid answer file of our view dated before the new round"),
+        "{}",
+        run.stderr
+    );
+    // Without --from, --role is still required.
+    assert_eq!(trustmap(ws.path(), &["new", "Nieuw B.V."]).code, 2);
+}
