@@ -59,9 +59,26 @@ pub enum Command {
     /// Propose actions for a partner's flags into its plan (`plans/<id>.yaml`), as `proposed`,
     /// leaving what is there as it is.
     Plan(PlanArgs),
+    /// What changed since an earlier deliverable: a git revision (a tag, say) or an earlier
+    /// output folder.
+    Changes(ChangesArgs),
     /// List the open actions of every plan, overdue first (exit 1 with --fail-on-overdue when
     /// one is overdue, for CI).
     Actions(ActionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// The earlier deliverable: a git revision of the workspace, or an output folder of an
+    /// earlier build (its `evaluation.json`).
+    #[arg(long, value_name = "REV|DIR")]
+    pub since: String,
+    /// Output format: text, or JSON.
+    #[arg(long, value_enum, default_value_t = EvaluateFormat::Text)]
+    pub format: EvaluateFormat,
+    /// Language of the text [default: the workspace's, else nl].
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]

@@ -87,6 +87,8 @@ pub enum Error {
     Invalid { path: PathBuf },
     #[error("`{id}` has no valid answer file of {} dated before the new round to start it from", if *.partner_view { "the partner's view" } else { "our view" })]
     NoRoundToStartFrom { id: String, partner_view: bool },
+    #[error("cannot compare: {0}")]
+    Changes(String),
     #[error("cannot add actions to `{}`: {why}", path_shown(.path))]
     PlanNotExtensible { path: PathBuf, why: String },
     #[error(transparent)]

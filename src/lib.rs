@@ -8,6 +8,7 @@
 
 pub mod answer_file;
 pub mod build;
+pub mod changes;
 pub mod charts;
 pub mod cli;
 pub mod commands;

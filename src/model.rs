@@ -283,6 +283,14 @@ impl Serialize for Date {
     }
 }
 
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Date::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date (YYYY-MM-DD)")))
+    }
+}
+
 /// A key person named in box 5.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Person {

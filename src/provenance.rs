@@ -150,6 +150,42 @@ fn blob_id(bytes: &[u8], hex_len: usize) -> String {
     }
 }
 
+/// The files at `rev` in the repository of `root` whose paths (relative to `root`) start with
+/// one of `prefixes`, with their bytes as committed. Read with `rev-parse`, `ls-tree` and
+/// `cat-file blob`, which run no filter, hook or other configured command.
+pub fn files_at(root: &Path, rev: &str, prefixes: &[&str]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let root = root.canonicalize().map_err(|e| format!("cannot resolve the workspace ({e})"))?;
+    if rev.starts_with('-') {
+        return Err(format!("`{rev}` is not a revision"));
+    }
+    let commit = git(&root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
+        .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| format!("`{rev}` is not a commit of the workspace's git repository"))?;
+    // The workspace's place in the repository, so that paths can be given relative to it.
+    let prefix = git(&root, &["rev-parse", "--show-prefix"])
+        .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+        .unwrap_or_default();
+    let listing = git(&root, &["ls-tree", "-r", "-z", "--full-tree", &commit])
+        .ok_or_else(|| format!("cannot list the files of `{rev}`"))?;
+    let mut files = Vec::new();
+    for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+        let record = String::from_utf8_lossy(record);
+        let Some((head, path)) = record.split_once('\t') else { continue };
+        let mut parts = head.split(' ');
+        let (kind, object) = (parts.nth(1), parts.next());
+        let (Some("blob"), Some(object)) = (kind, object) else { continue };
+        let Some(relative) = path.strip_prefix(&prefix) else { continue };
+        if !prefixes.iter().any(|p| relative == *p || relative.starts_with(&format!("{p}/"))) {
+            continue;
+        }
+        let bytes = git(&root, &["cat-file", "blob", object])
+            .ok_or_else(|| format!("cannot read `{path}` at `{rev}`"))?;
+        files.push((relative.to_string(), bytes));
+    }
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,6 +85,10 @@ pub fn finish(
             && previous.partners().any(|p| p == id.as_str())
     });
     let kept: Vec<String> = kept.cloned().collect();
+    // The evaluation in brief, for `trustmap changes --since OUT` (and in a bundle) later.
+    let snapshot = crate::changes::Snapshot::of(evaluation).json()?;
+    let mut entries = entries;
+    entries.extend(out.write_other(crate::changes::SNAPSHOT, snapshot.as_bytes())?);
     // A deliverable with errors in it is not bundled.
     let clean = !batch.has_errors() && failed_reports == 0;
     if bundle.is_some() && !clean {

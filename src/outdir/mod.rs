@@ -219,6 +219,20 @@ impl OutputDir {
         self.write_files(files.collect())
     }
 
+    /// Writes a file that belongs to no report and no format (`evaluation.json`), as
+    /// [`OutputDir::write`] writes a report's; it is stale when a build does not write it again.
+    pub fn write_other(&self, path: &str, bytes: &[u8]) -> Result<Vec<Entry>> {
+        let entry = Entry {
+            path: path.to_string(),
+            sha256: manifest::sha256(bytes),
+            inputs: Vec::new(),
+            partner: None,
+            format: None,
+            bundle: false,
+        };
+        self.write_files(vec![(entry, bytes)])
+    }
+
     /// Writes files with their manifest entries, as [`OutputDir::write`] does.
     fn write_files(&self, files: Vec<(Entry, impl AsRef<[u8]>)>) -> Result<Vec<Entry>> {
         let mut staged = Vec::new();
@@ -400,6 +414,7 @@ impl OutputDir {
         }
         let inner = Manifest { files, ..manifest.header() };
         contents.push((MANIFEST.into(), inner.json()?.into_bytes()));
+
         contents.sort_by(|a, b| a.0.cmp(&b.0));
         let listed: Vec<(&str, &[u8])> = contents.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
         let bytes = bundle.zip(&listed)?;

@@ -530,7 +530,10 @@ fn the_bundle_is_the_deliverable_in_one_zip_with_the_same_bytes_each_time() {
     let mut expected: Vec<String> =
         reports.iter().chain(&["manifest.json"]).map(|p| format!("{name}/{p}")).collect();
     expected.sort();
-    assert_eq!(inside, expected, "the reports and the manifest, no Typst sources, not itself");
+    assert_eq!(
+        inside, expected,
+        "the reports, the manifest and the evaluation; no Typst sources, not itself"
+    );
     for path in &reports {
         let mut bytes = Vec::new();
         archive.by_name(&format!("{name}/{path}")).unwrap().read_to_end(&mut bytes).unwrap();

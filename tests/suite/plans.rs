@@ -163,3 +163,78 @@ fn new_from_starts_the_next_round_and_respondents_and_sides_do_not_collide() {
     // Without --from, --role is still required.
     assert_eq!(trustmap(ws.path(), &["new", "Nieuw B.V."]).code, 2);
 }
+
+/// Runs `git` in `dir` with a fixed identity, and asserts it worked.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.email=test@example.com", "-c", "user.name=Test", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn changes_since_a_tagged_deliverable_or_an_earlier_output_folder() {
+    let ws = samples_copy();
+    let dir = ws.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "round 1"]);
+    git(dir, &["tag", "delivery-1"]);
+    assert_eq!(trustmap(dir, &["build", "--format", "md", "-q", "-o", "delivery-1-out"]).code, 0);
+    // Between the deliverables: an action done, a partner gone, a new round of Tecmaro.
+    let plan = dir.join("plans/brabant-oppervlaktetechniek.yaml");
+    std::fs::write(
+        &plan,
+        std::fs::read_to_string(&plan).unwrap().replace("status: in_progress", "status: done"),
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("assessments/hogeschool-dommeldal-2026-03-15.yaml")).unwrap();
+    assert_eq!(
+        trustmap(dir, &["new", "tecmaro", "--from", "--keep-answers", "--date", "2026-09-15"]).code,
+        0
+    );
+    let next = dir.join("assessments/tecmaro-2026-09-15.yaml");
+    let text = std::fs::read_to_string(&next).unwrap();
+    let better =
+        text.replace("trust.keeps_agreements:\n    score: 2", "trust.keeps_agreements:\n    score: 5");
+    assert_ne!(better, text, "the new round is changed");
+    std::fs::write(&next, better).unwrap();
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "round 2"]);
+
+    let run = trustmap(dir, &["changes", "--since", "delivery-1", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["since"], "delivery-1");
+    assert_eq!(json["removed"], serde_json::json!(["Hogeschool Dommeldal"]));
+    let partners = json["partners"].as_array().unwrap();
+    let by = |id: &str| partners.iter().find(|p| p["id"] == id).unwrap_or_else(|| panic!("{id}: {json}"));
+    assert_eq!(by("brabant-oppervlaktetechniek")["actions_closed"], serde_json::json!(["A1"]));
+    let tecmaro = by("tecmaro");
+    assert_eq!(
+        (tecmaro["round_before"].as_str(), tecmaro["round_now"].as_str()),
+        (Some("2026-03-15"), Some("2026-09-15"))
+    );
+    let p1 = tecmaro["propositions"].as_array().unwrap().iter().find(|p| p["id"] == "P1").expect("P1 moved");
+    assert!(p1["delta"].as_f64().unwrap() > 0.0, "{p1}");
+    assert_eq!(json["summary"]["actions_closed"], 1);
+    // The same against the output folder of the first deliverable, without git.
+    let folder = trustmap(dir, &["changes", "--since", "delivery-1-out", "--format", "json"]);
+    let folder: serde_json::Value = serde_json::from_str(&folder.stdout).unwrap();
+    assert_eq!(folder["partners"], json["partners"], "a folder and the tag give the same changes");
+    // In words, naming what is compared against.
+    let text = trustmap(dir, &["changes", "--since", "delivery-1"]).stdout;
+    assert!(text.starts_with("Veranderingen sinds delivery-1\n"), "{text}");
+    assert!(
+        text.contains("Vervallen partners: Hogeschool Dommeldal") && text.contains("Acties afgesloten: A1"),
+        "{text}"
+    );
+    // A revision that is not there, or that could be an option, is refused.
+    for bad in ["no-such-tag", "--output=x"] {
+        let run = trustmap(dir, &["changes", "--since", bad]);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+    }
+}
