@@ -72,6 +72,7 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
         prune: true,
         date: None,
         bundle: false,
+        since: None,
     }
 }
 

@@ -8,8 +8,13 @@
 //! through the `git` executable and evaluated afresh.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::reporter::Reporter;
+use crate::workspace::Workspace;
 
 use crate::model::{ActionStatus, Date, Evaluation, FlagCode, PropositionId, Verdict, number, round1};
 
@@ -91,6 +96,65 @@ impl Snapshot {
     pub fn json(&self) -> crate::Result<String> {
         Ok(serde_json::to_string_pretty(self)? + "\n")
     }
+}
+
+/// The evaluation of `workspace` as it is on disk (its answer files and plans); the problems
+/// of its files go to `reporter`.
+pub fn evaluate_workspace(workspace: &Workspace, reporter: &dyn Reporter) -> crate::Result<Evaluation> {
+    let assessments = workspace.assessments()?;
+    let exclude = [workspace.output()?];
+    let mut batch = crate::pipeline::read(
+        std::slice::from_ref(&assessments),
+        &exclude,
+        &workspace.root,
+        &workspace.config.limits,
+    )?;
+    batch.read_plans(workspace);
+    let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !problems.is_empty() {
+        let text = crate::diagnostic::Output::Text { color: false };
+        reporter.diagnostics(&crate::diagnostic::report(&problems, &batch.sources, text)?);
+    }
+    let mut evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
+    crate::evaluate::targets::apply(&mut evaluation, &batch.plans, &workspace.config.evaluation.bands);
+    Ok(evaluation)
+}
+
+/// The snapshot of an earlier deliverable of `workspace`: `since` is an output folder (its
+/// [`SNAPSHOT`]) or a git revision of the workspace (its answer files, plans and trustmap.toml
+/// read through git into a temporary folder, and evaluated as they were).
+pub fn base(workspace: &Workspace, since: &str, reporter: &dyn Reporter) -> crate::Result<Snapshot> {
+    let folder = Path::new(since);
+    if folder.is_dir() {
+        let path = folder.join(SNAPSHOT);
+        let bytes = std::fs::read(&path).map_err(|e| Error::Read { path: path.clone(), cause: e })?;
+        let shown = crate::diagnostic::path_shown(&path);
+        return serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Changes(format!("`{shown}` cannot be read ({e})")));
+    }
+    let rel =
+        |p: &Path| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let (assessments, plans) = (rel(&workspace.config.assessments), rel(&workspace.config.plans));
+    let files = crate::provenance::files_at(&workspace.root, since, &[&assessments, &plans, "trustmap.toml"])
+        .map_err(Error::Changes)?;
+    let dir = tempfile::tempdir()?;
+    for (path, bytes) in files {
+        let target = dir.path().join(&path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, bytes)?;
+    }
+    std::fs::create_dir_all(dir.path().join(&assessments))?;
+    // Without a trustmap.toml of its own the revision is read with today's folders, and the
+    // search for a workspace stops in the temporary folder.
+    let config = dir.path().join("trustmap.toml");
+    if !config.exists() {
+        std::fs::write(&config, format!("assessments = {assessments:?}\nplans = {plans:?}\n"))?;
+    }
+    // The files were written by this process, so the folder is this user's own.
+    let then = Workspace::find(dir.path(), false)?;
+    Ok(Snapshot::of(&evaluate_workspace(&then, reporter)?))
 }
 
 /// What changed from one snapshot to another.

@@ -154,6 +154,10 @@ pub struct BuildArgs {
     /// whose images have no alternative text.
     #[arg(long)]
     pub no_pdf_ua: bool,
+    /// Add what changed since an earlier deliverable to the network report: a git revision
+    /// (the tag of the last deliverable, say) or an earlier output folder.
+    #[arg(long, value_name = "REV|DIR")]
+    pub since: Option<String>,
     /// Also write the deliverable as one zip in the output folder (reports, charts, manifest;
     /// named after the organisation and the date; the same bytes for the same reports); only
     /// when the build has no errors.

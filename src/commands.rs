@@ -61,26 +61,6 @@ pub fn run(cli: Cli, out: &mut dyn Write, reporters: Reporters) -> Result<Outcom
     }
 }
 
-/// The snapshot of the evaluation of `workspace` as it is on disk: its answer files and plans.
-fn snapshot(workspace: &Workspace, reporter: &dyn Reporter) -> Result<crate::changes::Snapshot> {
-    let assessments = workspace.assessments()?;
-    let exclude = [workspace.output()?];
-    let mut batch = pipeline::read(
-        std::slice::from_ref(&assessments),
-        &exclude,
-        &workspace.root,
-        &workspace.config.limits,
-    )?;
-    batch.read_plans(workspace);
-    let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    if !problems.is_empty() {
-        reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
-    }
-    let mut evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
-    crate::evaluate::targets::apply(&mut evaluation, &batch.plans, &workspace.config.evaluation.bands);
-    Ok(crate::changes::Snapshot::of(&evaluation))
-}
-
 /// `trustmap changes --since REV|DIR`: the workspace now against an earlier output folder's
 /// snapshot, or against the workspace at a git revision (its files read through git into a
 /// temporary folder and evaluated as they were, with that revision's trustmap.toml).
@@ -90,46 +70,10 @@ fn changes(
     out: &mut dyn Write,
     reporter: &dyn Reporter,
 ) -> Result<Outcome> {
-    use crate::changes::{SNAPSHOT, Snapshot, compare, text};
+    use crate::changes::{Snapshot, base, compare, text};
     let workspace = Workspace::find(Path::new("."), trusted)?;
-    let now = snapshot(&workspace, reporter)?;
-    let folder = Path::new(&args.since);
-    let before = if folder.is_dir() {
-        let path = folder.join(SNAPSHOT);
-        let bytes = std::fs::read(&path).map_err(|e| Error::Read { path: path.clone(), cause: e })?;
-        serde_json::from_slice::<Snapshot>(&bytes).map_err(|e| {
-            Error::Changes(format!("`{}` cannot be read ({e})", diagnostic::path_shown(&path)))
-        })?
-    } else {
-        let rel =
-            |p: &Path| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        let (assessments, plans) = (rel(&workspace.config.assessments), rel(&workspace.config.plans));
-        let files = crate::provenance::files_at(
-            &workspace.root,
-            &args.since,
-            &[&assessments, &plans, "trustmap.toml"],
-        )
-        .map_err(Error::Changes)?;
-        let dir = tempfile::tempdir()?;
-        for (path, bytes) in files {
-            let target = dir.path().join(&path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&target, bytes)?;
-        }
-        std::fs::create_dir_all(dir.path().join(&assessments))?;
-        // Without a trustmap.toml of its own the revision is read with today's folders, and the
-        // search for a workspace stops in the temporary folder.
-        let config = dir.path().join("trustmap.toml");
-        if !config.exists() {
-            let toml = format!("assessments = {:?}\nplans = {:?}\n", assessments, plans);
-            std::fs::write(&config, toml)?;
-        }
-        let then = Workspace::find(dir.path(), trusted)?;
-        snapshot(&then, reporter)?
-    };
-    let changes = compare(&before, &now, &args.since);
+    let now = Snapshot::of(&crate::changes::evaluate_workspace(&workspace, reporter)?);
+    let changes = compare(&base(&workspace, &args.since, reporter)?, &now, &args.since);
     match args.format {
         cli::EvaluateFormat::Json => {
             out.write_all((serde_json::to_string_pretty(&changes)? + "\n").as_bytes())?

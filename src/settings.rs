@@ -78,6 +78,8 @@ pub struct BuildSettings {
     pub date: Option<Date>,
     /// `--bundle`: the deliverable as one zip too.
     pub bundle: bool,
+    /// `--since`: the earlier deliverable the network report says what changed since.
+    pub since: Option<String>,
 }
 
 impl BuildSettings {
@@ -127,6 +129,7 @@ impl BuildSettings {
             quiet: args.quiet,
             dump_context: args.dump_context,
             bundle: args.bundle,
+            since: args.since.clone(),
             pdf,
             prune: whole,
             date: Date::source_date_epoch().map_err(Error::Date)?,

@@ -20,7 +20,7 @@ use crate::render::Renderer;
 use crate::render::context::{Branding, Builder, Meta};
 use crate::reporter::Reporter;
 use crate::settings::BuildSettings;
-use crate::{Error, Result, pdf, provenance};
+use crate::{Error, Result, changes, pdf, provenance};
 use plan::{Making, Report};
 
 /// Runs a build.
@@ -37,6 +37,8 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         pdf::check_cli(bin)?;
     }
     let (branding, logo) = Branding::new(&s.workspace)?;
+    // The earlier deliverable to compare with, read before the output folder is touched too.
+    let before = s.since.as_ref().map(|since| changes::base(&s.workspace, since, reporter)).transpose()?;
     // The output folder, before evaluating: its previous manifest tells which partner a broken
     // file belongs to, and that partner is left out of this build.
     let out = match s.dump_context {
@@ -58,8 +60,11 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         let now = id.is_none_or(|id| only.as_ref().is_none_or(|o| o.contains(id)));
         (now && formats.is_subset(&s.formats)) || previous.has_reports(id, &s.out, formats)
     };
-    let (network, partners) =
+    let (mut network, partners) =
         builder.contexts(&evaluation, only.as_ref(), &linked, &|p| s.workspace.relative(p));
+    if let (Some(since), Some(before)) = (&s.since, &before) {
+        network.changes = Some(changes::compare(before, &changes::Snapshot::of(&evaluation), since));
+    }
     let Some(out) = out else { return summary::dump(&network, &partners, &batch) };
     // Make and write every report: the network first, the largest document.
     let reports: Vec<Report> =

@@ -300,6 +300,8 @@ pub struct NetworkContext<'a> {
     /// Per owner (`ours`, then `partner`): how many actions are open, and how many of those
     /// overdue.
     pub actions_by_owner: Vec<OwnerActions>,
+    /// What changed since an earlier deliverable (`build --since`).
+    pub changes: Option<crate::changes::Changes>,
     pub charts: NetworkCharts,
 }
 
@@ -504,6 +506,7 @@ impl<'a> Builder<'a> {
             sources,
             open_actions: open,
             actions_by_owner,
+            changes: None,
             charts: NetworkCharts { map: map.into(), map_file: layout::MAP.into(), map_alt },
         }
     }

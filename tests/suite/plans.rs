@@ -232,9 +232,27 @@ fn changes_since_a_tagged_deliverable_or_an_earlier_output_folder() {
         text.contains("Vervallen partners: Hogeschool Dommeldal") && text.contains("Acties afgesloten: A1"),
         "{text}"
     );
-    // A revision that is not there, or that could be an option, is refused.
+    // A revision that is not there, or that could be an option, is refused; a build with it
+    // leaves no output folder behind.
     for bad in ["no-such-tag", "--output=x"] {
         let run = trustmap(dir, &["changes", "--since", bad]);
         assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert_eq!(trustmap(dir, &["build", "--since", bad, "-o", "never"]).code, 2);
+        assert!(!dir.join("never").exists());
     }
+    // The network report says the same, in every format, naming the revision.
+    let run = trustmap(dir, &["build", "--since", "delivery-1", "--format", "html,md,pdf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = std::fs::read_to_string(dir.join("reports/network.md")).unwrap();
+    let section = md.split("## Veranderingen sinds de vorige levering").nth(1).expect("a changes section");
+    assert!(
+        section.contains("Vergeleken met delivery-1")
+            && section.contains("**Vervallen partners:** Hogeschool Dommeldal"),
+        "{section}"
+    );
+    assert!(section.contains("- Acties afgesloten: A1"), "{section}");
+    let html = std::fs::read_to_string(dir.join("reports/network.html")).unwrap();
+    assert!(html.contains("<h2 id=\"changes\">Veranderingen sinds de vorige levering</h2>"));
+    let pdf = super::pdf::text(&dir.join("reports/network.pdf"));
+    assert!(pdf.contains("Vergeleken met delivery-1"), "{pdf}");
 }
