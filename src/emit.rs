@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::answer_file::{FIELDS, Field, Kind, METADATA, NO, PERSON, YES};
-use crate::model::{Answer, Assessment, Format, Lang, Person};
+use crate::model::{Answer, Assessment, Format, Lang, Person, Perspective};
 use crate::questionnaire::{Question, QuestionBox, Questionnaire};
 
 /// What to write besides the answers themselves.
@@ -137,7 +137,7 @@ fn yaml(a: &Assessment, g: Guidance, schema: Option<&str>) -> String {
             any = true;
             out.push('\n');
             if g.form {
-                yaml_guidance(question, g.lang, &mut out);
+                yaml_guidance(question, g.lang, a.perspective, &mut out);
             }
             let _ = write!(out, "  {}:", question.id);
             if let Some(answer) = a.answers.get(&question.id) {
@@ -152,9 +152,9 @@ fn yaml(a: &Assessment, g: Guidance, schema: Option<&str>) -> String {
     out
 }
 
-fn yaml_guidance(question: &Question, lang: Lang, out: &mut String) {
+fn yaml_guidance(question: &Question, lang: Lang, perspective: Perspective, out: &mut String) {
     out.push('\n');
-    for line in question.text.get(lang).lines() {
+    for line in question.text_for(perspective).get(lang).lines() {
         let _ = writeln!(out, "  # {line}");
     }
     for (point, anchor) in &question.anchors {
@@ -234,7 +234,7 @@ fn markdown(a: &Assessment, g: Guidance) -> String {
         }
         let _ = write!(out, "\n## Box {}. {}\n", qbox.number, qbox.title.get(g.lang));
         for question in questions {
-            let text = question.text.get(g.lang).replace('\n', " ");
+            let text = question.text_for(a.perspective).get(g.lang).replace('\n', " ");
             let _ = write!(out, "\n### {text} {{#{}}}\n", question.id);
             if g.form {
                 markdown_guidance(question, g.lang, &mut out);

@@ -45,6 +45,9 @@ pub struct QuestionBox {
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub prompt: Bilingual,
+    /// The prompt as a partner's respondent reads it, where it differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_prompt: Option<Bilingual>,
     #[serde(default)]
     pub questions: Vec<Question>,
     /// Box 1's bullets, answered by an answer file's metadata rather than by a score.
@@ -64,6 +67,10 @@ pub struct MetadataQuestion {
 pub struct Question {
     pub id: String,
     pub text: Bilingual,
+    /// The question as a partner's respondent reads it (on a `perspective: partner` form),
+    /// where the text above, worded from our side, would read wrongly from theirs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_text: Option<Bilingual>,
     /// A few words that name the question in running text (a flag's message).
     pub short: Bilingual,
     pub kind: AnswerKind,
@@ -72,6 +79,16 @@ pub struct Question {
     pub informs: Vec<Informs>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Extra>,
+}
+
+impl Question {
+    /// The question as the respondent of a file of `perspective` reads it.
+    pub fn text_for(&self, perspective: crate::model::Perspective) -> &Bilingual {
+        match (perspective, &self.partner_text) {
+            (crate::model::Perspective::Partner, Some(text)) => text,
+            _ => &self.text,
+        }
+    }
 }
 
 /// How the 1-5 scale of a question reads.

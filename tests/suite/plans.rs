@@ -143,6 +143,13 @@ fn new_from_starts_the_next_round_and_respondents_and_sides_do_not_collide() {
         std::fs::read_to_string(ws.path().join("assessments/medivorm/medivorm-2026-09-15-partner.yaml"))
             .unwrap();
     assert!(theirs.contains("perspective: partner"), "{theirs}");
+    // In the partner's words: the other side is their partner, the client.
+    assert!(
+        theirs.contains("# Welke competenties van uw organisatie zijn interessant voor uw partner?"),
+        "{theirs}"
+    );
+    let ours = std::fs::read_to_string(folder.join("hendrix-plaatbewerking-2026-09-15.yaml")).unwrap();
+    assert!(!ours.contains("interessant voor uw partner?"), "our side keeps our wording");
     // --keep-answers carries the scores over, to be revised.
     let run = trustmap(ws.path(), &["new", "tecmaro", "--from", "--keep-answers", "--date", "2026-09-15"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
