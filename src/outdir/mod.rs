@@ -336,7 +336,11 @@ impl OutputDir {
             no_links(&self.path, path)?;
             let target = self.path.join(path);
             let known = self.ours.get(path).cloned().unwrap_or_default();
-            // A bundle is made again or removed: it must never disagree with the reports.
+            // A bundle is made again (below, in its place) or removed: it must never disagree
+            // with the reports.
+            if old.bundle && bundle.is_some_and(|b| b.file_name() == *path) {
+                continue;
+            }
             let stale = old.bundle || prune.is_some_and(|p| p.stale(old));
             if !stale && known.len() == 1 {
                 // Kept as it is: only whether it is still there is checked.
@@ -372,7 +376,22 @@ impl OutputDir {
                     manifest.files.extend(entry);
                     manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
                 }
-                Err(why) => self.notice(Notice::NoBundle(why)),
+                Err(why) => {
+                    self.notice(Notice::NoBundle(why));
+                    // The earlier bundle of the same name, kept for replacing, goes too.
+                    let path = bundle.file_name();
+                    if self.old.get(&path).is_some_and(|e| e.bundle) {
+                        let target = self.path.join(&path);
+                        let ours = self
+                            .current(&target)?
+                            .is_some_and(|sha| self.ours.get(&path).is_some_and(|k| k.contains(&sha)));
+                        if ours {
+                            std::fs::remove_file(&target)
+                                .map_err(|e| Error::Write { path: target, cause: e })?;
+                            removed.push(path);
+                        }
+                    }
+                }
             }
         }
         manifest.write(&self.path.join(MANIFEST))?;
