@@ -53,7 +53,7 @@ pub enum Command {
     /// Write a blank answer file for a partner, every question shown with its scale.
     New(NewArgs),
     /// Print the JSON Schema of YAML answer files (for editor validation and completion).
-    Schema,
+    Schema(SchemaArgs),
     /// Convert an answer file between YAML and Markdown without losing anything.
     Convert(ConvertArgs),
     /// Propose actions for a partner's flags into its plan (`plans/<id>.yaml`), as `proposed`,
@@ -65,6 +65,13 @@ pub enum Command {
     /// List the open actions of every plan, overdue first (exit 1 with --fail-on-overdue when
     /// one is overdue, for CI).
     Actions(ActionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The schema of plan files (`plans/<partner>.yaml`) instead.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 #[derive(Debug, Args)]

@@ -50,8 +50,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, reporters: Reporters) -> Result<Outcom
         Command::Questions(args) => questions(&args, trust, out),
         Command::Init(args) => init(&args, out),
         Command::New(args) => new(&args, trust, out),
-        Command::Schema => {
-            out.write_all(crate::schema::schema_json().as_bytes())?;
+        Command::Schema(args) => {
+            let schema =
+                if args.plan { crate::schema::plan_schema_json() } else { crate::schema::schema_json() };
+            out.write_all(schema.as_bytes())?;
             Ok(Outcome::Ok)
         }
         Command::Convert(args) => convert(&args, trust, out, &*reporters(false, false)),

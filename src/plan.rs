@@ -54,11 +54,11 @@ impl TargetsConfig {
 }
 
 /// The keys of a plan, of its `target` and of an action.
-const PLAN_KEYS: &[&str] = &["partner", "target", "actions"];
+pub const PLAN_KEYS: &[&str] = &["partner", "target", "actions"];
 const TARGET_KEYS: &[&str] = &["type", "reason", "P1", "P2", "P3", "P4", "P5"];
-const ACTION_KEYS: &[&str] = &["id", "do", "answers", "owner", "due", "status", "agreed", "outcome"];
+pub const ACTION_KEYS: &[&str] = &["id", "do", "answers", "owner", "due", "status", "agreed", "outcome"];
 /// Verdicts a target may name: a target of `critical` or `insufficient` is no target.
-const TARGET_LEVELS: &[&str] = &["strong", "adequate", "at_risk"];
+pub const TARGET_LEVELS: &[&str] = &["strong", "adequate", "at_risk"];
 
 /// Reads the plan in `text` (from `path`): the plan when it is valid, and every problem found.
 /// `partners` maps each known partner's id and display name to its id.

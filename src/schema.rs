@@ -15,6 +15,61 @@ pub fn schema_json() -> String {
     text
 }
 
+/// The JSON Schema of plan files (`plans/<partner>.yaml`): what [`crate::plan`] checks, for an
+/// editor. That the partner has answer files and the type is one of the workspace's is checked
+/// by `trustmap check` only.
+pub fn plan_schema_json() -> String {
+    use crate::model::{ActionStatus, FlagCode, Owner, PropositionId};
+    use crate::plan::TARGET_LEVELS;
+    let date = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
+    let text = json!({ "type": "string", "minLength": 1 });
+    let mut levels = Map::new();
+    for id in PropositionId::ALL {
+        levels.insert(
+            (*id).into(),
+            json!({ "enum": TARGET_LEVELS, "description": "The verdict this proposition should reach." }),
+        );
+    }
+    levels.insert("type".into(), json!({ "type": "string", "description": "A relationship type: strategic, collaborative, transactional, or one of [targets.types] in trustmap.toml." }));
+    levels.insert(
+        "reason".into(),
+        json!({ "type": "string", "description": "Why this target is right for this relationship." }),
+    );
+    let answers: Vec<&str> = PropositionId::ALL.iter().chain(FlagCode::ALL).copied().collect();
+    let schema = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://trustmap.invalid/plan.schema.json",
+        "title": "trustmap plan",
+        "description": "One relationship's target state and action plan.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["partner"],
+        "properties": {
+            "partner": { "type": "string", "minLength": 1, "description": "The partner's id or name." },
+            "target": { "type": "object", "additionalProperties": false, "properties": levels },
+            "actions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["id", "do", "answers", "owner"],
+                    "properties": {
+                        "id": { "type": ["string", "integer"] },
+                        "do": text,
+                        "answers": { "enum": answers, "description": "The proposition or flag the action answers." },
+                        "owner": { "enum": Owner::ALL },
+                        "due": date,
+                        "status": { "enum": ActionStatus::ALL, "default": "proposed" },
+                        "agreed": date,
+                        "outcome": text,
+                    }
+                }
+            }
+        }
+    });
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
 /// The schema for answer files of `q`.
 pub fn schema(q: &Questionnaire) -> Value {
     json!({

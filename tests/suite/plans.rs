@@ -263,3 +263,35 @@ fn changes_since_a_tagged_deliverable_or_an_earlier_output_folder() {
     let pdf = super::pdf::text(&dir.join("reports/network.pdf"));
     assert!(pdf.contains("Vergeleken met delivery-1"), "{pdf}");
 }
+
+#[test]
+fn the_plan_schema_accepts_the_sample_plans_and_rejects_bad_ones() {
+    let ws = samples_copy();
+    let run = trustmap(ws.path(), &["schema", "--plan"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut plans = 0;
+    for entry in std::fs::read_dir(ws.path().join("plans")).unwrap() {
+        let path = entry.unwrap().path();
+        let value: serde_json::Value =
+            serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        plans += 1;
+    }
+    assert_eq!(plans, 3);
+    let action = "partner: x\nactions:\n  - {id: A1, do: Call, answers: P1, owner: ours";
+    for bad in [
+        "target: {type: strategic}\n".to_string(),
+        "partner: x\ntarget: {P2: excellent}\n".into(),
+        "partner: x\ntarget: {P6: strong}\n".into(),
+        format!("{action}, status: doing}}\n"),
+        format!("{action}, due: 31-01-2026}}\n"),
+        "partner: x\nactions:\n  - {id: A1, do: Call, answers: unresolved-breeches, owner: ours}\n".into(),
+        "partner: x\nactions:\n  - {id: A1, do: Call, answers: P1}\n".into(),
+    ] {
+        let value: serde_json::Value = serde_saphyr::from_str(&bad).unwrap();
+        assert!(!validator.is_valid(&value), "accepted: {bad}");
+    }
+}
