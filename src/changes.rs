@@ -101,23 +101,9 @@ impl Snapshot {
 /// The evaluation of `workspace` as it is on disk (its answer files and plans); the problems
 /// of its files go to `reporter`.
 pub fn evaluate_workspace(workspace: &Workspace, reporter: &dyn Reporter) -> crate::Result<Evaluation> {
-    let assessments = workspace.assessments()?;
-    let exclude = [workspace.output()?];
-    let mut batch = crate::pipeline::read(
-        std::slice::from_ref(&assessments),
-        &exclude,
-        &workspace.root,
-        &workspace.config.limits,
-    )?;
-    batch.read_plans(workspace);
-    let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    if !problems.is_empty() {
-        let text = crate::diagnostic::Output::Text { color: false };
-        reporter.diagnostics(&crate::diagnostic::report(&problems, &batch.sources, text)?);
-    }
-    let mut evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
-    crate::evaluate::targets::apply(&mut evaluation, &batch.plans, &workspace.config.evaluation.bands);
-    Ok(evaluation)
+    let batch = crate::pipeline::read_workspace(&[workspace.assessments()?], workspace)?;
+    batch.report_errors(reporter)?;
+    Ok(batch.evaluate(&workspace.config.evaluation))
 }
 
 /// The snapshot of an earlier deliverable of `workspace`: `since` is an output folder (its

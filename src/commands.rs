@@ -98,9 +98,7 @@ fn plan(
 ) -> Result<Outcome> {
     use crate::load::node::parse_yaml;
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
-    let exclude = [workspace.output()?];
-    let mut batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
-    batch.read_plans(&workspace);
+    let batch = pipeline::read_workspace(&paths, &workspace)?;
     let id = batch.partner_id(&args.partner)?;
     let dir = workspace.plans()?;
     let existing = batch.plans.get(&id);
@@ -112,8 +110,7 @@ fn plan(
         reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
         return Err(Error::Invalid { path });
     }
-    let mut evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
-    crate::evaluate::targets::apply(&mut evaluation, &batch.plans, &workspace.config.evaluation.bands);
+    let evaluation = batch.evaluate(&workspace.config.evaluation);
     let Some(partner) = evaluation.partners.iter().find(|p| p.id == id) else {
         return Err(Error::NoSuchPartner { asked: args.partner.clone(), suggestion: None });
     };
@@ -174,13 +171,8 @@ fn actions(
 ) -> Result<Outcome> {
     use crate::render::labels::Labels;
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
-    let exclude = [workspace.output()?];
-    let mut batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
-    batch.read_plans(&workspace);
-    let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    if !problems.is_empty() {
-        reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
-    }
+    let batch = pipeline::read_workspace(&paths, &workspace)?;
+    batch.report_errors(reporter)?;
     let today = match args.today {
         Some(day) => day,
         None => Date::today().map_err(Error::Date)?,
@@ -221,11 +213,7 @@ fn actions(
         }
     }
     let overdue = open.iter().any(|a| a.overdue);
-    Ok(if !problems.is_empty() || (args.fail_on_overdue && overdue) {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    Ok(if batch.has_errors() || (args.fail_on_overdue && overdue) { Outcome::Problems } else { Outcome::Ok })
 }
 
 fn build(
@@ -310,9 +298,7 @@ fn templates(cmd: &cli::TemplatesCommand, out: &mut dyn Write) -> Result<Outcome
 
 fn check(args: &cli::CheckArgs, trusted: bool, color: bool, out: &mut dyn Write) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
-    let exclude = [workspace.output()?];
-    let mut batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
-    batch.read_plans(&workspace);
+    let batch = pipeline::read_workspace(&paths, &workspace)?;
     let output = match args.format {
         DiagnosticFormat::Text => Output::Text { color },
         DiagnosticFormat::Json => Output::Json,
@@ -356,16 +342,10 @@ fn evaluate(
     reporter: &dyn Reporter,
 ) -> Result<Outcome> {
     let Inputs { workspace, paths, .. } = inputs(&args.paths, trusted)?;
-    let exclude = [workspace.output()?];
-    let mut batch = pipeline::read(&paths, &exclude, &workspace.root, &workspace.config.limits)?;
-    batch.read_plans(&workspace);
+    let batch = pipeline::read_workspace(&paths, &workspace)?;
     // Problems go to standard error, so the evaluation on standard output stays parseable.
-    let problems: Vec<_> = batch.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    if !problems.is_empty() {
-        reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
-    }
-    let mut evaluation = crate::evaluate::evaluate(&batch.valid(), &workspace.config.evaluation);
-    crate::evaluate::targets::apply(&mut evaluation, &batch.plans, &workspace.config.evaluation.bands);
+    batch.report_errors(reporter)?;
+    let evaluation = batch.evaluate(&workspace.config.evaluation);
     match args.format {
         cli::EvaluateFormat::Json => {
             out.write_all(serde_json::to_string_pretty(&evaluation)?.as_bytes())?;

@@ -180,6 +180,32 @@ pub fn read(paths: &[PathBuf], exclude: &[PathBuf], root: &Path, limits: &Limits
     Ok(read_files(discover(paths, exclude, root)?, limits, &|| {}))
 }
 
+/// Reads `paths` of `workspace` (leaving out its output folder) with its plans, as `check`,
+/// `evaluate` and the engagement commands do.
+pub fn read_workspace(paths: &[PathBuf], workspace: &crate::workspace::Workspace) -> Result<Batch> {
+    let mut batch = read(paths, &[workspace.output()?], &workspace.root, &workspace.config.limits)?;
+    batch.read_plans(workspace);
+    Ok(batch)
+}
+
+impl Batch {
+    /// Tells `reporter` the errors among the diagnostics (for commands whose standard output
+    /// must stay parseable).
+    pub fn report_errors(&self, reporter: &dyn crate::reporter::Reporter) -> Result<()> {
+        let errors: Vec<_> = self.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        if !errors.is_empty() {
+            let text = diagnostic::Output::Text { color: false };
+            reporter.diagnostics(&diagnostic::report(&errors, &self.sources, text)?);
+        }
+        Ok(())
+    }
+
+    /// The evaluation of the valid assessments, each judged against its plan's target.
+    pub fn evaluate(&self, cfg: &crate::evaluate::config::EvaluationConfig) -> crate::model::Evaluation {
+        crate::evaluate::with_plans(&self.valid(), &self.plans, cfg)
+    }
+}
+
 /// Loads and validates what discovery found, in parallel; `progress` is called once per file.
 pub fn read_files(found: Found, limits: &Limits, progress: &(dyn Fn() + Sync)) -> Batch {
     let questionnaire = Questionnaire::get();

@@ -12,7 +12,7 @@ pub use summary::Summary;
 
 use std::collections::BTreeSet;
 
-use crate::evaluate::{evaluate, targets};
+use crate::evaluate;
 use crate::model::OutputFormat;
 use crate::outdir::{Bundle, OutputDir, Previous};
 use crate::pipeline::{self, Batch};
@@ -48,8 +48,11 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let previous = out.as_ref().map_or_else(|| Previous::read(&s.out), OutputDir::previous);
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
     // Evaluate, and make the contexts.
-    let mut evaluation = evaluate(&batch.valid_except(&claims.failed), &s.workspace.config.evaluation);
-    targets::apply(&mut evaluation, &batch.plans, &s.workspace.config.evaluation.bands);
+    let evaluation = evaluate::with_plans(
+        &batch.valid_except(&claims.failed),
+        &batch.plans,
+        &s.workspace.config.evaluation,
+    );
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let meta = Meta::new(s.date, &evaluation, &provenance);
     let bundle = s.bundle.then(|| Bundle::new(s.workspace.config.organisation.as_deref(), meta.date));

@@ -35,6 +35,17 @@ pub fn evaluate(assessments: &[Assessment], cfg: &EvaluationConfig) -> Evaluatio
     Evaluation { partners, network }
 }
 
+/// [`evaluate`], then each relationship judged against its plan's target (see [`targets`]).
+pub fn with_plans(
+    assessments: &[Assessment],
+    plans: &BTreeMap<String, crate::model::Plan>,
+    cfg: &EvaluationConfig,
+) -> Evaluation {
+    let mut evaluation = evaluate(assessments, cfg);
+    targets::apply(&mut evaluation, plans, &cfg.bands);
+    evaluation
+}
+
 /// The rounds of one perspective, oldest first, each with its respondents combined.
 fn rounds<'a>(files: &[&'a Assessment], perspective: Perspective) -> Vec<Side<'a>> {
     let mut by_date: BTreeMap<Date, Vec<&'a Assessment>> = BTreeMap::new();
