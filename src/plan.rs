@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Severity, Span, did_you_mean, shown};
+use crate::diagnostic::{Diagnostic, Span, did_you_mean, shown};
 use crate::load::node::{Key, Node, Value};
 use crate::model::{
     Action, ActionStatus, Answers, Date, FlagCode, Owner, Plan, PropositionId, Target, Verdict,
@@ -126,12 +126,7 @@ impl Checker<'_> {
         };
         let (text, dropped) = crate::validate::clean_text(&text, true);
         if let Some(first) = dropped {
-            let d = self.error(
-                node.span,
-                "control-character",
-                format!("`{what}` holds the control character U+{:04X}; it is left out", first as u32),
-            );
-            d.severity = Severity::Warning;
+            self.diagnostics.push(crate::validate::control_character(self.path, node.span, what, first));
         }
         if text.is_empty() {
             self.error(node.span, "empty-value", format!("`{what}` is empty"));

@@ -93,6 +93,14 @@ fn written(node: &Node, lines: &Lines) -> String {
 
 /// Text without control characters, which could drive a terminal or hide text: a note keeps its
 /// line breaks and tabs, a one-line value has them as spaces. Also the first character left out.
+/// The warning that `what` at `span` held the control character `c`, which was left out.
+pub(crate) fn control_character(path: &Path, span: Span, what: &str, c: char) -> Diagnostic {
+    let message = format!("`{what}` holds the control character U+{:04X}; it is left out", c as u32);
+    Diagnostic::error(path, span, "control-character", message)
+        .with_severity(Severity::Warning)
+        .with_help("remove it from the file; control characters have no place in a report")
+}
+
 pub(crate) fn clean_text(text: &str, note: bool) -> (String, Option<char>) {
     let keep = |c: char| !c.is_control() || (note && matches!(c, '\n' | '\t'));
     if text.chars().all(keep) {
@@ -301,13 +309,7 @@ impl Validator<'_> {
         };
         let (text, dropped) = clean_text(&text, what == "note");
         if let Some(first) = dropped {
-            let d = self.error(
-                node.span,
-                "control-character",
-                format!("`{what}` holds the control character U+{:04X}; it is left out", first as u32),
-            );
-            d.severity = Severity::Warning;
-            d.help = Some("remove it from the file; control characters have no place in a report".into());
+            self.diagnostics.push(control_character(self.path, node.span, what, first));
         }
         if text.is_empty() {
             self.error(node.span, "empty-value", format!("`{what}` is empty"));
