@@ -157,7 +157,7 @@ fn yaml_guidance(question: &Question, lang: Lang, perspective: Perspective, out:
     for line in question.text_for(perspective).get(lang).lines() {
         let _ = writeln!(out, "  # {line}");
     }
-    for (point, anchor) in &question.anchors {
+    for (point, anchor) in question.anchors_for(perspective) {
         let _ = writeln!(out, "  #   {point} = {}", anchor.get(lang));
     }
     let example: Vec<String> =
@@ -237,7 +237,7 @@ fn markdown(a: &Assessment, g: Guidance) -> String {
             let text = question.text_for(a.perspective).get(g.lang).replace('\n', " ");
             let _ = write!(out, "\n### {text} {{#{}}}\n", question.id);
             if g.form {
-                markdown_guidance(question, g.lang, &mut out);
+                markdown_guidance(question, g.lang, a.perspective, &mut out);
             }
             markdown_answer(a.answers.get(&question.id), g.form, &mut out);
         }
@@ -245,9 +245,9 @@ fn markdown(a: &Assessment, g: Guidance) -> String {
     out
 }
 
-fn markdown_guidance(question: &Question, lang: Lang, out: &mut String) {
+fn markdown_guidance(question: &Question, lang: Lang, perspective: Perspective, out: &mut String) {
     out.push_str("\n<!--\n");
-    for (point, anchor) in &question.anchors {
+    for (point, anchor) in question.anchors_for(perspective) {
         let _ = writeln!(out, "{point} = {}", anchor.get(lang));
     }
     for field in own_fields(question) {

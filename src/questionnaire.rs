@@ -76,12 +76,27 @@ pub struct Question {
     pub kind: AnswerKind,
     /// What each point of the scale ([`crate::answer_file::SCORE`]) means.
     pub anchors: BTreeMap<u8, Bilingual>,
+    /// The points of the scale a partner's respondent reads differently, where they do.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub partner_anchors: BTreeMap<u8, Bilingual>,
     pub informs: Vec<Informs>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Extra>,
 }
 
 impl Question {
+    /// The meaning of each point of the scale as the respondent of a file of `perspective`
+    /// reads it.
+    pub fn anchors_for(
+        &self,
+        perspective: crate::model::Perspective,
+    ) -> impl Iterator<Item = (&u8, &Bilingual)> {
+        self.anchors.iter().map(move |(point, text)| match perspective {
+            crate::model::Perspective::Partner => (point, self.partner_anchors.get(point).unwrap_or(text)),
+            crate::model::Perspective::Own => (point, text),
+        })
+    }
+
     /// The question as the respondent of a file of `perspective` reads it.
     pub fn text_for(&self, perspective: crate::model::Perspective) -> &Bilingual {
         match (perspective, &self.partner_text) {

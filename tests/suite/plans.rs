@@ -148,6 +148,10 @@ fn new_from_starts_the_next_round_and_respondents_and_sides_do_not_collide() {
         theirs.contains("# Welke competenties van uw organisatie zijn interessant voor uw partner?"),
         "{theirs}"
     );
+    assert!(
+        theirs.contains("#   1 = Niemand; uw partner bespreekt niets vertrouwelijks"),
+        "and its scale: {theirs}"
+    );
     let ours = std::fs::read_to_string(folder.join("hendrix-plaatbewerking-2026-09-15.yaml")).unwrap();
     assert!(!ours.contains("interessant voor uw partner?"), "our side keeps our wording");
     // --keep-answers carries the scores over, to be revised.
