@@ -8,6 +8,7 @@
 //! through the `git` executable and evaluated afresh.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -109,7 +110,7 @@ pub fn evaluate_workspace(workspace: &Workspace, reporter: &dyn Reporter) -> cra
 /// The snapshot of an earlier deliverable of `workspace`: `since` is an output folder (its
 /// [`SNAPSHOT`]) or a git revision of the workspace (its answer files, plans and trustmap.toml
 /// read through git into a temporary folder, and evaluated as they were).
-pub fn base(workspace: &Workspace, since: &str, reporter: &dyn Reporter) -> crate::Result<Snapshot> {
+pub fn base(workspace: &Workspace, since: &str) -> crate::Result<Snapshot> {
     let folder = Path::new(since);
     if folder.is_dir() {
         let path = folder.join(SNAPSHOT);
@@ -118,18 +119,36 @@ pub fn base(workspace: &Workspace, since: &str, reporter: &dyn Reporter) -> crat
         return serde_json::from_slice(&bytes)
             .map_err(|e| Error::Changes(format!("`{shown}` cannot be read ({e})")));
     }
-    let rel =
-        |p: &Path| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-    let (assessments, plans) = (rel(&workspace.config.assessments), rel(&workspace.config.plans));
+    // A folder of trustmap.toml as a plain path relative to the workspace root.
+    let rel = |p: &Path| {
+        let p = p.strip_prefix(&workspace.root).unwrap_or(p);
+        let parts = p.components().filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy()),
+            _ => None,
+        });
+        parts.collect::<Vec<_>>().join("/")
+    };
+    // The revision's own folders, when its trustmap.toml names them; else today's.
+    let config =
+        crate::provenance::files_at(&workspace.root, since, &["trustmap.toml"]).map_err(Error::Changes)?;
+    let then_config = config.first().and_then(|(_, bytes)| {
+        toml::from_str::<crate::workspace::Config>(&String::from_utf8_lossy(bytes)).ok()
+    });
+    let folders = then_config.as_ref().unwrap_or(&workspace.config);
+    let (assessments, plans) = (rel(&folders.assessments), rel(&folders.plans));
     let files = crate::provenance::files_at(&workspace.root, since, &[&assessments, &plans, "trustmap.toml"])
         .map_err(Error::Changes)?;
     let dir = tempfile::tempdir()?;
     for (path, bytes) in files {
+        // `files_at` gives plain relative paths only; a new file each, never through a link.
         let target = dir.path().join(&path);
+        if !target.starts_with(dir.path()) {
+            continue;
+        }
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&target, bytes)?;
+        std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?.write_all(&bytes)?;
     }
     std::fs::create_dir_all(dir.path().join(&assessments))?;
     // Without a trustmap.toml of its own the revision is read with today's folders, and the
@@ -138,9 +157,10 @@ pub fn base(workspace: &Workspace, since: &str, reporter: &dyn Reporter) -> crat
     if !config.exists() {
         std::fs::write(&config, format!("assessments = {assessments:?}\nplans = {plans:?}\n"))?;
     }
-    // The files were written by this process, so the folder is this user's own.
+    // The files were written by this process, so the folder is this user's own. The problems of
+    // the earlier files were reported then: they are not today's.
     let then = Workspace::find(dir.path(), false)?;
-    Ok(Snapshot::of(&evaluate_workspace(&then, reporter)?))
+    Ok(Snapshot::of(&evaluate_workspace(&then, &crate::reporter::Silent)?))
 }
 
 /// What changed from one snapshot to another.

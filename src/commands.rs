@@ -75,7 +75,7 @@ fn changes(
     use crate::changes::{Snapshot, base, compare, text};
     let workspace = Workspace::find(Path::new("."), trusted)?;
     let now = Snapshot::of(&crate::changes::evaluate_workspace(&workspace, reporter)?);
-    let changes = compare(&base(&workspace, &args.since, reporter)?, &now, &args.since);
+    let changes = compare(&base(&workspace, &args.since)?, &now, &args.since);
     match args.format {
         cli::EvaluateFormat::Json => {
             out.write_all((serde_json::to_string_pretty(&changes)? + "\n").as_bytes())?
@@ -103,12 +103,13 @@ fn plan(
     let dir = workspace.plans()?;
     let existing = batch.plans.get(&id);
     let path = existing.map_or_else(|| dir.join(format!("{id}.yaml")), |p| p.source.clone());
-    // A plan with errors (or a file in the way) is not touched: its problems are shown.
+    // Nothing is added while a plan has errors (it may be this partner's under another name),
+    // or a file is in the way: the problems are shown.
     let problems: Vec<_> =
-        batch.diagnostics.iter().filter(|d| d.is_error() && d.path == path).cloned().collect();
+        batch.diagnostics.iter().filter(|d| d.is_error() && d.path.starts_with(&dir)).cloned().collect();
     if !problems.is_empty() || (existing.is_none() && path.exists()) {
         reporter.diagnostics(&diagnostic::report(&problems, &batch.sources, Output::Text { color: false })?);
-        return Err(Error::Invalid { path });
+        return Err(Error::Invalid { path: problems.first().map_or(path, |d| d.path.clone()) });
     }
     let evaluation = batch.evaluate(&workspace.config.evaluation);
     let Some(partner) = evaluation.partners.iter().find(|p| p.id == id) else {
@@ -126,19 +127,29 @@ fn plan(
         writeln!(out, "nothing to propose: `{}` {why}", partner.partner)?;
         return Ok(Outcome::Ok);
     }
-    let text = existing.and_then(|_| batch.sources.get(&path)).map(String::as_str);
-    let root = text.map(parse_yaml).transpose().map_err(|_| Error::Invalid { path: path.clone() })?;
+    // The file as it is on disk (its line ends, a byte order mark), its tree from the text read.
+    let raw = match existing {
+        Some(_) => {
+            Some(std::fs::read_to_string(&path).map_err(|e| Error::Read { path: path.clone(), cause: e })?)
+        }
+        None => None,
+    };
+    let read = existing.and_then(|_| batch.sources.get(&path)).map(String::as_str);
+    let root = read.map(parse_yaml).transpose().map_err(|_| Error::Invalid { path: path.clone() })?;
+    let text = raw.as_deref();
     let note = format!("proposed by trustmap plan from the flags of the round of {}", partner.date);
     let new = crate::plan::with_proposals(text.zip(root.as_ref()), &id, &proposals, &note)
         .map_err(|why| Error::PlanNotExtensible { path: path.clone(), why })?;
     // What is written must read back as this partner's plan, with the new actions.
     let partners = batch.partner_names();
+    let check = new.trim_start_matches('\u{feff}').replace("\r\n", "\n");
     let root =
-        parse_yaml(&new).map_err(|e| Error::System(format!("the extended plan does not parse: {e:?}")))?;
+        parse_yaml(&check).map_err(|e| Error::System(format!("the extended plan does not parse: {e:?}")))?;
     let (checked, diagnostics) =
         crate::plan::validate(&path, &root, &partners, &workspace.config.targets.types());
-    let added = checked.as_ref().map_or(0, |p| p.actions.len()) - existing.map_or(0, |p| p.actions.len());
-    if !diagnostics.iter().all(|d| !d.is_error()) || added != proposals.len() {
+    let before = existing.map_or(0, |p| p.actions.len());
+    let added = checked.as_ref().map_or(0, |p| p.actions.len().saturating_sub(before));
+    if diagnostics.iter().any(|d| d.is_error()) || added != proposals.len() {
         return Err(Error::System(format!(
             "the extended plan for `{id}` would not be valid; nothing was written"
         )));
@@ -519,7 +530,7 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
             if perspective == Perspective::Partner {
                 name.push_str("-partner");
             }
-            if let Some(r) = respondent.as_deref().map(slugify).filter(|r| !r.is_empty()) {
+            if let Some(r) = assessment.respondent.as_deref().map(slugify).filter(|r| !r.is_empty()) {
                 name = format!("{name}-{r}");
             }
             let folder = Some(assessment.source.as_path())
@@ -590,6 +601,7 @@ fn next_round(
         status: if args.desired { Status::Desired } else { latest.status },
         date,
         respondent: respondent.or_else(|| latest.respondent.clone()),
+        lang: args.lang.or(latest.lang),
         answers,
         spans: Default::default(),
         ..latest.clone()

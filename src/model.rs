@@ -130,6 +130,21 @@ keyword_enum!(
 );
 
 keyword_enum!(
+    /// A verdict a target may ask for: anything below at risk is no target.
+    TargetLevel { Strong = "strong", Adequate = "adequate", AtRisk = "at_risk" }
+);
+
+impl From<TargetLevel> for Verdict {
+    fn from(level: TargetLevel) -> Verdict {
+        match level {
+            TargetLevel::Strong => Verdict::Strong,
+            TargetLevel::Adequate => Verdict::Adequate,
+            TargetLevel::AtRisk => Verdict::AtRisk,
+        }
+    }
+}
+
+keyword_enum!(
     /// Where an action of a plan stands.
     ActionStatus {
         Proposed = "proposed",

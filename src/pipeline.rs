@@ -52,6 +52,7 @@ impl Batch {
             crate::plan::read_all(&dir, &self.partner_names(), &types, workspace.config.limits.file_bytes);
         self.diagnostics.extend(read.diagnostics);
         diagnostic::sort(&mut self.diagnostics);
+        self.paths.extend(read.sources.keys().cloned());
         self.sources.extend(read.sources);
         self.plans = read.plans;
     }
@@ -180,11 +181,14 @@ pub fn read(paths: &[PathBuf], exclude: &[PathBuf], root: &Path, limits: &Limits
     Ok(read_files(discover(paths, exclude, root)?, limits, &|| {}))
 }
 
-/// Reads `paths` of `workspace` (leaving out its output folder) with its plans, as `check`,
-/// `evaluate` and the engagement commands do.
+/// Reads `paths` of `workspace` (leaving out its output folder), as `check`, `evaluate` and the
+/// engagement commands do; with its plans when `paths` are the whole assessments folder (a plan
+/// names its partner by the answer files, so it can only be read against all of them).
 pub fn read_workspace(paths: &[PathBuf], workspace: &crate::workspace::Workspace) -> Result<Batch> {
     let mut batch = read(paths, &[workspace.output()?], &workspace.root, &workspace.config.limits)?;
-    batch.read_plans(workspace);
+    if workspace.is_whole(paths) {
+        batch.read_plans(workspace);
+    }
     Ok(batch)
 }
 

@@ -23,8 +23,9 @@ pub type Types = BTreeMap<String, BTreeMap<PropositionId, Verdict>>;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct TargetsConfig {
-    /// `[targets.types.<name>] P1 = "strong"`, …: the target verdict of each proposition.
-    pub types: Types,
+    /// `[targets.types.<name>] P1 = "strong"`, …: the target verdict of each proposition
+    /// (`strong`, `adequate` or `at_risk`).
+    pub types: BTreeMap<String, BTreeMap<PropositionId, crate::model::TargetLevel>>,
 }
 
 impl TargetsConfig {
@@ -48,7 +49,10 @@ impl TargetsConfig {
             .into_iter()
             .map(|(name, levels)| (name.to_string(), [P1, P2, P3, P4, P5].into_iter().zip(levels).collect()))
             .collect();
-        types.extend(self.types.clone());
+        let own = self.types.iter().map(|(name, levels)| {
+            (name.clone(), levels.iter().map(|(p, level)| (*p, Verdict::from(*level))).collect())
+        });
+        types.extend(own);
         types
     }
 }
@@ -58,7 +62,7 @@ pub const PLAN_KEYS: &[&str] = &["partner", "target", "actions"];
 const TARGET_KEYS: &[&str] = &["type", "reason", "P1", "P2", "P3", "P4", "P5"];
 pub const ACTION_KEYS: &[&str] = &["id", "do", "answers", "owner", "due", "status", "agreed", "outcome"];
 /// Verdicts a target may name: a target of `critical` or `insufficient` is no target.
-pub const TARGET_LEVELS: &[&str] = &["strong", "adequate", "at_risk"];
+pub const TARGET_LEVELS: &[&str] = crate::model::TargetLevel::ALL;
 
 /// Reads the plan in `text` (from `path`): the plan when it is valid, and every problem found.
 /// `partners` maps each known partner's id and display name to its id.
@@ -415,7 +419,7 @@ pub fn proposals(
             continue;
         }
         seen.push(flag.code);
-        next += 1;
+        next = next.saturating_add(1);
         out.push(Proposal {
             id: format!("A{next}"),
             answers: flag.code,
@@ -450,29 +454,33 @@ pub fn with_proposals(
     let Some((text, root)) = file else {
         return Ok(format!("partner: {}\nactions:\n{}", crate::emit::scalar(partner), items("  - ", "    ")));
     };
+    // Appended in the file's own line ends, after its last line.
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut text = text.to_string();
     if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
+        text.push_str(eol);
     }
+    let added = |more: String| Ok(text.clone() + &more.replace('\n', eol));
     let Value::Map(entries) = &root.value else { return Err("the plan is not a mapping".into()) };
     let Some(position) = entries.iter().position(|(k, _)| k.name == "actions") else {
-        return Ok(text + "actions:\n" + &items("  - ", "    "));
+        return added("actions:\n".to_string() + &items("  - ", "    "));
     };
     if position + 1 != entries.len() {
         return Err("`actions:` is not the last key of the plan: move it to the end of the file so that actions can be added to it".into());
     }
     let value = &entries[position].1;
-    let starts = text
-        .lines()
-        .nth(value.span.line.saturating_sub(1) as usize)
-        .and_then(|l| l.chars().nth(value.span.column.saturating_sub(1) as usize));
+    // A block list: its first item's keys follow a `- `.
+    let dash = |node: &Node| {
+        let line = text.lines().nth(node.span.line.saturating_sub(1) as usize);
+        let column = node.span.column as usize;
+        column >= 3 && line.and_then(|l| l.chars().nth(column - 3)) == Some('-')
+    };
     match &value.value {
-        Value::Null => Ok(text + &items("  - ", "    ")),
-        Value::Seq(list) if !list.is_empty() && starts == Some('-') => {
-            // A block list: the new items go at the column of the first one's keys.
-            let column = list[0].span.column.max(3) as usize;
+        Value::Seq(list) if list.first().is_some_and(dash) => {
+            // The new items go at the column of the first one's keys.
+            let column = list[0].span.column as usize;
             let (dash, indent) = (format!("{}- ", " ".repeat(column - 3)), " ".repeat(column - 1));
-            Ok(text + &items(&dash, &indent))
+            added(items(&dash, &indent))
         }
         _ => Err("`actions:` is not a list written one item per line (`- id: …`)".into()),
     }

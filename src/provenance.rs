@@ -173,9 +173,16 @@ pub fn files_at(root: &Path, rev: &str, prefixes: &[&str]) -> Result<Vec<(String
         let record = String::from_utf8_lossy(record);
         let Some((head, path)) = record.split_once('\t') else { continue };
         let mut parts = head.split(' ');
-        let (kind, object) = (parts.nth(1), parts.next());
-        let (Some("blob"), Some(object)) = (kind, object) else { continue };
+        let (mode, kind, object) = (parts.next(), parts.next(), parts.next());
+        // Regular files only: no symbolic link, no submodule.
+        let (Some("100644" | "100755"), Some("blob"), Some(object)) = (mode, kind, object) else { continue };
         let Some(relative) = path.strip_prefix(&prefix) else { continue };
+        // A tree can hold any name git's index would refuse (`..`, `.`, a backslash): such a
+        // path could lead outside the folder it is written into, and is left out.
+        let plain = |part: &str| !part.is_empty() && part != "." && part != ".." && !part.contains('\\');
+        if !relative.split('/').all(plain) {
+            continue;
+        }
         if !prefixes.iter().any(|p| relative == *p || relative.starts_with(&format!("{p}/"))) {
             continue;
         }

@@ -271,6 +271,12 @@ impl Workspace {
         self.inside("assessments", &self.config.assessments)
     }
 
+    /// Whether `paths` are this workspace's whole assessments folder.
+    pub fn is_whole(&self, paths: &[PathBuf]) -> bool {
+        let whole = self.assessments().ok().and_then(|dir| dir.canonicalize().ok());
+        matches!(paths, [one] if one.canonicalize().ok() == whole && whole.is_some())
+    }
+
     /// The plans folder of trustmap.toml.
     pub fn plans(&self) -> Result<PathBuf> {
         self.inside("plans", &self.config.plans)

@@ -38,7 +38,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     }
     let (branding, logo) = Branding::new(&s.workspace)?;
     // The earlier deliverable to compare with, read before the output folder is touched too.
-    let before = s.since.as_ref().map(|since| changes::base(&s.workspace, since, reporter)).transpose()?;
+    let before = s.since.as_ref().map(|since| changes::base(&s.workspace, since)).transpose()?;
     // The output folder, before evaluating: its previous manifest tells which partner a broken
     // file belongs to, and that partner is left out of this build.
     let out = match s.dump_context {
@@ -96,7 +96,9 @@ fn read(s: &BuildSettings, pool: &rayon::ThreadPool, reporter: &dyn Reporter) ->
     let found = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out), &s.workspace.root)?;
     reporter.stage("loading", found.files.len());
     let mut batch = pool.install(|| pipeline::read_files(found, s.limits(), &|| reporter.step()));
-    batch.read_plans(&s.workspace);
+    if s.workspace.is_whole(&s.paths) {
+        batch.read_plans(&s.workspace);
+    }
     reporter.done();
     let text = crate::diagnostic::Output::Text { color: reporter.colour() };
     reporter.diagnostics(&crate::diagnostic::report(&batch.diagnostics, &batch.sources, text)?);

@@ -375,6 +375,10 @@ fn truncate(text: &str, max: usize) -> String {
 /// than a line is broken, with a hyphen); the last line takes the rest and is truncated.
 fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let width = width.max(2);
+    // Nothing past what the lines can show (and one more to know the rest is cut) is looked at:
+    // a name of a million characters costs no more than a short one.
+    let shown: String = text.chars().take(width.saturating_mul(max_lines).saturating_add(2)).collect();
+    let text = shown.as_str();
     let mut words: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         let mut rest: Vec<char> = word.chars().collect();
@@ -538,6 +542,8 @@ mod tests {
             vec!["Plaatbewerk-", "ingsmaatsch-", "appij B.V."]
         );
         assert_eq!(wrap("Plaatbewerkingsmaatschappij", 12, 2), vec!["Plaatbewerk-", "ingsmaatsch…"]);
+        let long = "x".repeat(1_000_000);
+        assert_eq!(wrap(&long, 12, 2), vec!["xxxxxxxxxxx-".to_string(), "xxxxxxxxxxx…".to_string()]);
     }
 
     /// WCAG's contrast ratio of two `#rrggbb` colours.

@@ -107,6 +107,19 @@ fn plan_refuses_a_plan_it_cannot_add_to_without_rewriting_it() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("plans/alfa.yaml:4:12"), "its problems are shown: {}", run.stderr);
     assert_eq!(std::fs::read_to_string(ws.path().join("plans/alfa.yaml")).unwrap(), broken);
+    // A broken plan of this partner's under another name: no second plan beside it.
+    std::fs::remove_file(ws.path().join("plans/alfa.yaml")).unwrap();
+    std::fs::write(ws.path().join("plans/ours.yaml"), broken).unwrap();
+    let run = trustmap(ws.path(), &["plan", "alfa"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("plans/ours.yaml:4:12") && !ws.path().join("plans/alfa.yaml").exists());
+    // An id at the end of the numbers is an error, not a crash.
+    let last =
+        "partner: alfa\nactions:\n  - id: A4294967295\n    do: Call\n    answers: P1\n    owner: ours\n";
+    std::fs::write(ws.path().join("plans/ours.yaml"), last).unwrap();
+    let run = trustmap(ws.path(), &["plan", "alfa"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(ws.path().join("plans/ours.yaml")).unwrap(), last);
 }
 
 #[test]
@@ -116,7 +129,9 @@ fn new_from_starts_the_next_round_and_respondents_and_sides_do_not_collide() {
     let run = trustmap(ws.path(), &["new", "Hendrix Plaatbewerking B.V.", "--from", "--date", "2026-09-15"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // Beside the partner's earlier files, metadata and key persons carried over, no scores.
-    let next = std::fs::read_to_string(folder.join("hendrix-plaatbewerking-2026-09-15.yaml")).unwrap();
+    // The respondent is carried over too, and named in the file's name.
+    let next =
+        std::fs::read_to_string(folder.join("hendrix-plaatbewerking-2026-09-15-henk-van-dijk.yaml")).unwrap();
     for kept in [
         "role: alliance",
         "strategic: true",
@@ -140,8 +155,10 @@ fn new_from_starts_the_next_round_and_respondents_and_sides_do_not_collide() {
         trustmap(ws.path(), &["new", "medivorm", "--from", "--partner-perspective", "--date", "2026-09-15"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let theirs =
-        std::fs::read_to_string(ws.path().join("assessments/medivorm/medivorm-2026-09-15-partner.yaml"))
-            .unwrap();
+        std::fs::read_to_string(ws.path().join(
+            "assessments/medivorm/medivorm-2026-09-15-partner-femke-de-wit-manager-inkoop-medivorm.yaml",
+        ))
+        .unwrap();
     assert!(theirs.contains("perspective: partner"), "{theirs}");
     // In the partner's words: the other side is their partner, the client.
     assert!(
@@ -152,13 +169,14 @@ fn new_from_starts_the_next_round_and_respondents_and_sides_do_not_collide() {
         theirs.contains("#   1 = Niemand; uw partner bespreekt niets vertrouwelijks"),
         "and its scale: {theirs}"
     );
-    let ours = std::fs::read_to_string(folder.join("hendrix-plaatbewerking-2026-09-15.yaml")).unwrap();
+    let ours =
+        std::fs::read_to_string(folder.join("hendrix-plaatbewerking-2026-09-15-henk-van-dijk.yaml")).unwrap();
     assert!(!ours.contains("interessant voor uw partner?"), "our side keeps our wording");
     // --keep-answers carries the scores over, to be revised.
     let run = trustmap(ws.path(), &["new", "tecmaro", "--from", "--keep-answers", "--date", "2026-09-15"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        std::fs::read_to_string(ws.path().join("assessments/tecmaro-2026-09-15.yaml"))
+        std::fs::read_to_string(ws.path().join("assessments/tecmaro-2026-09-15-tom-hendriks.yaml"))
             .unwrap()
             .contains("score:")
     );
@@ -207,7 +225,7 @@ fn changes_since_a_tagged_deliverable_or_an_earlier_output_folder() {
         trustmap(dir, &["new", "tecmaro", "--from", "--keep-answers", "--date", "2026-09-15"]).code,
         0
     );
-    let next = dir.join("assessments/tecmaro-2026-09-15.yaml");
+    let next = dir.join("assessments/tecmaro-2026-09-15-tom-hendriks.yaml");
     let text = std::fs::read_to_string(&next).unwrap();
     let better =
         text.replace("trust.keeps_agreements:\n    score: 2", "trust.keeps_agreements:\n    score: 5");
@@ -298,4 +316,113 @@ fn the_plan_schema_accepts_the_sample_plans_and_rejects_bad_ones() {
         let value: serde_json::Value = serde_saphyr::from_str(&bad).unwrap();
         assert!(!validator.is_valid(&value), "accepted: {bad}");
     }
+}
+
+/// Runs `git` in `dir` with `input` on standard input; its trimmed output.
+fn git_with(dir: &std::path::Path, args: &[&str], input: &str) -> String {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("git")
+        .args(["-c", "user.email=test@example.com", "-c", "user.name=Test"])
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn a_revision_whose_tree_climbs_out_writes_nothing_outside() {
+    // A tree git's index would refuse, made by hand: assessments/../../<name>.
+    let ws = samples_copy();
+    let dir = ws.path();
+    git(dir, &["init", "-q"]);
+    let outside = dir.parent().unwrap().join(format!("escaped-{}.yaml", std::process::id()));
+    let name = outside.file_name().unwrap().to_str().unwrap().to_string();
+    let blob =
+        git_with(dir, &["hash-object", "-w", "--stdin"], "partner: X\nrole: customer\ndate: 2026-01-01\n");
+    let inner = git_with(dir, &["mktree"], &format!("100644 blob {blob}\t{name}\n"));
+    let up = git_with(dir, &["mktree"], &format!("040000 tree {inner}\t..\n"));
+    let upper = git_with(dir, &["mktree"], &format!("040000 tree {up}\t..\n"));
+    let root = git_with(dir, &["mktree"], &format!("040000 tree {upper}\tassessments\n"));
+    let commit = git_with(dir, &["commit-tree", &root, "-m", "evil"], "");
+    git(dir, &["tag", "evil", &commit]);
+    let run = trustmap(dir, &["changes", "--since", "evil"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!outside.exists(), "nothing is written outside the temporary folder");
+    let _ = std::fs::remove_file(&outside);
+}
+
+#[test]
+fn one_file_is_checked_alone_and_a_changed_plan_makes_the_build_dirty() {
+    let ws = samples_copy();
+    let dir = ws.path();
+    // A single answer file is checked without the plans, which name partners it does not hold.
+    let run = trustmap(dir, &["check", "assessments/tecmaro-2026-03-15.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Plans are inputs of the reports: one changed since the commit makes the build dirty.
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "round 1"]);
+    assert_eq!(trustmap(dir, &["build", "--format", "md", "-q"]).code, 0);
+    let manifest = |dir: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("reports/manifest.json")).unwrap()).unwrap()
+    };
+    assert_eq!(manifest(dir)["dirty"], false);
+    let plan = dir.join("plans/tecmaro.yaml");
+    std::fs::write(&plan, std::fs::read_to_string(&plan).unwrap().replace("transactional", "collaborative"))
+        .unwrap();
+    assert_eq!(trustmap(dir, &["build", "--format", "md", "-q"]).code, 0);
+    assert_eq!(manifest(dir)["dirty"], true);
+}
+
+#[test]
+fn a_relationship_type_of_the_workspace_asks_only_for_a_level_a_target_can_be() {
+    let toml = "[targets.types.preferred]\nP1 = \"strong\"\nP2 = \"insufficient\"\n";
+    let ws = workspace(&[("trustmap.toml", toml), ("assessments/.keep", "")]);
+    let run = trustmap(ws.path(), &["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("trustmap.toml:3:6") && run.stderr.contains("`at_risk`"), "{}", run.stderr);
+}
+
+#[test]
+fn changes_read_the_revision_with_its_own_folders() {
+    let ws = samples_copy();
+    let dir = ws.path();
+    let toml = dir.join("trustmap.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("assessments = \"assessments\"", "assessments = \"./assessments\""))
+        .unwrap();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "round 1"]);
+    // Today the answer files live elsewhere; the revision is read with its own folders.
+    std::fs::rename(dir.join("assessments"), dir.join("interviews")).unwrap();
+    std::fs::write(&toml, text.replace("assessments = \"assessments\"", "assessments = \"interviews\""))
+        .unwrap();
+    let run = trustmap(dir, &["changes", "--since", "HEAD", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["added"], serde_json::json!([]), "{json}");
+    assert_eq!(json["removed"], serde_json::json!([]), "{json}");
+    assert_eq!(json["unchanged"], 12, "{json}");
+}
+
+#[test]
+fn plan_adds_in_the_files_own_style_and_line_ends() {
+    let ws = samples_copy();
+    let path = ws.path().join("plans/tecmaro.yaml");
+    let before = "\u{feff}partner: tecmaro\r\nactions:\r\n- id: A1\r\n  do: Call\r\n  answers: P1\r\n  owner: ours\r\n";
+    std::fs::write(&path, before).unwrap();
+    let run = trustmap(ws.path(), &["plan", "tecmaro"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.starts_with(before), "every byte kept, the byte order mark too");
+    assert!(after[before.len()..].contains("\r\n- id: A2\r\n  do: "), "{after:?}");
+    assert_eq!(after.matches('\n').count(), after.matches("\r\n").count(), "CRLF throughout");
+    assert_eq!(trustmap(ws.path(), &["check"]).code, 0);
 }
