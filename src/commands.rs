@@ -188,8 +188,10 @@ fn actions(
         Some(day) => day,
         None => Date::today().map_err(Error::Date)?,
     };
-    let names: BTreeMap<&str, &str> =
-        batch.assessments.iter().map(|a| (a.id.as_str(), a.partner.as_str())).collect();
+    // Each partner by the name of its latest round, as the reports name it.
+    let mut rounds: Vec<&Assessment> = batch.assessments.iter().collect();
+    rounds.sort_by_key(|a| (a.date, a.perspective == Perspective::Own));
+    let names: BTreeMap<&str, &str> = rounds.iter().map(|a| (a.id.as_str(), a.partner.as_str())).collect();
     let plans = batch
         .plans
         .values()
@@ -209,7 +211,12 @@ fn actions(
             for a in &open {
                 rows.push(vec![
                     a.name.to_string(),
-                    format!("{} {}", a.action.id, a.action.what),
+                    // One line a row: a text written over several lines is joined.
+                    format!(
+                        "{} {}",
+                        a.action.id,
+                        a.action.what.split_whitespace().collect::<Vec<_>>().join(" ")
+                    ),
                     labels.text(&format!("owners.{}", a.action.owner), lang),
                     a.action.due.map_or_else(|| "–".to_string(), |d| d.to_string()),
                     labels.text(&format!("action_statuses.{}", a.action.status), lang),

@@ -43,7 +43,7 @@ fn a_bad_plan_is_named_and_fails_the_listing_but_the_others_are_listed() {
         "partner: Alfa B.V.\nid: alfa\nrole: customer\ndate: 2026-03-01\nanswers:\n  trust.expertise: 4\n";
     let beta =
         "partner: Beta B.V.\nid: beta\nrole: supplier\ndate: 2026-03-01\nanswers:\n  trust.expertise: 2\n";
-    let good = "partner: alfa\nactions:\n  - id: A1\n    do: Call them\n    answers: P1\n    owner: ours\n    due: 2026-02-01\n";
+    let good = "partner: alfa\nactions:\n  - id: A1\n    do: |\n      Call\n      them\n    answers: P1\n    owner: ours\n    due: 2026-02-01\n";
     let bad = "partner: beta\nactions:\n  - id: B1\n    do: Visit\n    answers: P1\n    owner: ours\n    due: 2026-04-31\n";
     let ws = workspace(&[
         ("assessments/alfa.yaml", alfa),
