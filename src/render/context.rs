@@ -209,8 +209,10 @@ impl<'a> PlanAction<'a> {
         let (proposition, raised) = match action.answers {
             Answers::Proposition(id) => (Some(id), None),
             Answers::Flag(code) => {
+                // The raised flag's proposition, else (resolved) the one its rule is about.
                 let raised: Vec<_> = p.flags.iter().filter(|f| f.code == code).collect();
-                (raised.iter().find_map(|f| f.proposition), Some(!raised.is_empty()))
+                let defined = || Questionnaire::get().flag(code).and_then(|t| t.proposition);
+                (raised.iter().find_map(|f| f.proposition).or_else(defined), Some(!raised.is_empty()))
             }
         };
         let index =

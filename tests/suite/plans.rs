@@ -426,3 +426,25 @@ fn plan_adds_in_the_files_own_style_and_line_ends() {
     assert_eq!(after.matches('\n').count(), after.matches("\r\n").count(), "CRLF throughout");
     assert_eq!(trustmap(ws.path(), &["check"]).code, 0);
 }
+
+#[test]
+fn an_action_on_a_flag_since_resolved_says_so_and_how_far_its_proposition_moved() {
+    let round = |date: &str, score: u8, resolved: bool| {
+        format!(
+            "partner: Alfa B.V.\nid: alfa\nrole: customer\ndate: {date}\nanswers:\n  exchange.breaches:\n    score: {score}\n    breach: true\n    resolved: {resolved}\n  exchange.partner_vulnerability: 4\n  exchange.own_vulnerability: 4\n"
+        )
+    };
+    let plan = "partner: alfa\nactions:\n  - id: A1\n    do: Settle the claim\n    answers: unresolved-breach\n    owner: ours\n    agreed: 2026-01-01\n    status: done\n";
+    let ws = workspace(&[
+        ("assessments/alfa-2026-01-01.yaml", &round("2026-01-01", 1, false)),
+        ("assessments/alfa-2026-06-01.yaml", &round("2026-06-01", 4, true)),
+        ("plans/alfa.yaml", plan),
+    ]);
+    let run = trustmap(ws.path(), &["build", "--format", "md", "--lang", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = std::fs::read_to_string(ws.path().join("reports/partners/alfa.md")).unwrap();
+    let row = md.lines().find(|l| l.starts_with("| **A1**")).expect("the action's row");
+    assert!(row.contains("(resolved)"), "{row}");
+    let moved = row.rsplit('|').nth(1).unwrap().trim();
+    assert!(moved.starts_with("P3 +"), "the proposition the flag is about, and its move: {row}");
+}
