@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean, shown};
 use crate::load::node::{Key, Node, Value};
 use crate::model::{
-    Action, ActionStatus, Answers, Date, FlagCode, Owner, Plan, PropositionId, Target, Verdict,
+    Action, ActionStatus, Answers, Date, FlagCode, Owner, Plan, PropositionId, Target, TargetLevel, Verdict,
 };
 
 /// The targets a relationship type gives, by type name.
@@ -58,11 +58,9 @@ impl TargetsConfig {
 }
 
 /// The keys of a plan, of its `target` and of an action.
-pub const PLAN_KEYS: &[&str] = &["partner", "target", "actions"];
+const PLAN_KEYS: &[&str] = &["partner", "target", "actions"];
 const TARGET_KEYS: &[&str] = &["type", "reason", "P1", "P2", "P3", "P4", "P5"];
-pub const ACTION_KEYS: &[&str] = &["id", "do", "answers", "owner", "due", "status", "agreed", "outcome"];
-/// Verdicts a target may name: a target of `critical` or `insufficient` is no target.
-pub const TARGET_LEVELS: &[&str] = crate::model::TargetLevel::ALL;
+const ACTION_KEYS: &[&str] = &["id", "do", "answers", "owner", "due", "status", "agreed", "outcome"];
 
 /// Reads the plan in `text` (from `path`): the plan when it is valid, and every problem found.
 /// `partners` maps each known partner's id and display name to its id.
@@ -228,7 +226,8 @@ impl Checker<'_> {
                 }
                 "reason" => target.reason = self.text(value, "reason"),
                 id => {
-                    let level = self.keyword(value, id, TARGET_LEVELS, Verdict::parse);
+                    let level =
+                        self.keyword(value, id, TargetLevel::ALL, TargetLevel::parse).map(Verdict::from);
                     if let (Some(p), Some(level)) = (PropositionId::parse(id), level) {
                         overrides.insert(p, level);
                     }

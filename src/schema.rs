@@ -20,14 +20,13 @@ pub fn schema_json() -> String {
 /// by `trustmap check` only.
 pub fn plan_schema_json() -> String {
     use crate::model::{ActionStatus, FlagCode, Owner, PropositionId};
-    use crate::plan::TARGET_LEVELS;
     let date = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
     let text = json!({ "type": "string", "minLength": 1 });
     let mut levels = Map::new();
     for id in PropositionId::ALL {
         levels.insert(
             (*id).into(),
-            json!({ "enum": TARGET_LEVELS, "description": "The verdict this proposition should reach." }),
+            json!({ "enum": crate::model::TargetLevel::ALL, "description": "The verdict this proposition should reach." }),
         );
     }
     levels.insert("type".into(), json!({ "type": "string", "description": "A relationship type: strategic, collaborative, transactional, or one of [targets.types] in trustmap.toml." }));

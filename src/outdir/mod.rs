@@ -333,16 +333,19 @@ impl OutputDir {
             if entries.contains_key(path) {
                 continue;
             }
+            // Earlier bundles are dealt with once this build's is made (below).
+            if old.bundle {
+                continue;
+            }
             no_links(&self.path, path)?;
             let target = self.path.join(path);
             let known = self.ours.get(path).cloned().unwrap_or_default();
-            // A bundle is made again (below, in its place) or removed: it must never disagree
-            // with the reports.
-            if old.bundle && bundle.is_some_and(|b| b.file_name() == *path) {
+            let stale = prune.is_some_and(|p| p.stale(old));
+            if stale {
+                self.remove_ours(path, &mut removed)?;
                 continue;
             }
-            let stale = old.bundle || prune.is_some_and(|p| p.stale(old));
-            if !stale && known.len() == 1 {
+            if known.len() == 1 {
                 // Kept as it is: only whether it is still there is checked.
                 if std::fs::symlink_metadata(&target).is_ok() {
                     entries.insert(path.clone(), old.clone());
@@ -350,16 +353,10 @@ impl OutputDir {
                 continue;
             }
             let Some(sha) = self.current(&target)? else { continue };
-            if !known.contains(&sha) {
-                self.notice(Notice::ChangedByHand(path.clone()));
-            } else if stale {
-                match std::fs::remove_file(&target) {
-                    Ok(()) => removed.push(path.clone()),
-                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(err) => return Err(Error::Write { path: target, cause: err }),
-                }
-            } else {
+            if known.contains(&sha) {
                 entries.insert(path.clone(), Entry { sha256: sha, ..old.clone() });
+            } else {
+                self.notice(Notice::ChangedByHand(path.clone()));
             }
         }
         let mut manifest = Manifest {
@@ -376,28 +373,38 @@ impl OutputDir {
                     manifest.files.extend(entry);
                     manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
                 }
-                Err(why) => {
-                    self.notice(Notice::NoBundle(why));
-                    // The earlier bundle of the same name, kept for replacing, goes too.
-                    let path = bundle.file_name();
-                    if self.old.get(&path).is_some_and(|e| e.bundle) {
-                        let target = self.path.join(&path);
-                        let ours = self
-                            .current(&target)?
-                            .is_some_and(|sha| self.ours.get(&path).is_some_and(|k| k.contains(&sha)));
-                        if ours {
-                            std::fs::remove_file(&target)
-                                .map_err(|e| Error::Write { path: target, cause: e })?;
-                            removed.push(path);
-                        }
-                    }
-                }
+                Err(why) => self.notice(Notice::NoBundle(why)),
+            }
+        }
+        // Every earlier bundle but the one just made in its place goes: a zip never disagrees
+        // with the reports beside it.
+        for (path, _) in self.old.iter().filter(|(_, e)| e.bundle) {
+            if bundled.as_ref() != Some(path) {
+                self.remove_ours(path, &mut removed)?;
             }
         }
         manifest.write(&self.path.join(MANIFEST))?;
         remove_journal(&self.path)?;
         let notices = self.notices();
         Ok(Finished { removed, notices, bundled })
+    }
+
+    /// Removes the earlier build's file `rel` (adding it to `removed`) if it still holds bytes
+    /// trustmap wrote; one changed since is the user's and stays, with a notice.
+    fn remove_ours(&self, rel: &str, removed: &mut Vec<String>) -> Result<()> {
+        no_links(&self.path, rel)?;
+        let target = self.path.join(rel);
+        let Some(sha) = self.current(&target)? else { return Ok(()) };
+        if !self.ours.get(rel).is_some_and(|known| known.contains(&sha)) {
+            self.notice(Notice::ChangedByHand(rel.to_owned()));
+            return Ok(());
+        }
+        match std::fs::remove_file(&target) {
+            Ok(()) => removed.push(rel.to_owned()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(Error::Write { path: target, cause: err }),
+        }
+        Ok(())
     }
 
     /// Makes and writes the bundle of the report files `manifest` lists, with a manifest of
