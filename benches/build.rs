@@ -58,6 +58,7 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
         workspace,
         out,
         formats: formats.iter().copied().collect(),
+        audiences: BTreeSet::from([trustmap::model::Audience::Internal]),
         partners: BTreeSet::new(),
         jobs: std::thread::available_parallelism().map_or(1, usize::from),
         jobs_asked: None,

@@ -230,6 +230,16 @@ pub const FIELDS: &[Field] = &[
         example: Some("30"),
     },
     Field {
+        name: "share_note",
+        extra: None,
+        kind: Kind::Bool,
+        description: Some(
+            "Whether the note may be shown to the partner in a partner-facing report (`build --audience partner`); notes are internal by default.",
+        ),
+        words: Some(Words { en: "share note", nl: "notitie delen" }),
+        example: None,
+    },
+    Field {
         name: "note",
         extra: None,
         kind: Kind::Text,
@@ -543,6 +553,7 @@ mod tests {
         let full = |question: &Question| Answer {
             score: Some(4),
             note: Some("Een notitie.".into()),
+            share_note: Some(true),
             people: if question.extra == Some(Extra::People) {
                 vec![Person {
                     name: "Anna".into(),

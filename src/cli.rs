@@ -132,6 +132,11 @@ pub struct BuildArgs {
     /// Formats to write, comma-separated [default: from trustmap.toml, else html,md].
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<OutputFormat>,
+    /// Whom the reports are for, comma-separated: `internal` (every report, for the client) or
+    /// `partner` (a partner-facing report per relationship, in `shared/<id>/`, that shows only
+    /// what the partner may see) [default: internal].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub audience: Vec<crate::model::Audience>,
     /// Rebuild only this partner's report, named by id or by name (repeatable); the whole
     /// workspace is still read, and the index and network report stay whole.
     #[arg(long = "partner", value_name = "ID|NAME")]

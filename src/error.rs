@@ -83,6 +83,11 @@ pub enum Error {
     TemplateAt { name: String, diagnostic: String },
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
+    #[error(
+        "its partner-facing report was not written, because it would show what the partner must not see:\n{}",
+        .0.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    )]
+    Leak(Vec<crate::share::leak::Leak>),
     #[error("`{}` has problems; see the diagnostics above", path_shown(.path))]
     Invalid { path: PathBuf },
     #[error("`{id}` has no valid answer file of {} dated before the new round to start it from", if *.partner_view { "the partner's view" } else { "our view" })]

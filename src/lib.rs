@@ -33,6 +33,7 @@ pub mod render;
 pub mod reporter;
 pub mod schema;
 pub mod settings;
+pub mod share;
 pub mod table;
 pub mod validate;
 pub mod watchdog;

@@ -32,6 +32,15 @@ pub mod layout {
         format!("{PARTNERS}/{id}")
     }
 
+    /// The folder of the partner-facing reports: one folder per partner, holding nothing but
+    /// that partner's report and its charts.
+    pub const SHARED: &str = "shared";
+
+    /// A partner's partner-facing report, without its extension.
+    pub fn shared(id: &str) -> String {
+        format!("{SHARED}/{id}/{id}")
+    }
+
     /// A partner's radar chart's file name.
     pub fn radar(id: &str) -> String {
         format!("{id}-radar.svg")
@@ -194,6 +203,12 @@ keyword_enum!(
     }
 );
 
+keyword_enum!(
+    /// Whom `build`'s reports are for: the client (every report), or the partner (one
+    /// partner-facing report per relationship, in a folder of its own).
+    Audience { Internal = "internal", Partner = "partner" }
+);
+
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -325,6 +340,9 @@ pub struct Answer {
     /// Markdown text, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Whether the note may be shown to the partner (`share_note`); internal by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_note: Option<bool>,
     /// Key persons (box 5 questions only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub people: Vec<Person>,
@@ -346,6 +364,7 @@ impl Answer {
     /// Whether the answer carries anything besides a score.
     pub fn has_details(&self) -> bool {
         self.note.is_some()
+            || self.share_note.is_some()
             || !self.people.is_empty()
             || self.breach.is_some()
             || self.resolved.is_some()
@@ -506,7 +525,7 @@ pub struct Cap {
 }
 
 /// A text in both report languages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Bilingual {
     pub nl: String,
@@ -591,6 +610,10 @@ pub struct Flag {
     pub message: Bilingual,
     pub recommendation: Bilingual,
     pub source: Bilingual,
+    /// The message and recommendation worded for both sides (a partner-facing report), with
+    /// `{who}` and `{other}` still to fill with the two sides' names.
+    #[serde(skip)]
+    pub joint: [Bilingual; 2],
 }
 
 /// One combined answer: the answers of all respondents of one side and round.
@@ -612,6 +635,9 @@ pub struct Note {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub respondent: Option<String>,
+    /// Marked shareable (`share_note: true`): a partner-facing report may show it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shared: bool,
 }
 
 /// The scores of one round, for trends.
@@ -657,6 +683,17 @@ pub struct PartnerEvaluation {
     /// The date of the partner-perspective round compared, if any.
     pub partner_view_date: Option<Date>,
     pub answers: Vec<CombinedAnswer>,
+    /// The partner's own answers in the round compared (`partner_view_date`), in the
+    /// questionnaire's order: empty without one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partner_answers: Vec<CombinedAnswer>,
+    /// Who answered for the partner in that round.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partner_respondents: Vec<String>,
+    /// The partner's language, for what the partner reads: the `lang` of its latest file of its
+    /// own view that sets one, else of its latest file that does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
     pub people: KeyPeople,
     pub growth_pct: Option<f64>,
     pub revenue_share_pct: Option<f64>,

@@ -142,10 +142,21 @@ pub struct FlagText {
     /// The source: one text when it reads the same in both languages (a citation).
     #[serde(deserialize_with = "either_or_both")]
     pub source: Bilingual,
+    /// The finding worded for both sides, for partner-facing reports.
+    pub joint: JointText,
+}
+
+/// A flag's texts for a report both sides read: `{who}` is the side whose answers raised it,
+/// `{other}` the other side; the flag's own placeholders as in its message.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JointText {
+    pub message: Bilingual,
+    pub recommendation: Bilingual,
 }
 
 /// A text written once (the same in both languages) or as `{nl, en}`.
-fn either_or_both<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Bilingual, D::Error> {
+pub fn either_or_both<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Bilingual, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Text {

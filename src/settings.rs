@@ -61,6 +61,8 @@ pub struct BuildSettings {
     pub select: Vec<PathBuf>,
     pub out: PathBuf,
     pub formats: BTreeSet<OutputFormat>,
+    /// Whom the reports are for.
+    pub audiences: BTreeSet<crate::model::Audience>,
     /// Only these partners' reports (all when empty).
     pub partners: BTreeSet<String>,
     pub lang: Lang,
@@ -123,6 +125,10 @@ impl BuildSettings {
             paths,
             select,
             formats,
+            audiences: match args.audience.is_empty() {
+                true => BTreeSet::from([crate::model::Audience::Internal]),
+                false => args.audience.iter().copied().collect(),
+            },
             partners: args.partners.iter().cloned().collect(),
             jobs: asked.unwrap_or(cores).min(cores),
             jobs_asked: asked.filter(|&j| j > cores),

@@ -435,6 +435,7 @@ impl Validator<'_> {
             match field.map(|f| f.name) {
                 Some("score") => answer.score = self.score(value).flatten(),
                 Some("note") => answer.note = self.text(value, "note"),
+                Some("share_note") => answer.share_note = self.boolean(value, "share_note"),
                 Some("people") => answer.people = self.people(value),
                 Some("breach") => answer.breach = self.boolean(value, "breach"),
                 Some("resolved") => answer.resolved = self.boolean(value, "resolved"),
@@ -459,6 +460,19 @@ impl Validator<'_> {
                 )
                 .with_severity(Severity::Warning)
                 .with_help("set `breach: true` if trust was breached, or remove `resolved`"),
+            );
+        }
+        if answer.share_note == Some(true) && answer.note.is_none() {
+            let span = entries.iter().find(|(k, _)| k.name == "share_note").map_or(Span::START, |e| e.0.span);
+            self.diagnostics.push(
+                Diagnostic::error(
+                    self.path,
+                    span,
+                    "share-note-without-note",
+                    "`share_note` is given but there is no note",
+                )
+                .with_severity(Severity::Warning)
+                .with_help("write the note to share under `note`, or remove `share_note`"),
             );
         }
         ok.then_some(answer)

@@ -41,6 +41,9 @@ pub struct Config {
     /// Report formats and branding.
     #[serde(default)]
     pub report: ReportConfig,
+    /// What partner-facing reports show (`build --audience partner`).
+    #[serde(default)]
+    pub sharing: crate::share::SharingConfig,
     /// How PDFs are made.
     #[serde(default)]
     pub pdf: PdfConfig,
@@ -196,6 +199,7 @@ impl Default for Config {
             targets: crate::plan::TargetsConfig::default(),
             evaluation: EvaluationConfig::default(),
             report: ReportConfig::default(),
+            sharing: crate::share::SharingConfig::default(),
             pdf: PdfConfig::default(),
             limits: Limits::default(),
         }
@@ -399,6 +403,7 @@ impl Config {
         })?;
         let mut problems = config.evaluation.problems(crate::questionnaire::Questionnaire::get());
         problems.extend(config.limits.problems());
+        problems.extend(config.sharing.problems());
         let accent = config.report.accent.as_bytes();
         if !(accent.len() == 7 && accent[0] == b'#' && accent[1..].iter().all(u8::is_ascii_hexdigit)) {
             problems.push(format!(

@@ -13,14 +13,14 @@ pub use summary::Summary;
 use std::collections::BTreeSet;
 
 use crate::evaluate;
-use crate::model::OutputFormat;
+use crate::model::{Audience, Lang, OutputFormat};
 use crate::outdir::{Bundle, OutputDir, Previous};
 use crate::pipeline::{self, Batch};
 use crate::render::Renderer;
 use crate::render::context::{Branding, Builder, Meta};
 use crate::reporter::Reporter;
 use crate::settings::BuildSettings;
-use crate::{Error, Result, changes, pdf, provenance};
+use crate::{Error, Result, changes, pdf, provenance, share};
 use plan::{Making, Report};
 
 /// Runs a build.
@@ -56,7 +56,13 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let meta = Meta::new(s.date, &evaluation, &provenance);
     let bundle = s.bundle.then(|| Bundle::new(s.workspace.config.organisation.as_deref(), meta.date));
-    let builder = Builder::new(s.lang, renderer.labels(), branding, meta, &s.workspace.config.evaluation);
+    let cfg = &s.workspace.config;
+    // One builder per language: partner-facing reports are in the partner's.
+    let builders: Vec<Builder> = std::iter::once(s.lang)
+        .chain(Lang::VARIANTS.iter().copied().filter(|&l| l != s.lang))
+        .map(|lang| Builder::new(lang, renderer.labels(), branding.clone(), meta.clone(), &cfg.evaluation))
+        .collect();
+    let builder = &builders[0];
     // A partner's report is linked from the index and the network report only if it is there
     // in the formats asked about: made now, or by an earlier build.
     let linked = |id: Option<&str>, formats: &BTreeSet<OutputFormat>| {
@@ -68,12 +74,36 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     if let (Some(since), Some(before)) = (&s.since, &before) {
         network.changes = Some(changes::compare(before, &changes::Snapshot::of(&evaluation), since));
     }
-    let Some(out) = out else { return summary::dump(&network, &partners, &batch) };
+    let (shared, desired) = match s.audiences.contains(&Audience::Partner) {
+        true => {
+            let pdf = s.formats.contains(&OutputFormat::Pdf);
+            let shown = |p: &std::path::Path| s.workspace.relative(p);
+            share::reports(&evaluation, only.as_ref(), &builders, &cfg.sharing, &batch, pdf, &shown)?
+        }
+        false => Default::default(),
+    };
+    if !desired.is_empty() {
+        reporter.note(&format!(
+            "no partner-facing report for desired partners (there is no relationship to review yet): {}",
+            desired.join(", ")
+        ));
+    }
+    let Some(out) = out else { return summary::dump(&network, &partners, &shared, &batch) };
     // Make and write every report: the network first, the largest document.
-    let reports: Vec<Report> =
-        std::iter::once(Report::Network(&network)).chain(partners.iter().map(Report::Partner)).collect();
+    let internal = s.audiences.contains(&Audience::Internal);
+    let partners = if internal { partners } else { Vec::new() };
+    let reports: Vec<Report> = (internal.then_some(Report::Network(&network)).into_iter())
+        .chain(partners.iter().map(Report::Partner))
+        .chain(shared.iter().map(|r| Report::Shared(&r.context, &r.secrets, &r.sources)))
+        .collect();
+    // The templates in each other language a partner-facing report is written in.
+    let langs: BTreeSet<Lang> = shared.iter().map(|r| r.context.lang).filter(|&l| l != s.lang).collect();
+    let renderers = (langs.into_iter())
+        .map(|lang| Renderer::new(Some(&s.workspace.templates()), lang, s.limits()))
+        .collect::<Result<Vec<_>>>()?;
     let making = Making {
         renderer: &renderer,
+        renderers: &renderers,
         formats: &s.formats,
         pdf: &s.pdf,
         max_bytes: s.limits().report_bytes,
@@ -86,6 +116,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         previous,
         evaluation: &evaluation,
         partners: &partners,
+        shared: &shared,
         bundle: bundle.as_ref(),
     };
     summary::finish(s, out, provenance, made, built, reporter)

@@ -15,17 +15,21 @@ use crate::pdf::{self, Job, PdfSettings};
 use crate::render::context::{NetworkContext, PartnerContext};
 use crate::render::{Markup, Renderer};
 use crate::reporter::Reporter;
+use crate::share::context::SharedContext;
+use crate::share::leak::{Leak, Secrets};
 use crate::watchdog::Watchdog;
 use crate::workspace::Limits;
 use crate::{Error, Result};
 
 pub use crate::render::context::Asset;
 
-/// One report to make: a partner's, or the network's (with `index.html`).
+/// One report to make: a partner's, the network's (with `index.html`), or a partner-facing one
+/// (with the strings it must not contain).
 #[derive(Clone, Copy)]
 pub enum Report<'a> {
     Partner(&'a PartnerContext<'a>),
     Network(&'a NetworkContext<'a>),
+    Shared(&'a SharedContext, &'a Secrets, &'a [String]),
 }
 
 /// Which reports a row of the table belongs to.
@@ -33,6 +37,7 @@ pub enum Report<'a> {
 enum Kind {
     Partner,
     Network,
+    Shared,
 }
 
 /// Which file of the [`layout`] a row of the table writes.
@@ -41,6 +46,7 @@ enum Place {
     Partner,
     Index,
     Network,
+    Shared,
 }
 
 /// The table of outputs: for each kind of report and format, the template and the file it
@@ -54,6 +60,9 @@ const TABLE: &[(Kind, &[OutputFormat], &str, Place)] = &[
     (Kind::Network, &[OutputFormat::Html], "network.html", Place::Network),
     (Kind::Network, &[OutputFormat::Md], "network.md", Place::Network),
     (Kind::Network, &[OutputFormat::Pdf, OutputFormat::Typ], "network.typ", Place::Network),
+    (Kind::Shared, &[OutputFormat::Html], "shared.html", Place::Shared),
+    (Kind::Shared, &[OutputFormat::Md], "shared.md", Place::Shared),
+    (Kind::Shared, &[OutputFormat::Pdf, OutputFormat::Typ], "shared.typ", Place::Shared),
 ];
 
 /// The path of `place` for partner `id`, without its extension.
@@ -62,6 +71,7 @@ fn stem(place: Place, id: &str) -> String {
         Place::Partner => layout::partner(id),
         Place::Index => layout::INDEX.to_owned(),
         Place::Network => layout::NETWORK.to_owned(),
+        Place::Shared => layout::shared(id),
     }
 }
 
@@ -70,11 +80,15 @@ fn stem(place: Place, id: &str) -> String {
 pub struct Made {
     pub outputs: Vec<Output>,
     pub failed: Vec<Error>,
+    /// For a partner-facing report: what it would show that it must not.
+    leaks: Vec<Leak>,
 }
 
 /// What one report's files need besides the report.
 pub struct Making<'a> {
     pub renderer: &'a Renderer,
+    /// The renderers of the other languages partner-facing reports are written in.
+    pub renderers: &'a [Renderer],
     pub formats: &'a std::collections::BTreeSet<OutputFormat>,
     pub pdf: &'a PdfSettings,
     /// The largest file one report may be.
@@ -82,11 +96,23 @@ pub struct Making<'a> {
     pub logo: Option<&'a Asset>,
 }
 
+impl Making<'_> {
+    /// The renderer of `report`'s language.
+    fn renderer(&self, report: &Report) -> &Renderer {
+        let lang = match report {
+            Report::Shared(ctx, ..) => ctx.lang,
+            _ => self.renderer.lang(),
+        };
+        self.renderers.iter().find(|r| r.lang() == lang).unwrap_or(self.renderer)
+    }
+}
+
 impl Report<'_> {
     fn kind(&self) -> Kind {
         match self {
             Report::Partner(_) => Kind::Partner,
             Report::Network(_) => Kind::Network,
+            Report::Shared(..) => Kind::Shared,
         }
     }
 
@@ -95,6 +121,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => Some(&ctx.partner.id),
             Report::Network(_) => None,
+            Report::Shared(ctx, ..) => Some(&ctx.relationship.id),
         }
     }
 
@@ -103,6 +130,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => &ctx.sources,
             Report::Network(ctx) => &ctx.sources,
+            Report::Shared(_, _, sources) => sources,
         }
     }
 
@@ -110,11 +138,12 @@ impl Report<'_> {
     fn charts(&self) -> Vec<Asset> {
         let chart = |file: &str, svg: &Svg| (file.to_owned(), svg.0.clone());
         match self {
-            Report::Partner(ctx) => std::iter::once(chart(&ctx.charts.radar_file, &ctx.charts.radar))
-                .chain(
-                    ctx.charts.trend_file.as_deref().zip(ctx.charts.trend.as_ref()).map(|(f, s)| chart(f, s)),
-                )
-                .collect(),
+            Report::Partner(PartnerContext { charts, .. })
+            | Report::Shared(SharedContext { charts, .. }, ..) => {
+                std::iter::once(chart(&charts.radar_file, &charts.radar))
+                    .chain(charts.trend_file.as_deref().zip(charts.trend.as_ref()).map(|(f, s)| chart(f, s)))
+                    .collect()
+            }
             Report::Network(ctx) => vec![chart(&ctx.charts.map_file, &ctx.charts.map)],
         }
     }
@@ -124,6 +153,10 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => ctx.partner.date,
             Report::Network(ctx) => ctx.common.meta.date.unwrap_or(Date::EPOCH),
+            Report::Shared(ctx, ..) => {
+                let sides = [&ctx.relationship.ours, &ctx.relationship.theirs];
+                sides.into_iter().flatten().map(|s| s.date).max().unwrap_or(Date::EPOCH)
+            }
         }
     }
 
@@ -131,6 +164,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => renderer.render(markup, template, ctx),
             Report::Network(ctx) => renderer.render(markup, template, ctx),
+            Report::Shared(ctx, ..) => renderer.render(markup, template, ctx),
         }
     }
 
@@ -144,19 +178,23 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => typst_error(renderer, template, *ctx, source, problems),
             Report::Network(ctx) => typst_error(renderer, template, *ctx, source, problems),
+            Report::Shared(ctx, ..) => typst_error(renderer, template, *ctx, source, problems),
         }
     }
 }
 
-/// Makes every file of `report` in the formats asked for.
+/// Makes every file of `report` in the formats asked for; a partner-facing report is scanned
+/// for leaks (see [`Secrets`]) and, if it has one, fails whole.
 pub fn make(report: &Report, m: &Making) -> Result<Made> {
-    let mut made = Made { outputs: Vec::new(), failed: Vec::new() };
+    let mut made = Made { outputs: Vec::new(), failed: Vec::new(), leaks: Vec::new() };
     let id = report.partner().unwrap_or_default();
+    let renderer = m.renderer(report);
     let output = |path: String, bytes: Shared, format| Output {
         path,
         bytes,
         format,
         inputs: report.inputs().to_vec(),
+        shared: report.kind() == Kind::Shared,
     };
     for &(kind, formats, template, place) in TABLE {
         if kind != report.kind() || !formats.iter().any(|f| m.formats.contains(f)) {
@@ -164,12 +202,14 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
         }
         let path = stem(place, id);
         match formats {
-            [OutputFormat::Pdf, OutputFormat::Typ] => typst(report, m, template, &path, &output, &mut made)?,
+            [OutputFormat::Pdf, OutputFormat::Typ] => {
+                typst(report, m, renderer, template, &path, &output, &mut made)?;
+            }
             [format] => {
                 let markup = if *format == OutputFormat::Html { Markup::Html } else { Markup::Markdown };
                 made.outputs.push(output(
                     format!("{path}.{format}"),
-                    report.render(m.renderer, markup, template)?.into_bytes().into(),
+                    report.render(renderer, markup, template)?.into_bytes().into(),
                     *format,
                 ));
             }
@@ -177,13 +217,35 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
         }
     }
     // A Markdown report shows its charts as files beside it.
+    let charts_dir = match report.kind() {
+        Kind::Partner => format!("{}/{}", layout::PARTNERS, layout::CHARTS),
+        Kind::Network => layout::CHARTS.to_owned(),
+        Kind::Shared => format!("{}/{id}/{}", layout::SHARED, layout::CHARTS),
+    };
     if m.formats.contains(&OutputFormat::Md) {
-        let dir = match report.kind() {
-            Kind::Partner => format!("{}/{}", layout::PARTNERS, layout::CHARTS),
-            Kind::Network => layout::CHARTS.to_owned(),
-        };
         for (file, svg) in report.charts() {
-            made.outputs.push(output(format!("{dir}/{file}"), svg, OutputFormat::Md));
+            made.outputs.push(output(format!("{charts_dir}/{file}"), svg, OutputFormat::Md));
+        }
+    }
+    if let Report::Shared(_, secrets, _) = report {
+        for o in &made.outputs {
+            let text = match o.format {
+                OutputFormat::Pdf => "",
+                _ => std::str::from_utf8(&o.bytes).unwrap_or_default(),
+            };
+            let markup = o.path.ends_with(".html") || o.path.ends_with(".svg");
+            made.leaks.extend(secrets.scan(&o.path, text, markup));
+        }
+        // The charts, wherever they go (into the PDF, or inline in the HTML, too).
+        if !m.formats.contains(&OutputFormat::Md) {
+            for (file, svg) in report.charts() {
+                let path = format!("{charts_dir}/{file}");
+                made.leaks.extend(secrets.scan(&path, std::str::from_utf8(&svg).unwrap_or_default(), true));
+            }
+        }
+        if !made.leaks.is_empty() {
+            made.outputs.clear();
+            made.failed.push(Error::Leak(std::mem::take(&mut made.leaks)));
         }
     }
     Ok(made)
@@ -195,13 +257,22 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
 fn typst(
     report: &Report,
     m: &Making,
+    renderer: &Renderer,
     template: &str,
     stem: &str,
     output: &dyn Fn(String, Shared, OutputFormat) -> Output,
     made: &mut Made,
 ) -> Result<()> {
-    let source = report.render(m.renderer, Markup::Typst, template)?;
+    let source = report.render(renderer, Markup::Typst, template)?;
     let assets: Vec<Asset> = report.charts().into_iter().chain(m.logo.cloned()).collect();
+    // A partner-facing PDF is made only from a source that shows nothing it must not; the
+    // source is named where `--format typ` writes it.
+    if let Report::Shared(_, secrets, _) = report {
+        made.leaks.extend(secrets.scan(&format!("{}/{stem}.typ", layout::TYPST), &source, false));
+        if !made.leaks.is_empty() {
+            return Ok(());
+        }
+    }
     if m.formats.contains(&OutputFormat::Pdf) {
         let job = Job { template, source: source.clone(), assets: assets.clone(), date: report.date() };
         match pdf::compile(&job, m.pdf) {
@@ -214,7 +285,7 @@ fn typst(
             }),
             Ok(bytes) => made.outputs.push(output(format!("{stem}.pdf"), bytes.into(), OutputFormat::Pdf)),
             Err(pdf::Failure::Typst(problems)) => {
-                made.failed.push(report.typst_error(m.renderer, template, &source, &problems));
+                made.failed.push(report.typst_error(renderer, template, &source, &problems));
             }
             Err(pdf::Failure::Other(e)) => return Err(e),
         }

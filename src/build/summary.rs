@@ -42,13 +42,24 @@ pub struct Built<'a> {
     pub previous: Previous,
     pub evaluation: &'a Evaluation,
     pub partners: &'a [PartnerContext<'a>],
+    /// The partner-facing reports made.
+    pub shared: &'a [crate::share::Shared],
     /// The bundle asked for.
     pub bundle: Option<&'a Bundle>,
 }
 
 /// The summary of `--dump-context`: the contexts, and nothing written.
-pub fn dump(network: &NetworkContext, partners: &[PartnerContext], batch: &Batch) -> Result<Summary> {
-    let dump = serde_json::json!({ "network": network, "partners": partners });
+pub fn dump(
+    network: &NetworkContext,
+    partners: &[PartnerContext],
+    shared: &[crate::share::Shared],
+    batch: &Batch,
+) -> Result<Summary> {
+    let mut dump = serde_json::json!({ "network": network, "partners": partners });
+    if !shared.is_empty() {
+        let shared: Vec<_> = shared.iter().map(|r| &r.context).collect();
+        dump["shared"] = serde_json::to_value(shared)?;
+    }
     let context = Some(serde_json::to_string_pretty(&dump)? + "\n");
     Ok(Summary { context, has_errors: batch.has_errors(), ..Summary::default() })
 }
@@ -63,7 +74,7 @@ pub fn finish(
     built: Built,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
-    let Built { batch, claims, previous, evaluation, partners, bundle } = built;
+    let Built { batch, claims, previous, evaluation, partners, shared, bundle } = built;
     if let Some(e) = stop {
         // What was written stays and is recorded; nothing else is removed but the bundle. If
         // even the manifest cannot be written (a full disk), the journal tells the next build
@@ -71,13 +82,21 @@ pub fn finish(
         let _ = out.finish(entries, provenance, None, None);
         return Err(e);
     }
-    let rebuilt: BTreeSet<String> = partners.iter().map(|p| p.partner.id.clone()).collect();
+    let rebuilt: BTreeSet<String> = (partners.iter().map(|p| p.partner.id.clone()))
+        .chain(shared.iter().map(|r| r.context.relationship.id.clone()))
+        .collect();
     let present: BTreeSet<String> = evaluation.partners.iter().map(|p| p.id.clone()).collect();
     let whole = s.prune && claims.unclaimed.is_empty() && !batch.incomplete;
     let failed_reports = failed.len();
     failed.extend(claims.failed.iter().cloned());
-    let prune =
-        Prune { formats: &s.formats, rebuilt: &rebuilt, failed: &failed, present: whole.then_some(&present) };
+    let prune = Prune {
+        formats: &s.formats,
+        internal: s.audiences.contains(&crate::model::Audience::Internal),
+        shared: s.audiences.contains(&crate::model::Audience::Partner),
+        rebuilt: &rebuilt,
+        failed: &failed,
+        present: whole.then_some(&present),
+    };
     let written = entries.len();
     // A partner whose files failed and who has no report now kept the previous build's.
     let kept = claims.failed.iter().filter(|id| {
@@ -106,7 +125,7 @@ pub fn finish(
     Ok(Summary {
         written,
         removed: finished.removed.len(),
-        partners: partners.len() - failed_reports,
+        partners: rebuilt.len() - failed_reports,
         failed_files: batch.failed_files(),
         has_errors: batch.has_errors() || failed_reports > 0 || lost,
         kept,

@@ -112,7 +112,11 @@ pub fn combine<'a>(files: Vec<&'a Assessment>) -> Side<'a> {
             });
             combined.scores.extend(answer.score);
             if let Some(text) = &answer.note {
-                combined.notes.push(Note { text: text.clone(), respondent: file.respondent.clone() });
+                combined.notes.push(Note {
+                    text: text.clone(),
+                    respondent: file.respondent.clone(),
+                    shared: answer.share_note == Some(true),
+                });
             }
             let side = if id.starts_with("key_people.own_") { &mut people.own } else { &mut people.partner };
             merge_people(side, &answer.people);

@@ -57,6 +57,7 @@ pub fn flag(code: FlagCode, severity: FlagSeverity, evidence: Vec<String>, value
             message: fill(&t.message),
             recommendation: fill(&t.recommendation),
             source: t.source.clone(),
+            joint: [fill(&t.joint.message), fill(&t.joint.recommendation)],
         },
         // Every code used here has a text (a unit test checks); keep going without one.
         None => Flag {
@@ -68,6 +69,7 @@ pub fn flag(code: FlagCode, severity: FlagSeverity, evidence: Vec<String>, value
             message: Bilingual { nl: code.to_string(), en: code.to_string() },
             recommendation: Bilingual { nl: String::new(), en: String::new() },
             source: Bilingual { nl: String::new(), en: String::new() },
+            joint: [Bilingual { nl: code.to_string(), en: code.to_string() }, Bilingual::default()],
         },
     }
 }

@@ -157,6 +157,15 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
         rounds: history,
         partner_view_date: view.map(|s| s.date),
         answers: q.questions().filter_map(|qu| latest.answers.get(&qu.id).cloned()).collect(),
+        partner_answers: view
+            .map(|s| q.questions().filter_map(|qu| s.answers.get(&qu.id).cloned()).collect())
+            .unwrap_or_default(),
+        partner_respondents: view.map(Side::respondents).unwrap_or_default(),
+        lang: files
+            .iter()
+            .filter(|a| a.lang.is_some())
+            .max_by_key(|a| (a.perspective == Perspective::Partner, a.date, &a.source))
+            .and_then(|a| a.lang),
         people: latest.people.clone(),
         growth_pct: latest.growth_pct.map(score::round1),
         revenue_share_pct: latest.revenue_share_pct.map(score::round1),

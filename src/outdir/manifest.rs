@@ -36,6 +36,9 @@ pub struct Entry {
     /// Whether it is the bundle of the deliverable.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bundle: bool,
+    /// Whether it belongs to a partner-facing report (`--audience partner`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared: bool,
 }
 
 impl Manifest {
@@ -95,8 +98,8 @@ impl Previous {
         self.0.iter().filter_map(|e| e.partner.as_deref())
     }
 
-    /// Whether partner `id` (the network, for `None`) has a report in every one of `formats` in
-    /// the output folder `out`, made by a previous build and still there.
+    /// Whether partner `id` (the network, for `None`) has an internal report in every one of
+    /// `formats` in the output folder `out`, made by a previous build and still there.
     pub fn has_reports(
         &self,
         id: Option<&str>,
@@ -104,9 +107,9 @@ impl Previous {
         formats: &std::collections::BTreeSet<OutputFormat>,
     ) -> bool {
         formats.iter().all(|f| {
-            self.0
-                .iter()
-                .any(|e| e.partner.as_deref() == id && e.format == Some(*f) && out.join(&e.path).is_file())
+            self.0.iter().any(|e| {
+                e.partner.as_deref() == id && !e.shared && e.format == Some(*f) && out.join(&e.path).is_file()
+            })
         })
     }
 }

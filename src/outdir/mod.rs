@@ -46,6 +46,8 @@ pub struct Output {
     pub format: OutputFormat,
     /// The answer files it was made from, as shown in the manifest.
     pub inputs: Vec<String>,
+    /// Whether it belongs to a partner-facing report.
+    pub shared: bool,
 }
 
 /// Something the user should know about the output folder; printed as a warning.
@@ -213,6 +215,7 @@ impl OutputDir {
                 partner: partner.map(str::to_owned),
                 format: Some(o.format),
                 bundle: false,
+                shared: o.shared,
             };
             (entry, o.bytes)
         });
@@ -229,6 +232,7 @@ impl OutputDir {
             partner: None,
             format: None,
             bundle: false,
+            shared: false,
         };
         self.write_files(vec![(entry, bytes)])
     }
@@ -451,6 +455,7 @@ impl OutputDir {
             partner: None,
             format: None,
             bundle: true,
+            shared: false,
         };
         Ok(Ok(self.write_files(vec![(entry, bytes)])?.pop()))
     }
@@ -471,6 +476,10 @@ impl OutputDir {
 pub struct Prune<'a> {
     /// The formats written now.
     pub formats: &'a BTreeSet<OutputFormat>,
+    /// Whether internal reports (the network's, the partners') and partner-facing ones were
+    /// made now.
+    pub internal: bool,
+    pub shared: bool,
     /// The partners whose reports were made now.
     pub rebuilt: &'a BTreeSet<String>,
     /// The partners whose files failed: their last good reports stay.
@@ -482,7 +491,9 @@ pub struct Prune<'a> {
 
 impl Prune<'_> {
     fn stale(&self, e: &Entry) -> bool {
-        let of_a_written_format = e.format.is_none_or(|f| self.formats.contains(&f));
+        let of_an_audience_written = if e.shared { self.shared } else { self.internal || e.format.is_none() };
+        let of_a_written_format =
+            of_an_audience_written && e.format.is_none_or(|f| self.formats.contains(&f));
         match e.partner.as_deref() {
             // The network's files, and those of partners rebuilt now: a file of a format written
             // now that was not written again (a chart that is no longer drawn) is stale.

@@ -285,6 +285,16 @@ pub struct PartnerCharts {
     pub trend_alt: Option<String>,
 }
 
+/// One proposition on a relationship's radar: the filled view, the dashed one, the previous
+/// round, and the filled view's verdict (for the chart's description).
+pub struct ChartAxis {
+    pub id: crate::model::PropositionId,
+    pub ours: Option<f64>,
+    pub partner: Option<f64>,
+    pub previous: Option<f64>,
+    pub verdict: Verdict,
+}
+
 /// The context of `network.*` and `index.html`.
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkContext<'a> {
@@ -520,55 +530,80 @@ impl<'a> Builder<'a> {
     }
 
     fn partner_charts(&self, p: &PartnerEvaluation) -> PartnerCharts {
-        let labels: Vec<String> = p.propositions.iter().map(|r| self.proposition_label(r.id)).collect();
-        let axes: Vec<charts::RadarAxis> = p
+        let axes = p
             .propositions
             .iter()
-            .zip(&labels)
-            .map(|(r, label)| charts::RadarAxis {
-                label,
+            .map(|r| ChartAxis {
+                id: r.id,
                 ours: r.score,
                 partner: r.partner_view,
                 previous: r.previous,
+                verdict: r.verdict,
             })
             .collect();
-        let [ours, partner, previous] = ["our_view", "partner_view", "previous_round"].map(|k| self.t(k));
-        let legend = charts::RadarLegend { ours: &ours, partner: &partner, previous: &previous };
-        let title = format!("{}: {}", self.t("chart_radar"), p.partner);
-        let desc: Vec<String> = p
-            .propositions
+        let legend = ["our_view", "partner_view", "previous_round"].map(|k| self.t(k));
+        let rounds = p.rounds.iter().filter(|r| r.perspective == p.perspective).collect();
+        self.relationship_charts(&p.partner, &p.id, axes, rounds, legend)
+    }
+
+    /// The radar (each proposition on an axis: `ours` filled, `partner` dashed, the previous
+    /// round dotted, named by `legend`) and, with more than one of `rounds`, the trend of a
+    /// relationship.
+    pub fn relationship_charts(
+        &self,
+        name: &str,
+        id: &str,
+        axes: Vec<ChartAxis>,
+        rounds: Vec<&Round>,
+        legend: [String; 3],
+    ) -> PartnerCharts {
+        let labels: Vec<String> = axes.iter().map(|a| self.proposition_label(a.id)).collect();
+        let radar_axes: Vec<charts::RadarAxis> = axes
             .iter()
             .zip(&labels)
-            .map(|(r, label)| {
-                let score = r.score.map_or("–".into(), |s| crate::model::number(s, self.lang, false));
-                format!("{label}: {score} ({})", self.t(&format!("verdicts.{}", r.verdict)))
+            .map(|(a, label)| charts::RadarAxis {
+                label,
+                ours: a.ours,
+                partner: a.partner,
+                previous: a.previous,
+            })
+            .collect();
+        let [ours, partner, previous] = &legend;
+        let legend = charts::RadarLegend { ours, partner, previous };
+        let title = format!("{}: {name}", self.t("chart_radar"));
+        let desc: Vec<String> = axes
+            .iter()
+            .zip(&labels)
+            .map(|(a, label)| {
+                let score = a.ours.map_or("–".into(), |s| crate::model::number(s, self.lang, false));
+                format!("{label}: {score} ({})", self.t(&format!("verdicts.{}", a.verdict)))
             })
             .collect();
         let radar_alt = format!("{title}. {}", desc.join("; "));
-        let radar = charts::radar(&title, &desc.join("; "), &axes, &legend, &self.common.org.accent).into();
-        let own_rounds: Vec<&Round> = p.rounds.iter().filter(|r| r.perspective == p.perspective).collect();
-        let trend = (own_rounds.len() > 1).then(|| {
-            let dates: Vec<String> = own_rounds.iter().map(|r| r.date.to_string()).collect();
+        let radar =
+            charts::radar(&title, &desc.join("; "), &radar_axes, &legend, &self.common.org.accent).into();
+        let trend = (rounds.len() > 1).then(|| {
+            let dates: Vec<String> = rounds.iter().map(|r| r.date.to_string()).collect();
             let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
             let series: Vec<charts::TrendSeries> = labels
                 .iter()
                 .enumerate()
                 .map(|(i, label)| charts::TrendSeries {
                     label,
-                    points: own_rounds.iter().map(|r| r.scores.get(i).copied().flatten()).collect(),
+                    points: rounds.iter().map(|r| r.scores.get(i).copied().flatten()).collect(),
                 })
                 .collect();
-            let title = format!("{}: {}", self.t("chart_trend"), p.partner);
+            let title = format!("{}: {name}", self.t("chart_trend"));
             let alt = format!("{title}. {}", dates.join(", "));
             (Svg::from(charts::trend(&title, &title, &dates, &series)), alt)
         });
         let (trend, trend_alt) = trend.unzip();
         PartnerCharts {
             radar,
-            radar_file: layout::radar(&p.id),
+            radar_file: layout::radar(id),
             radar_alt,
             trend_alt,
-            trend_file: trend.as_ref().map(|_| layout::trend(&p.id)),
+            trend_file: trend.as_ref().map(|_| layout::trend(id)),
             trend,
         }
     }

@@ -36,6 +36,9 @@ pub const BUILTINS: &[(&str, &str)] = &[
     ("report.typ", include_str!("../../templates/report.typ")),
     ("partner.typ", include_str!("../../templates/partner.typ")),
     ("network.typ", include_str!("../../templates/network.typ")),
+    ("shared.html", include_str!("../../templates/shared.html")),
+    ("shared.md", include_str!("../../templates/shared.md")),
+    ("shared.typ", include_str!("../../templates/shared.typ")),
     (labels::FILE, labels::BUILTIN),
 ];
 
@@ -167,6 +170,11 @@ impl Renderer {
             typst: load(Markup::Typst)?,
             typst_marked: OnceLock::new(),
         })
+    }
+
+    /// The language the templates' functions speak.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// The labels the templates see.

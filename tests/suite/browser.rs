@@ -115,10 +115,12 @@ fn screenshot(browser: &Path, page: &Path, png: &Path, profile: &Path) {
     assert!(std::fs::metadata(png).map(|m| m.len() > 10_000).unwrap_or(false), "{} is empty", png.display());
 }
 
-/// The samples built as HTML in a temporary workspace, and the folder of its reports.
+/// The samples built as HTML (internal and partner-facing reports) in a temporary workspace,
+/// and the folder of its reports.
 fn html_samples() -> (tempfile::TempDir, PathBuf) {
     let ws = samples_copy();
-    assert_eq!(trustmap(ws.path(), &["build", "-q", "--format", "html"]).code, 0);
+    let run = trustmap(ws.path(), &["build", "-q", "--format", "html", "--audience", "internal,partner"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let out = ws.path().join("reports");
     (ws, out)
 }
@@ -166,7 +168,7 @@ fn a_browser_shows_the_reports_as_a_person_would_see_them() {
             log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
         assert!(errors.is_empty(), "console errors: {errors:?}");
     }
-    for page in ["index.html", "network.html", "partners/medivorm.html"] {
+    for page in ["index.html", "network.html", "partners/medivorm.html", "shared/medivorm/medivorm.html"] {
         let png = shots.join(format!("{}.png", page.replace('/', "-")));
         screenshot(&browser, &out.join(page), &png, profile.path());
     }
@@ -190,6 +192,10 @@ fn axe_core_finds_no_serious_accessibility_problem_on_any_page() {
             pages.push(format!("partners/{name}"));
         }
     }
+    for entry in std::fs::read_dir(out.join("shared")).unwrap() {
+        let id = entry.unwrap().file_name().to_string_lossy().into_owned();
+        pages.push(format!("shared/{id}/{id}.html"));
+    }
     pages.sort();
     let mut problems = Vec::new();
     // On a desktop and on a phone, where tables and charts scroll in boxes of their own.
@@ -207,7 +213,7 @@ fn axe_core_finds_no_serious_accessibility_problem_on_any_page() {
             assert!(wide <= width, "{page} is {wide} px wide in a {width} px window");
         }
     }
-    assert_eq!(pages.len(), 14, "index, network and twelve partners");
+    assert_eq!(pages.len(), 24, "index, network, twelve partners and ten partner-facing reports");
     assert!(problems.is_empty(), "axe-core:\n{}", problems.join("\n"));
 }
 

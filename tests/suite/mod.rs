@@ -15,6 +15,7 @@ mod links;
 mod pdf;
 mod plans;
 mod properties;
+mod sharing;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
