@@ -94,7 +94,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let partners = if internal { partners } else { Vec::new() };
     let reports: Vec<Report> = (internal.then_some(Report::Network(&network)).into_iter())
         .chain(partners.iter().map(Report::Partner))
-        .chain(shared.iter().map(|r| Report::Shared(&r.context, &r.secrets, &r.sources)))
+        .chain(shared.iter().map(Report::Shared))
         .collect();
     // The templates in each other language a partner-facing report is written in.
     let langs: BTreeSet<Lang> = shared.iter().map(|r| r.context.lang).filter(|&l| l != s.lang).collect();

@@ -15,8 +15,9 @@ use crate::pdf::{self, Job, PdfSettings};
 use crate::render::context::{NetworkContext, PartnerContext};
 use crate::render::{Markup, Renderer};
 use crate::reporter::Reporter;
+use crate::share::SharedReport;
 use crate::share::context::SharedContext;
-use crate::share::leak::{Leak, Secrets};
+use crate::share::leak::Leak;
 use crate::watchdog::Watchdog;
 use crate::workspace::Limits;
 use crate::{Error, Result};
@@ -29,7 +30,7 @@ pub use crate::render::context::Asset;
 pub enum Report<'a> {
     Partner(&'a PartnerContext<'a>),
     Network(&'a NetworkContext<'a>),
-    Shared(&'a SharedContext, &'a Secrets, &'a [String]),
+    Shared(&'a SharedReport),
 }
 
 /// Which reports a row of the table belongs to.
@@ -100,7 +101,7 @@ impl Making<'_> {
     /// The renderer of `report`'s language.
     fn renderer(&self, report: &Report) -> &Renderer {
         let lang = match report {
-            Report::Shared(ctx, ..) => ctx.lang,
+            Report::Shared(shared) => shared.context.lang,
             _ => self.renderer.lang(),
         };
         self.renderers.iter().find(|r| r.lang() == lang).unwrap_or(self.renderer)
@@ -121,7 +122,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => Some(&ctx.partner.id),
             Report::Network(_) => None,
-            Report::Shared(ctx, ..) => Some(&ctx.relationship.id),
+            Report::Shared(shared) => Some(&shared.context.relationship.id),
         }
     }
 
@@ -130,7 +131,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => &ctx.sources,
             Report::Network(ctx) => &ctx.sources,
-            Report::Shared(_, _, sources) => sources,
+            Report::Shared(shared) => &shared.sources,
         }
     }
 
@@ -139,7 +140,7 @@ impl Report<'_> {
         let chart = |file: &str, svg: &Svg| (file.to_owned(), svg.0.clone());
         match self {
             Report::Partner(PartnerContext { charts, .. })
-            | Report::Shared(SharedContext { charts, .. }, ..) => {
+            | Report::Shared(SharedReport { context: SharedContext { charts, .. }, .. }) => {
                 std::iter::once(chart(&charts.radar_file, &charts.radar))
                     .chain(charts.trend_file.as_deref().zip(charts.trend.as_ref()).map(|(f, s)| chart(f, s)))
                     .collect()
@@ -153,8 +154,8 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => ctx.partner.date,
             Report::Network(ctx) => ctx.common.meta.date.unwrap_or(Date::EPOCH),
-            Report::Shared(ctx, ..) => {
-                let sides = [&ctx.relationship.ours, &ctx.relationship.theirs];
+            Report::Shared(shared) => {
+                let sides = [&shared.context.relationship.ours, &shared.context.relationship.theirs];
                 sides.into_iter().flatten().map(|s| s.date).max().unwrap_or(Date::EPOCH)
             }
         }
@@ -164,7 +165,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => renderer.render(markup, template, ctx),
             Report::Network(ctx) => renderer.render(markup, template, ctx),
-            Report::Shared(ctx, ..) => renderer.render(markup, template, ctx),
+            Report::Shared(shared) => renderer.render(markup, template, &shared.context),
         }
     }
 
@@ -178,7 +179,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => typst_error(renderer, template, *ctx, source, problems),
             Report::Network(ctx) => typst_error(renderer, template, *ctx, source, problems),
-            Report::Shared(ctx, ..) => typst_error(renderer, template, *ctx, source, problems),
+            Report::Shared(shared) => typst_error(renderer, template, &shared.context, source, problems),
         }
     }
 }
@@ -227,7 +228,7 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
             made.outputs.push(output(format!("{charts_dir}/{file}"), svg, OutputFormat::Md));
         }
     }
-    if let Report::Shared(_, secrets, _) = report {
+    if let Report::Shared(SharedReport { secrets, .. }) = report {
         for o in &made.outputs {
             let text = match o.format {
                 OutputFormat::Pdf => "",
@@ -267,7 +268,7 @@ fn typst(
     let assets: Vec<Asset> = report.charts().into_iter().chain(m.logo.cloned()).collect();
     // A partner-facing PDF is made only from a source that shows nothing it must not; the
     // source is named where `--format typ` writes it.
-    if let Report::Shared(_, secrets, _) = report {
+    if let Report::Shared(SharedReport { secrets, .. }) = report {
         made.leaks.extend(secrets.scan(&format!("{}/{stem}.typ", layout::TYPST), &source, false));
         if !made.leaks.is_empty() {
             return Ok(());

@@ -43,7 +43,7 @@ pub struct Built<'a> {
     pub evaluation: &'a Evaluation,
     pub partners: &'a [PartnerContext<'a>],
     /// The partner-facing reports made.
-    pub shared: &'a [crate::share::Shared],
+    pub shared: &'a [crate::share::SharedReport],
     /// The bundle asked for.
     pub bundle: Option<&'a Bundle>,
 }
@@ -52,7 +52,7 @@ pub struct Built<'a> {
 pub fn dump(
     network: &NetworkContext,
     partners: &[PartnerContext],
-    shared: &[crate::share::Shared],
+    shared: &[crate::share::SharedReport],
     batch: &Batch,
 ) -> Result<Summary> {
     let mut dump = serde_json::json!({ "network": network, "partners": partners });

@@ -277,6 +277,12 @@ fn visible(text: &str, markup: bool) -> Vec<(usize, char)> {
                 out.push((at, ' '));
             }
             (true, Some('>'), '>') => in_tag = None,
+            // An embedded file (the logo, as a `data:` URI) is no text: its base64 could hold
+            // any short word.
+            (true, Some('>'), '"' | '\'') if text[at + 1..].starts_with("data:") => {
+                let end = text[at + 1..].find(c).map_or(text.len(), |i| at + 1 + i);
+                while rest.next_if(|&(i, _)| i <= end).is_some() {}
+            }
             (true, Some('>'), '"' | '\'') => {
                 in_tag = Some(c);
                 out.push((at, ' '));
@@ -338,7 +344,7 @@ mod tests {
 
     #[test]
     fn markup_is_read_as_its_text_and_attribute_values() {
-        let html = "<p class=\"x\">Smit &amp; <strong>Zn</strong></p><img alt='Kempen &#x27;s'><style>p { overflow: auto }</style>tail – é";
+        let html = "<p class=\"x\">Smit &amp; <strong>Zn</strong></p><img src=\"data:image/png;base64,a+zon/b\" alt='Kempen &#x27;s'><style>p { overflow: auto }</style>tail – é";
         let text: String = visible(html, true).into_iter().map(|(_, c)| c).collect();
         assert_eq!(words(&text), "x smit zn kempen s tail é");
         assert_eq!(words_of(visible("a &lt;b&gt;", false)).0, "a b");

@@ -79,7 +79,7 @@ impl Text {
 
 /// One partner-facing report to make: its context, the strings it must not contain, and the
 /// answer files it is made from (as shown).
-pub struct Shared {
+pub struct SharedReport {
     pub context: context::SharedContext,
     pub secrets: leak::Secrets,
     pub sources: Vec<String>,
@@ -98,7 +98,7 @@ pub fn reports(
     batch: &crate::pipeline::Batch,
     pdf: bool,
     shown: &dyn Fn(&std::path::Path) -> String,
-) -> crate::Result<(Vec<Shared>, Vec<String>)> {
+) -> crate::Result<(Vec<SharedReport>, Vec<String>)> {
     let names = batch.partner_names();
     let asked = e.partners.iter().filter(|p| only.is_none_or(|o| o.contains(&p.id)));
     let (desired, current): (Vec<_>, Vec<_>) = asked.partition(|p| p.status == crate::model::Status::Desired);
@@ -109,7 +109,7 @@ pub fn reports(
             let builder = builders.iter().find(|b| b.lang == lang).unwrap_or(&builders[0]);
             let context = context::context(builder, p, cfg, pdf);
             let secrets = leak::Secrets::new(p, &context, &batch.assessments, &names)?;
-            Ok(Shared { context, secrets, sources: p.sources.iter().map(|s| shown(s)).collect() })
+            Ok(SharedReport { context, secrets, sources: p.sources.iter().map(|s| shown(s)).collect() })
         })
         .collect::<crate::Result<_>>()?;
     Ok((reports, desired.into_iter().map(|p| p.id.clone()).collect()))
