@@ -75,9 +75,51 @@ impl std::fmt::Display for Leak {
     }
 }
 
-/// The strings of one partner-facing report: those it must not contain, and those it may.
+/// The strings of every partner of the workspace (its name and id, its people and
+/// respondents), each with the partners it belongs to: made once per build, and searched in
+/// every partner-facing report for those that belong to another partner.
+pub struct Index {
+    /// Every string, as words, and whose it is.
+    patterns: Vec<String>,
+    owners: Vec<BTreeMap<String, What>>,
+    searcher: AhoCorasick,
+}
+
+impl Index {
+    /// The index of `assessments` (every valid answer file, of every partner and round) and of
+    /// the partners `names` lists (name or id to id, broken ones too).
+    pub fn new(assessments: &[Assessment], names: &BTreeMap<String, String>) -> crate::Result<Index> {
+        let mut strings: BTreeMap<String, BTreeMap<String, What>> = BTreeMap::new();
+        let mut add = |text: &str, id: &str, what: What| {
+            let words = words(text);
+            if !words.is_empty() {
+                strings.entry(words).or_default().entry(id.to_owned()).or_insert(what);
+            }
+        };
+        for (name, id) in names {
+            add(name, id, What::Partner(id.clone()));
+        }
+        for a in assessments {
+            for person in a.answers.values().flat_map(|answer| &answer.people) {
+                add(&person.name, &a.id, What::Person(a.id.clone()));
+            }
+            if let Some(respondent) = &a.respondent {
+                add(respondent, &a.id, What::Person(a.id.clone()));
+            }
+        }
+        let (patterns, owners): (Vec<String>, Vec<_>) = strings.into_iter().unzip();
+        Ok(Index { searcher: searcher(&patterns)?, patterns, owners })
+    }
+}
+
+/// The strings of one partner-facing report: the index of every partner's, and its own: those
+/// it must not contain (the partner's internal notes, its plan, its respondents not shown), and
+/// those it may.
 pub struct Secrets {
-    /// Every string, as words; the first `forbidden` are the forbidden ones.
+    index: std::sync::Arc<Index>,
+    /// The report's partner.
+    id: String,
+    /// Its own strings, as words; the first `forbidden` are the forbidden ones.
     patterns: Vec<String>,
     whats: Vec<What>,
     forbidden: usize,
@@ -85,14 +127,13 @@ pub struct Secrets {
 }
 
 impl Secrets {
-    /// The strings of `shown`, the report of `p`, in a workspace of `assessments` (every valid
-    /// answer file, of every partner and round) and of the partners `names` lists (name or id
-    /// to id, broken ones too).
+    /// The strings of `shown`, the report of `p`, whose answer files are `files` (of every round
+    /// and side), in a workspace of `index`.
     pub fn new(
         p: &PartnerEvaluation,
         shown: &SharedContext,
-        assessments: &[Assessment],
-        names: &BTreeMap<String, String>,
+        files: &[&Assessment],
+        index: std::sync::Arc<Index>,
     ) -> crate::Result<Secrets> {
         let mut forbidden: BTreeMap<String, What> = BTreeMap::new();
         let mut add = |text: &str, what: What, min: usize| {
@@ -101,20 +142,8 @@ impl Secrets {
                 forbidden.entry(words).or_insert(what);
             }
         };
-        for (name, id) in names.iter().filter(|(_, id)| **id != p.id) {
-            add(name, What::Partner(id.clone()), 1);
-        }
         let mut shared = BTreeSet::new();
-        for a in assessments {
-            if a.id != p.id {
-                for person in a.answers.values().flat_map(|answer| &answer.people) {
-                    add(&person.name, What::Person(a.id.clone()), 1);
-                }
-                if let Some(respondent) = &a.respondent {
-                    add(respondent, What::Person(a.id.clone()), 1);
-                }
-                continue;
-            }
+        for a in files {
             // Every respondent of the partner's, of any round: those shown are allowed below.
             if let Some(respondent) = &a.respondent {
                 add(respondent, What::Respondent, 1);
@@ -129,7 +158,6 @@ impl Secrets {
                 }
             }
         }
-        let r = &shown.relationship;
         if let Some(plan) = &p.plan {
             let target = plan.target.iter().filter_map(|t| t.reason.as_deref());
             let actions = plan
@@ -142,6 +170,7 @@ impl Secrets {
         }
         // What may appear: the partner itself, its people, the respondents shown, both sides'
         // names, the consultant; and a shareable note is no internal one.
+        let r = &shown.relationship;
         let people = r.people.partner.iter().chain(&r.people.own).map(|x| x.name.as_str());
         let named =
             [&r.ours, &r.theirs].into_iter().flatten().flat_map(|s| s.names.iter().map(String::as_str));
@@ -154,19 +183,30 @@ impl Secrets {
             .filter(|w| !w.is_empty())
             .collect();
         forbidden.retain(|w, _| !shared.contains(w));
-        Secrets::of(forbidden, allowed)
+        Secrets::of(index, &p.id, forbidden, allowed)
     }
 
-    /// The secrets of strings already as [`words`]: those `forbidden` that are not `allowed`.
-    fn of(mut forbidden: BTreeMap<String, What>, allowed: BTreeSet<String>) -> crate::Result<Secrets> {
+    /// The secrets of a report of partner `id`, of strings already as [`words`]: those
+    /// `forbidden` that are not `allowed`.
+    fn of(
+        index: std::sync::Arc<Index>,
+        id: &str,
+        mut forbidden: BTreeMap<String, What>,
+        allowed: BTreeSet<String>,
+    ) -> crate::Result<Secrets> {
         forbidden.retain(|w, _| !w.is_empty() && !allowed.contains(w));
         let count = forbidden.len();
         let (mut patterns, mut whats): (Vec<String>, Vec<What>) = forbidden.into_iter().unzip();
         patterns.extend(allowed);
         whats.resize(patterns.len(), What::Plan);
-        let searcher = AhoCorasick::new(&patterns)
-            .map_err(|e| crate::Error::System(format!("cannot search the report for leaks ({e})")))?;
-        Ok(Secrets { patterns, whats, forbidden: count, searcher })
+        Ok(Secrets {
+            index,
+            id: id.to_owned(),
+            searcher: searcher(&patterns)?,
+            patterns,
+            whats,
+            forbidden: count,
+        })
     }
 
     /// The leaks in `text`, the output `file` (HTML or SVG when `markup`); the file's path is
@@ -184,31 +224,44 @@ impl Secrets {
         let whole = |start: usize, end: usize| {
             (start == 0 || bytes[start - 1] == b' ') && (end == bytes.len() || bytes[end] == b' ')
         };
-        let found: Vec<(usize, usize, usize)> = self
-            .searcher
-            .find_overlapping_iter(words.as_str())
-            .filter(|m| whole(m.start(), m.end()))
-            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
-            .collect();
+        let found = |searcher: &AhoCorasick| -> Vec<(usize, usize, usize)> {
+            (searcher.find_overlapping_iter(words.as_str()))
+                .filter(|m| whole(m.start(), m.end()))
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect()
+        };
+        let own = found(&self.searcher);
         let allowed: Vec<(usize, usize)> =
-            found.iter().filter(|(i, ..)| *i >= self.forbidden).map(|&(_, s, e)| (s, e)).collect();
+            own.iter().filter(|(i, ..)| *i >= self.forbidden).map(|&(_, s, e)| (s, e)).collect();
+        // The strings of other partners (not also this report's own), then this report's.
+        let others = found(&self.index.searcher).into_iter().filter_map(|(i, start, end)| {
+            let pattern = &self.index.patterns[i];
+            let mut whose = self.index.owners[i].iter().filter(|(id, _)| **id != self.id);
+            let what = whose.next()?.1;
+            let allowed = self.patterns[self.forbidden..].binary_search(pattern).is_ok();
+            (!allowed).then(|| (start, end, what.describe(pattern), pattern))
+        });
+        let mine = (own.iter().filter(|(i, ..)| *i < self.forbidden)).map(|&(i, start, end)| {
+            (start, end, self.whats[i].describe(&self.patterns[i]), &self.patterns[i])
+        });
         let mut seen = BTreeSet::new();
         let mut leaks = Vec::new();
-        for &(i, start, end) in found.iter().filter(|(i, ..)| *i < self.forbidden) {
+        for (start, end, what, pattern) in others.chain(mine) {
             let excused = allowed.iter().any(|&(s, e)| s <= start && end <= e && e - s > end - start);
-            if excused || !seen.insert(i) {
+            if excused || !seen.insert(pattern.clone()) {
                 continue;
             }
             let (line, column) = position(text, origins[start]);
-            leaks.push(Leak {
-                file: file.to_owned(),
-                line,
-                column,
-                what: self.whats[i].describe(&self.patterns[i]),
-            });
+            leaks.push(Leak { file: file.to_owned(), line, column, what });
         }
         leaks
     }
+}
+
+/// A searcher for every one of `patterns`, overlapping matches too.
+fn searcher(patterns: &[String]) -> crate::Result<AhoCorasick> {
+    AhoCorasick::new(patterns)
+        .map_err(|e| crate::Error::System(format!("cannot search the report for leaks ({e})")))
 }
 
 /// The 1-based line and column (in characters) of byte `offset` of `text`.
@@ -350,32 +403,33 @@ mod tests {
         assert_eq!(words_of(visible("a &lt;b&gt;", false)).0, "a b");
     }
 
-    fn secrets(forbidden: &[(&str, What)], allowed: &[&str]) -> Secrets {
-        let forbidden = forbidden.iter().map(|(t, w)| (words(t), w.clone())).collect();
-        Secrets::of(forbidden, allowed.iter().map(|t| words(t)).collect()).unwrap()
+    /// The secrets of a report of partner `p`, in a workspace whose other partners are `others`
+    /// (name and id), with its own forbidden and `allowed` strings.
+    fn secrets(others: &[(&str, &str)], own: &[(&str, What)], allowed: &[&str]) -> Secrets {
+        let names = others.iter().map(|(name, id)| (name.to_string(), id.to_string())).collect();
+        let index = Index::new(&[], &names).unwrap();
+        let own = own.iter().map(|(t, w)| (words(t), w.clone())).collect();
+        Secrets::of(std::sync::Arc::new(index), "p", own, allowed.iter().map(|t| words(t)).collect()).unwrap()
     }
 
     #[test]
     fn a_name_inside_a_longer_allowed_name_is_no_leak_but_alone_it_is() {
-        let s = secrets(&[("Hendrix", What::Partner("hendrix".into()))], &["Hendrix Plaatbewerking B.V."]);
+        let s = secrets(&[("Hendrix", "hendrix")], &[], &["Hendrix Plaatbewerking B.V."]);
         assert!(s.scan("a.html", "<h1>Hendrix Plaatbewerking B.V.</h1>", true).is_empty());
         let leaks = s.scan("a.html", "<h1>Hendrix Plaatbewerking B.V.</h1>\n<p>Zie ook Hendrix.</p>", true);
         assert_eq!(leaks.len(), 1, "{leaks:?}");
         assert_eq!((leaks[0].line, leaks[0].column), (2, 12));
         assert!(leaks[0].what.contains("`hendrix`"), "{}", leaks[0].what);
         // The other way round: the longer name of another partner is a leak in the shorter's report.
-        let s = secrets(&[("Hendrix Plaatbewerking", What::Partner("hp".into()))], &["Hendrix"]);
+        let s = secrets(&[("Hendrix Plaatbewerking", "hp")], &[], &["Hendrix"]);
         assert_eq!(s.scan("a.md", "Hendrix\\ Plaatbewerking", false).len(), 1);
     }
 
     #[test]
     fn escaping_markup_case_and_line_breaks_hide_nothing_but_words_must_be_whole() {
         let s = secrets(
-            &[
-                ("Smit & Zn", What::Partner("smit".into())),
-                ("Zon", What::Partner("zon".into())),
-                ("Dit blijft echt onder ons, beloofd.", What::Note("trust.openness".into())),
-            ],
+            &[("Smit & Zn", "smit"), ("Zon", "zon")],
+            &[("Dit blijft echt onder ons, beloofd.", What::Note("trust.openness".into()))],
             &[],
         );
         assert_eq!(s.scan("a.html", "<td>SMIT &amp; ZN</td>", true).len(), 1);
@@ -394,5 +448,29 @@ mod tests {
     fn positions_count_lines_and_characters() {
         assert_eq!(position("ab\ncé d", 7), (2, 4));
         assert_eq!(position("x", 0), (1, 1));
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn a_string_of_the_report_s_own_partner_and_of_another_is_no_leak_in_its_report() {
+        // Anna Smit works with both p and q.
+        let names = BTreeMap::from([("Q B.V.".to_string(), "q".to_string())]);
+        let mut index = Index::new(&[], &names).unwrap();
+        index.patterns.push("anna smit".into());
+        index.owners.push(["p", "q"].map(|id| (id.to_string(), What::Person(id.into()))).into());
+        index.searcher = searcher(&index.patterns).unwrap();
+        let index = std::sync::Arc::new(index);
+        let allowed: BTreeSet<String> = ["anna smit".to_string()].into();
+        let p = Secrets::of(index.clone(), "p", BTreeMap::new(), allowed).unwrap();
+        assert!(p.scan("p.md", "Anna Smit", false).is_empty());
+        assert_eq!(p.scan("p.md", "Anna Smit en Q B.V.", false).len(), 1);
+        // In a third partner's report, she is q's (or p's) person.
+        let r = Secrets::of(index, "r", BTreeMap::new(), BTreeSet::new()).unwrap();
+        let leaks = r.scan("r.md", "Anna Smit", false);
+        assert!(leaks.len() == 1 && leaks[0].what.contains("a person of partner"), "{leaks:?}");
     }
 }

@@ -10,6 +10,8 @@
 pub mod context;
 pub mod leak;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Bilingual, FlagCode, Lang};
@@ -99,7 +101,11 @@ pub fn reports(
     pdf: bool,
     shown: &dyn Fn(&std::path::Path) -> String,
 ) -> crate::Result<(Vec<SharedReport>, Vec<String>)> {
-    let names = batch.partner_names();
+    let index = std::sync::Arc::new(leak::Index::new(&batch.assessments, &batch.partner_names())?);
+    let mut files: BTreeMap<&str, Vec<&crate::model::Assessment>> = BTreeMap::new();
+    for a in &batch.assessments {
+        files.entry(a.id.as_str()).or_default().push(a);
+    }
     let asked = e.partners.iter().filter(|p| only.is_none_or(|o| o.contains(&p.id)));
     let (desired, current): (Vec<_>, Vec<_>) = asked.partition(|p| p.status == crate::model::Status::Desired);
     let reports = current
@@ -108,7 +114,8 @@ pub fn reports(
             let lang = p.lang.unwrap_or(builders[0].lang);
             let builder = builders.iter().find(|b| b.lang == lang).unwrap_or(&builders[0]);
             let context = context::context(builder, p, cfg, pdf);
-            let secrets = leak::Secrets::new(p, &context, &batch.assessments, &names)?;
+            let own = files.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
+            let secrets = leak::Secrets::new(p, &context, own, index.clone())?;
             Ok(SharedReport { context, secrets, sources: p.sources.iter().map(|s| shown(s)).collect() })
         })
         .collect::<crate::Result<_>>()?;
