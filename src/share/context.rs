@@ -162,7 +162,7 @@ pub fn sides(b: &Builder, p: &PartnerEvaluation) -> (String, String) {
 /// The partner-facing context of `p`, in the builder's language.
 pub fn context(b: &Builder, p: &PartnerEvaluation, cfg: &SharingConfig, pdf: bool) -> SharedContext {
     let (us, them) = sides(b, p);
-    let fill = |text: &str| text.replace("{organisation}", &us).replace("{partner}", &them);
+    let fill = |text: &str| sentence(&text.replace("{organisation}", &us).replace("{partner}", &them));
     let configured = |text: &Option<super::Text>, label: &str| match text {
         Some(text) => fill(text.get(b.lang)),
         None => fill(&b.labels.text(label, b.lang)),
