@@ -82,6 +82,11 @@ pub struct Question {
     pub informs: Vec<Informs>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Extra>,
+    /// The question that asks the same with the roles swapped (how much the partner needs our
+    /// competences, and how much we need theirs): the partner's answer to it is their view of
+    /// what ours to this question is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<String>,
 }
 
 impl Question {
@@ -204,6 +209,14 @@ impl Questionnaire {
                 if self.proposition(i.proposition).is_none() {
                     return fail(format!("question `{}` informs unknown `{}`", q.id, i.proposition));
                 }
+            }
+            if let Some(mirror) = &q.mirror
+                && self.question(mirror).and_then(|m| m.mirror.as_deref()) != Some(q.id.as_str())
+            {
+                return fail(format!(
+                    "question `{}` mirrors `{mirror}`, which does not mirror it back",
+                    q.id
+                ));
             }
         }
         Ok(())

@@ -78,10 +78,15 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         true => {
             let pdf = s.formats.contains(&OutputFormat::Pdf);
             let shown = |p: &std::path::Path| s.workspace.relative(p);
-            share::reports(&evaluation, only.as_ref(), &builders, &cfg.sharing, &batch, pdf, &shown)?
+            share::reports(&evaluation, only.as_ref(), &builders, cfg, &batch, pdf, &shown)?
         }
         false => Default::default(),
     };
+    if !shared.is_empty() && batch.failed_files() > 0 {
+        reporter.warning(
+            "the partner-facing reports were checked without the names in the answer files that have errors: fix those and build again before you hand any report over",
+        );
+    }
     if !desired.is_empty() {
         reporter.note(&format!(
             "no partner-facing report for desired partners (there is no relationship to review yet): {}",

@@ -154,10 +154,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => ctx.partner.date,
             Report::Network(ctx) => ctx.common.meta.date.unwrap_or(Date::EPOCH),
-            Report::Shared(shared) => {
-                let sides = [&shared.context.relationship.ours, &shared.context.relationship.theirs];
-                sides.into_iter().flatten().map(|s| s.date).max().unwrap_or(Date::EPOCH)
-            }
+            Report::Shared(shared) => shared.context.meta.date.unwrap_or(Date::EPOCH),
         }
     }
 
@@ -234,14 +231,13 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
                 OutputFormat::Pdf => "",
                 _ => std::str::from_utf8(&o.bytes).unwrap_or_default(),
             };
-            let markup = o.path.ends_with(".html") || o.path.ends_with(".svg");
-            made.leaks.extend(secrets.scan(&o.path, text, markup));
+            made.leaks.extend(secrets.scan(&o.path, text));
         }
         // The charts, wherever they go (into the PDF, or inline in the HTML, too).
         if !m.formats.contains(&OutputFormat::Md) {
             for (file, svg) in report.charts() {
                 let path = format!("{charts_dir}/{file}");
-                made.leaks.extend(secrets.scan(&path, std::str::from_utf8(&svg).unwrap_or_default(), true));
+                made.leaks.extend(secrets.scan(&path, std::str::from_utf8(&svg).unwrap_or_default()));
             }
         }
         if !made.leaks.is_empty() {
@@ -269,7 +265,7 @@ fn typst(
     // A partner-facing PDF is made only from a source that shows nothing it must not; the
     // source is named where `--format typ` writes it.
     if let Report::Shared(SharedReport { secrets, .. }) = report {
-        made.leaks.extend(secrets.scan(&format!("{}/{stem}.typ", layout::TYPST), &source, false));
+        made.leaks.extend(secrets.scan(&format!("{}/{stem}.typ", layout::TYPST), &source));
         if !made.leaks.is_empty() {
             return Ok(());
         }
@@ -331,7 +327,7 @@ pub fn make_all(
     out: &OutputDir,
     limits: &Limits,
     reporter: &dyn Reporter,
-) -> Result<(Vec<Entry>, BTreeSet<String>, Option<Error>)> {
+) -> Result<Outcome> {
     let watchdog = Watchdog::start(limits.memory_mb, Duration::from_secs(limits.render_seconds))?;
     reporter.stage("rendering", reports.len());
     let made = super::schedule::each_bounded(
@@ -357,31 +353,41 @@ pub fn make_all(
     Ok(collect(reports, made, reporter))
 }
 
-/// What making the reports gave, in their order: the manifest entries of every file written,
-/// the partners one of whose formats failed (each error reported), and the failure that stopped
-/// the build, if one did.
-fn collect(
-    reports: &[Report],
-    made: Vec<Option<Written>>,
-    reporter: &dyn Reporter,
-) -> (Vec<Entry>, BTreeSet<String>, Option<Error>) {
-    let (mut entries, mut failed, mut stop) = (Vec::new(), BTreeSet::new(), None);
+/// What making the reports gave.
+#[derive(Default)]
+pub struct Outcome {
+    /// The manifest entries of every file written.
+    pub entries: Vec<Entry>,
+    /// The partners one of whose formats failed (each error reported) ...
+    pub failed: BTreeSet<String>,
+    /// ... and those of them whose partner-facing report failed.
+    pub withdrawn: BTreeSet<String>,
+    /// The failure that stopped the build, if one did.
+    pub stop: Option<Error>,
+}
+
+/// What making `reports` gave (`made`, in their order), each failure reported.
+fn collect(reports: &[Report], made: Vec<Option<Written>>, reporter: &dyn Reporter) -> Outcome {
+    let mut outcome = Outcome::default();
     for (report, made) in reports.iter().zip(made).filter_map(|(r, m)| Some((r, m?))) {
         match (made, report.partner()) {
             (Ok((written, problems)), partner) => {
-                entries.extend(written);
+                outcome.entries.extend(written);
                 for e in problems {
                     match partner {
                         Some(id) => {
                             reporter.error(&format!("partner `{id}`: {e}"));
-                            failed.insert(id.to_owned());
+                            outcome.failed.insert(id.to_owned());
+                            if report.kind() == Kind::Shared {
+                                outcome.withdrawn.insert(id.to_owned());
+                            }
                         }
-                        None => stop = stop.or(Some(e)),
+                        None => outcome.stop = outcome.stop.or(Some(e)),
                     }
                 }
             }
-            (Err(e), _) => stop = stop.or(Some(e)),
+            (Err(e), _) => outcome.stop = outcome.stop.or(Some(e)),
         }
     }
-    (entries, failed, stop)
+    outcome
 }

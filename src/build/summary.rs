@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::Result;
 use crate::model::Evaluation;
-use crate::outdir::{Bundle, Entry, Notice, OutputDir, Previous, Prune};
+use crate::outdir::{Bundle, Notice, OutputDir, Previous, Prune};
 use crate::pipeline::{Batch, Claims};
 use crate::provenance::Provenance;
 use crate::render::context::{NetworkContext, PartnerContext};
@@ -64,17 +64,18 @@ pub fn dump(
     Ok(Summary { context, has_errors: batch.has_errors(), ..Summary::default() })
 }
 
-/// Ends the build in `out` after `made` (the entries written, the partners with a failed format,
-/// the failure that stopped it), removing what it made stale when nothing is unaccounted for.
+/// Ends the build in `out` after `made` (see [`super::plan::Outcome`]), removing what it made
+/// stale when nothing is unaccounted for.
 pub fn finish(
     s: &BuildSettings,
     out: OutputDir,
     provenance: Provenance,
-    (entries, mut failed, stop): (Vec<Entry>, BTreeSet<String>, Option<crate::Error>),
+    made: super::plan::Outcome,
     built: Built,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
     let Built { batch, claims, previous, evaluation, partners, shared, bundle } = built;
+    let super::plan::Outcome { entries, mut failed, withdrawn, stop } = made;
     if let Some(e) = stop {
         // What was written stays and is recorded; nothing else is removed but the bundle. If
         // even the manifest cannot be written (a full disk), the journal tells the next build
@@ -95,6 +96,7 @@ pub fn finish(
         shared: s.audiences.contains(&crate::model::Audience::Partner),
         rebuilt: &rebuilt,
         failed: &failed,
+        withdrawn: &withdrawn,
         present: whole.then_some(&present),
     };
     let written = entries.len();
@@ -114,6 +116,14 @@ pub fn finish(
         reporter.warning("no bundle was made, because the build has errors");
     }
     let finished = out.finish(entries, provenance, Some(&prune), bundle.filter(|_| clean))?;
+    for id in &withdrawn {
+        let folder = format!("{}/{id}/", crate::model::layout::SHARED);
+        if finished.removed.iter().any(|path| path.starts_with(&folder)) {
+            reporter.warning(&format!(
+                "partner `{id}`: its earlier partner-facing report was removed, so that none is left that this build could not check"
+            ));
+        }
+    }
     for notice in &finished.notices {
         reporter.warning(&format!("{}: {notice}", crate::diagnostic::path_shown(&s.out)));
     }

@@ -14,7 +14,7 @@ pub mod targets;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Assessment, Cap, CapRule, Date, Evaluation, FlagCode, FlagSeverity, PartnerEvaluation, Perspective,
+    Assessment, Cap, CapRule, Date, Evaluation, Flag, FlagCode, FlagSeverity, PartnerEvaluation, Perspective,
     PropositionId, PropositionResult, Round, Status, Verdict,
 };
 use crate::questionnaire::Questionnaire;
@@ -106,7 +106,8 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
     flags.extend(view.map(|s| flags::side_flags(s, t)).unwrap_or_default());
     let history: Vec<(Date, &[PropositionResult])> =
         main_rounds.iter().zip(&scored).map(|(s, r)| (s.date, r.as_slice())).collect();
-    flags.extend(flags::declining(&history, t));
+    // A decline of the view evaluated is that side's finding (the partner's, with only theirs).
+    flags.extend(flags::declining(&history, t).into_iter().map(|f| Flag { side: latest.perspective, ..f }));
     flags.extend(flags::perception_gaps(&results, t));
 
     // Metadata comes from the latest file of the evaluated side.
@@ -166,11 +167,21 @@ fn evaluate_partner(files: Vec<&Assessment>, q: &Questionnaire, cfg: &Evaluation
             .filter(|a| a.lang.is_some())
             .max_by_key(|a| (a.perspective == Perspective::Partner, a.date, &a.source))
             .and_then(|a| a.lang),
-        people: latest.people.clone(),
+        people: ours(latest),
         growth_pct: latest.growth_pct.map(score::round1),
         revenue_share_pct: latest.revenue_share_pct.map(score::round1),
         sources,
         plan: None,
+    }
+}
+
+/// The key people of a side as we name them: `partner` at the partner, `own` in our
+/// organisation. A partner's own view names them the other way round.
+fn ours(side: &Side) -> crate::model::KeyPeople {
+    let people = side.people.clone();
+    match side.perspective {
+        Perspective::Own => people,
+        Perspective::Partner => crate::model::KeyPeople { partner: people.own, own: people.partner },
     }
 }
 

@@ -408,6 +408,13 @@ impl OutputDir {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => return Err(Error::Write { path: target, cause: err }),
         }
+        // The folders it leaves empty go too (a partner-facing report's own folder): only an
+        // empty folder can be removed, so nothing of anyone's is lost.
+        for dir in Path::new(rel).ancestors().skip(1).filter(|d| !d.as_os_str().is_empty()) {
+            if std::fs::remove_dir(self.path.join(dir)).is_err() {
+                break;
+            }
+        }
         Ok(())
     }
 
@@ -484,6 +491,8 @@ pub struct Prune<'a> {
     pub rebuilt: &'a BTreeSet<String>,
     /// The partners whose files failed: their last good reports stay.
     pub failed: &'a BTreeSet<String>,
+    /// The partners whose partner-facing report failed: their earlier one goes.
+    pub withdrawn: &'a BTreeSet<String>,
     /// Every partner of the workspace; `None` when it was not read whole and cleanly, so that
     /// no partner can be said to be gone.
     pub present: Option<&'a BTreeSet<String>>,
@@ -495,13 +504,21 @@ impl Prune<'_> {
         let of_a_written_format =
             of_an_audience_written && e.format.is_none_or(|f| self.formats.contains(&f));
         match e.partner.as_deref() {
+            // A partner-facing report that could not be made again is not left from an earlier
+            // build: what this build could not check is not handed over.
+            Some(id) if e.shared && self.withdrawn.contains(id) => true,
             // The network's files, and those of partners rebuilt now: a file of a format written
             // now that was not written again (a chart that is no longer drawn) is stale.
             None => of_a_written_format,
             Some(id) if self.rebuilt.contains(id) => of_a_written_format && !self.failed.contains(id),
             // A partner whose files failed keeps its last good reports; one that is gone from a
-            // workspace read whole and cleanly is stale.
-            Some(id) => !self.failed.contains(id) && self.present.is_some_and(|p| !p.contains(id)),
+            // workspace read whole and cleanly is stale, in the audiences written now (the
+            // index and network report this build leaves alone still link its reports).
+            Some(id) => {
+                of_an_audience_written
+                    && !self.failed.contains(id)
+                    && self.present.is_some_and(|p| !p.contains(id))
+            }
         }
     }
 }

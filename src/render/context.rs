@@ -575,7 +575,8 @@ impl<'a> Builder<'a> {
             .iter()
             .zip(&labels)
             .map(|(a, label)| {
-                let score = a.ours.map_or("–".into(), |s| crate::model::number(s, self.lang, false));
+                let score =
+                    a.ours.or(a.partner).map_or("–".into(), |s| crate::model::number(s, self.lang, false));
                 format!("{label}: {score} ({})", self.t(&format!("verdicts.{}", a.verdict)))
             })
             .collect();

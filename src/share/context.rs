@@ -65,6 +65,8 @@ pub struct Relationship {
     pub overall_verdict: Verdict,
     pub overall_caps: Vec<Cap>,
     pub overall_side: Perspective,
+    /// The name of that side: whose caps, missing items and trend the report shows.
+    pub evaluated: String,
     pub propositions: Vec<SharedProposition>,
     /// The flags to discuss, grouped by code, worded for both sides.
     pub flags: Vec<SharedFlag>,
@@ -172,12 +174,15 @@ pub fn context(b: &Builder, p: &PartnerEvaluation, cfg: &SharingConfig, pdf: boo
     org.footer = cfg.footer.as_ref().map(|f| fill(f.get(b.lang)));
     let relationship = relationship(b, p, cfg, &us, &them);
     let charts = charts(b, &relationship, &us, &them);
+    // The report is dated by its own rounds, not by another partner's later one.
+    let sides = [&relationship.ours, &relationship.theirs];
+    let meta = Meta { date: sides.into_iter().flatten().map(|s| s.date).max(), ..b.common.meta.clone() };
     SharedContext {
         title: configured(&cfg.title, "shared_title"),
         author: b.common.author.clone(),
         lang: b.lang,
         org,
-        meta: b.common.meta.clone(),
+        meta,
         method: b.common.method.clone(),
         theme: b.common.theme.clone(),
         order: b.common.order.clone(),
@@ -301,7 +306,10 @@ fn relationship(
                 items: (qbox.groups.iter().flat_map(|g| &g.questions))
                     .filter_map(|q| {
                         let ours = our_answers.get(&q.id).map(|a| answer(a, Perspective::Own));
-                        let theirs = their_answers.get(&q.id).map(|a| answer(a, Perspective::Partner));
+                        // Their side of what our answer is about: their answer to the question
+                        // that asks the same with the roles swapped, where there is one.
+                        let mirrored = q.mirror.as_ref().unwrap_or(&q.id);
+                        let theirs = their_answers.get(mirrored).map(|a| answer(a, Perspective::Partner));
                         let gap = ours
                             .as_ref()
                             .and_then(|a| a.score)
@@ -337,6 +345,7 @@ fn relationship(
         overall_verdict: p.overall_verdict,
         overall_caps: p.overall_caps.clone(),
         overall_side: p.perspective,
+        evaluated: if p.perspective == Perspective::Own { us } else { them }.to_owned(),
         propositions,
         flags: grouped(&flags, b.lang, us, them),
         proposition_flags,

@@ -88,15 +88,18 @@ pub struct SharedReport {
 }
 
 /// The partner-facing reports of `e`'s partners (those `only` names, when given), each in its
-/// partner's language (else the first builder's) by that language's builder among `builders`; a desired
-/// partner has none (there is no relationship to review), and is listed in the second part. `pdf` tells whether each
-/// gets a PDF beside it; `batch` is every answer file read (the strings a report must not
-/// contain come from all of them); `shown` turns an input path into the form the manifest shows.
+/// partner's language (else the first builder's) by that language's builder among `builders`;
+/// a desired partner has none (there is no relationship to review), and is listed in the second
+/// part. Each relationship is evaluated again for its report from its answer files without our
+/// internal numbers (the partner's share of our revenue, our order growth), so that no verdict,
+/// cap or severity the partner reads rests on them. `pdf` tells whether each gets a PDF beside
+/// it; `batch` is every answer file read (the strings a report must not contain come from all
+/// of them); `shown` turns an input path into the form the manifest shows.
 pub fn reports(
     e: &crate::model::Evaluation,
     only: Option<&std::collections::BTreeSet<String>>,
     builders: &[crate::render::context::Builder],
-    cfg: &SharingConfig,
+    config: &crate::workspace::Config,
     batch: &crate::pipeline::Batch,
     pdf: bool,
     shown: &dyn Fn(&std::path::Path) -> String,
@@ -108,16 +111,38 @@ pub fn reports(
     }
     let asked = e.partners.iter().filter(|p| only.is_none_or(|o| o.contains(&p.id)));
     let (desired, current): (Vec<_>, Vec<_>) = asked.partition(|p| p.status == crate::model::Status::Desired);
-    let reports = current
-        .into_iter()
-        .map(|p| {
-            let lang = p.lang.unwrap_or(builders[0].lang);
-            let builder = builders.iter().find(|b| b.lang == lang).unwrap_or(&builders[0]);
-            let context = context::context(builder, p, cfg, pdf);
-            let own = files.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
-            let secrets = leak::Secrets::new(p, &context, own, index.clone())?;
-            Ok(SharedReport { context, secrets, sources: p.sources.iter().map(|s| shown(s)).collect() })
-        })
-        .collect::<crate::Result<_>>()?;
+    let mut reports = Vec::with_capacity(current.len());
+    for p in current {
+        let own = files.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
+        let Some(p) = evaluate_without_internals(own, &config.evaluation) else { continue };
+        let lang = p.lang.unwrap_or(builders[0].lang);
+        let builder = builders.iter().find(|b| b.lang == lang).unwrap_or(&builders[0]);
+        let context = context::context(builder, &p, &config.sharing, pdf);
+        let secrets = leak::Secrets::new(&p, &context, own, index.clone())?;
+        reports.push(SharedReport {
+            context,
+            secrets,
+            sources: p.sources.iter().map(|s| shown(s)).collect(),
+        });
+    }
     Ok((reports, desired.into_iter().map(|p| p.id.clone()).collect()))
+}
+
+/// The relationship of `files` (one partner's) evaluated without our internal numbers.
+fn evaluate_without_internals(
+    files: &[&crate::model::Assessment],
+    cfg: &crate::evaluate::EvaluationConfig,
+) -> Option<crate::model::PartnerEvaluation> {
+    let files: Vec<crate::model::Assessment> = files
+        .iter()
+        .map(|a| {
+            let mut a = (*a).clone();
+            for answer in a.answers.values_mut() {
+                answer.revenue_share_pct = None;
+                answer.growth_pct = None;
+            }
+            a
+        })
+        .collect();
+    crate::evaluate::evaluate(&files, cfg).partners.into_iter().next()
 }

@@ -271,3 +271,151 @@ fn a_note_marked_shareable_is_checked_in_both_formats() {
     let beta = std::fs::read_to_string(ws.path().join("reports/shared/beta/beta.md")).unwrap();
     assert!(beta.contains("Goed geholpen met de validatie."), "{beta}");
 }
+
+/// A partner file of `id`, with `answers` (YAML lines under `answers:`) and `meta` (more
+/// metadata lines).
+fn partner(name: &str, id: &str, meta: &str, answers: &str) -> String {
+    format!("partner: {name}\nid: {id}\nrole: supplier\ndate: 2026-03-01\n{meta}answers:\n{answers}")
+}
+
+#[test]
+fn what_splits_or_disguises_a_name_does_not_hide_it() {
+    let kempen = partner("Kempen Metaalhandel", "kempen", "", "  trust.expertise: 4\n  key_people.partner_influence:\n    score: 4\n    people: [José Álvarez]\n");
+    let notes = [
+        ("Net als bij Kem**pen** Metaalhandel.", &["pdf", "html", "md"][..]),
+        ("Net als bij Kempen\u{ad}Metaal\u{ad}handel.", &["pdf", "html", "md"]),
+        ("Vraag het Jose\u{301} A\u{301}lvarez.", &["pdf", "html", "md"]),
+        // A link's title shows in HTML only.
+        ("Zie [portaal](https://example.com \"data: Kempen Metaalhandel\").", &["html"]),
+        ("Lijst:\n\n```\nKempen Metaalhandel\n```", &["pdf", "html", "md"]),
+    ];
+    for (note, formats) in notes {
+        let indented = note.lines().map(|l| format!("      {l}\n")).collect::<String>();
+        let alfa = partner("Alfa", "alfa", "", &format!("  trust.openness:\n    score: 2\n    share_note: true\n    note: |\n{indented}"));
+        let ws = workspace(&[("assessments/kempen.yaml", &kempen), ("assessments/alfa.yaml", &alfa)]);
+        for &format in formats {
+            let run = trustmap(ws.path(), &["build", "--audience", "partner", "--format", format, "--partner", "alfa"]);
+            assert_eq!(run.code, 1, "{note:?} in {format}: {}", run.stderr);
+            assert!(run.stderr.contains("partner `kempen`"), "{note:?} in {format}: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn our_internal_numbers_change_nothing_the_partner_reads() {
+    let answers = |share: u8| {
+        format!("  dependence.our_competences: 2\n  dependence.their_competences: 5\n  growth.dependence_measures: 2\n  growth.dependence_shift: 2\n  growth.order_portfolio:\n    score: 3\n    growth_pct: 40\n    revenue_share_pct: {share}\n")
+    };
+    let build = |share: u8| {
+        let ws = workspace(&[("assessments/alfa.yaml", &partner("Alfa", "alfa", "", &answers(share)))]);
+        let run = trustmap(ws.path(), &["build", "--audience", "internal,partner", "--format", "md"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let read = |path: &str| std::fs::read_to_string(ws.path().join("reports").join(path)).unwrap();
+        (read("partners/alfa.md"), read("shared/alfa/alfa.md"))
+    };
+    let (internal_high, shared_high) = build(62);
+    let (internal_low, shared_low) = build(5);
+    assert_ne!(internal_high, internal_low, "internally, the revenue share counts");
+    assert_eq!(shared_high, shared_low, "for the partner, it is not there to count");
+    assert!(!shared_high.contains("omzet"), "{shared_high}");
+}
+
+#[test]
+fn a_report_that_fails_its_check_takes_its_earlier_one_with_it() {
+    let note = "  trust.openness:\n    score: 2\n    share_note: true\n    note: Net als bij Juliet Jachtbouw gaat het mis.\n";
+    let india = partner("India Industrie", "india", "", note);
+    let ws = workspace(&[("assessments/india.yaml", &india)]);
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--audience", "partner", "--format", "md"]).code, 0);
+    let report = ws.path().join("reports/shared/india/india.md");
+    assert!(std::fs::read_to_string(&report).unwrap().contains("Juliet Jachtbouw"));
+    // Juliet Jachtbouw becomes a partner: India's report would name it.
+    let juliet = partner("Juliet Jachtbouw", "juliet", "", "  trust.expertise: 4\n");
+    std::fs::write(ws.path().join("assessments/juliet.yaml"), juliet).unwrap();
+    let run = trustmap(ws.path(), &["build", "--audience", "partner", "--format", "md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!report.exists(), "the earlier report, which names Juliet Jachtbouw, is gone");
+    assert!(run.stderr.contains("its earlier partner-facing report was removed"), "{}", run.stderr);
+    let manifest = std::fs::read_to_string(ws.path().join("reports/manifest.json")).unwrap();
+    assert!(!manifest.contains("shared/india/"), "{manifest}");
+}
+
+#[test]
+fn a_partner_s_own_view_alone_is_shown_as_theirs() {
+    let theirs = partner(
+        "Echo Elektro",
+        "echo",
+        "perspective: partner\n",
+        "  trust.expertise: 4\n  key_people.partner_confidant:\n    score: 4\n    people: [Anna Acme]\n  key_people.own_confidant:\n    score: 4\n    people: [Eddy Echo]\n",
+    );
+    let ws = workspace(&[
+        ("trustmap.toml", "organisation = \"Acme B.V.\"\nlang = \"en\"\n"),
+        ("assessments/echo.yaml", &theirs),
+    ]);
+    let run = trustmap(ws.path(), &["build", "--audience", "internal,partner", "--format", "md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shared = std::fs::read_to_string(ws.path().join("reports/shared/echo/echo.md")).unwrap();
+    assert!(shared.contains("Acme B.V. has not (yet) given its own assessment"), "{shared}");
+    // Their key person under their name, ours under ours.
+    let people = &shared[shared.find("## Key people").unwrap()..];
+    let (at_echo, at_acme) = people.split_at(people.find("### Acme B.V.").unwrap());
+    assert!(at_echo.contains("Eddy Echo") && at_acme.contains("Anna Acme"), "{people}");
+    let internal = std::fs::read_to_string(ws.path().join("reports/partners/echo.md")).unwrap();
+    let at_partner = &internal[internal.find("### At the partner").unwrap()..internal.find("### In our organisation").unwrap()];
+    assert!(at_partner.contains("Eddy Echo") && !at_partner.contains("Anna Acme"), "{internal}");
+}
+
+#[test]
+fn mirrored_questions_are_put_side_by_side_by_what_they_ask() {
+    // We say the partner needs our competences at 4 and we need theirs at 2; the partner says
+    // the same from its side: it needs ours at 4 (their `their_competences`), we need its at 2.
+    let ours = partner("Alfa", "alfa", "", "  dependence.our_competences: 4\n  dependence.their_competences: 2\n");
+    let theirs = partner("Alfa", "alfa", "perspective: partner\n", "  dependence.our_competences: 2\n  dependence.their_competences: 4\n");
+    let ws = workspace(&[("assessments/alfa.yaml", &ours), ("assessments/alfa-partner.yaml", &theirs)]);
+    let run = trustmap(ws.path(), &["build", "--audience", "partner", "--format", "md", "--lang", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shared = std::fs::read_to_string(ws.path().join("reports/shared/alfa/alfa.md")).unwrap();
+    assert!(shared.contains("On no question are the answers two points or more apart."), "{shared}");
+    assert!(!shared.contains("Gap +2") && !shared.contains("Gap -2"), "{shared}");
+}
+
+#[test]
+fn our_staff_a_one_word_respondent_and_a_repeated_note_are_no_leak() {
+    // Our commercial director answers for us about both partners and is our key person; the
+    // other partner's respondent is written as a job title.
+    let beta = partner(
+        "Beta Bouw",
+        "beta",
+        "respondent: Marieke Jansen\n",
+        "  key_people.own_ambassador:\n    score: 4\n    people: [Marieke Jansen]\n",
+    );
+    let beta_theirs = partner("Beta Bouw", "beta", "perspective: partner\nrespondent: Directeur\n", "  trust.expertise: 3\n");
+    let old = "partner: Alfa\nid: alfa\nrole: supplier\ndate: 2025-09-01\nanswers:\n  trust.openness:\n    score: 3\n    note: Zij delen hun planning pas laat met ons.\n";
+    let new = partner(
+        "Alfa",
+        "alfa",
+        "",
+        "  trust.openness:\n    score: 3\n    share_note: true\n    note: Zij delen hun planning pas laat met ons. Onze commercieel directeur Marieke Jansen bespreekt dit met de directeur.\n",
+    );
+    let ws = workspace(&[
+        ("assessments/beta.yaml", &beta),
+        ("assessments/beta-partner.yaml", &beta_theirs),
+        ("assessments/alfa-2025.yaml", old),
+        ("assessments/alfa.yaml", &new),
+    ]);
+    let run = trustmap(ws.path(), &["build", "--audience", "partner", "--format", "md,html"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let alfa = std::fs::read_to_string(ws.path().join("reports/shared/alfa/alfa.md")).unwrap();
+    assert!(alfa.contains("Marieke Jansen bespreekt"), "{alfa}");
+}
+
+#[test]
+fn a_partner_build_leaves_the_internal_reports_of_a_partner_that_is_gone() {
+    let ws = two_partners(&[]);
+    assert_eq!(trustmap(ws.path(), &["build", "-q", "--audience", "internal,partner", "--format", "md"]).code, 0);
+    std::fs::remove_file(ws.path().join("assessments/hendrix.yaml")).unwrap();
+    let run = trustmap(ws.path(), &["build", "--audience", "partner", "--format", "md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = ws.path().join("reports");
+    assert!(out.join("partners/hendrix.md").is_file(), "the network report, not rebuilt, still links it");
+    assert!(!out.join("shared/hendrix").exists(), "its partner-facing report goes");
+}
