@@ -37,6 +37,9 @@ pub struct QuestionBox {
     pub number: u8,
     pub id: String,
     pub title: Bilingual,
+    /// The title as both sides read it in a partner-facing report: `{us}` is the client
+    /// organisation, `{them}` the partner.
+    pub joint_title: Bilingual,
     pub section: Bilingual,
     pub groups: Vec<Group>,
 }
@@ -73,6 +76,9 @@ pub struct Question {
     pub partner_text: Option<Bilingual>,
     /// A few words that name the question in running text (a flag's message).
     pub short: Bilingual,
+    /// What the question measures, as both sides read it in a partner-facing report beside
+    /// each other's answers: `{us}` is the client organisation, `{them}` the partner.
+    pub joint: Bilingual,
     pub kind: AnswerKind,
     /// What each point of the scale ([`crate::answer_file::SCORE`]) means.
     pub anchors: BTreeMap<u8, Bilingual>,

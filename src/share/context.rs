@@ -39,6 +39,8 @@ pub struct SharedContext {
     pub them: String,
     pub relationship: Relationship,
     pub charts: PartnerCharts,
+    /// Every question as both sides read it, by id (`questions[id]`).
+    pub questions: BTreeMap<String, String>,
     /// `[sharing] min_respondents`: a side with fewer is shown without names and spreads.
     pub min_respondents: usize,
 }
@@ -133,6 +135,8 @@ pub struct SharedFlag {
 #[derive(Debug, Clone, Serialize)]
 pub struct SharedBox {
     pub number: u8,
+    /// Its title as both sides read it.
+    pub title: String,
     pub items: Vec<SharedItem>,
 }
 
@@ -140,6 +144,8 @@ pub struct SharedBox {
 #[derive(Debug, Clone, Serialize)]
 pub struct SharedItem {
     pub question: String,
+    /// What it measures, as both sides read it.
+    pub text: String,
     pub ours: Option<SharedAnswer>,
     pub theirs: Option<SharedAnswer>,
     /// Ours minus theirs, on the 1-5 scale.
@@ -173,6 +179,15 @@ pub fn context(b: &Builder, p: &PartnerEvaluation, cfg: &SharingConfig, pdf: boo
     org.confidential = configured(&cfg.confidential, "shared_confidential");
     org.footer = cfg.footer.as_ref().map(|f| fill(f.get(b.lang)));
     let relationship = relationship(b, p, cfg, &us, &them);
+    let mut questions: BTreeMap<String, String> =
+        (b.q.questions()).map(|q| (q.id.clone(), joint(&q.joint, b.lang, &us, &them))).collect();
+    // An item the evaluation derives (the key persons' contact) has a label instead.
+    for id in relationship.propositions.iter().flat_map(|p| &p.missing) {
+        if !questions.contains_key(id) {
+            let label = b.labels.get(&format!("items.{id}"), b.lang).unwrap_or(id);
+            questions.insert(id.clone(), sentence(label));
+        }
+    }
     let charts = charts(b, &relationship, &us, &them);
     // The report is dated by its own rounds, not by another partner's later one.
     let sides = [&relationship.ours, &relationship.theirs];
@@ -191,6 +206,7 @@ pub fn context(b: &Builder, p: &PartnerEvaluation, cfg: &SharingConfig, pdf: boo
         them,
         relationship,
         charts,
+        questions,
         min_respondents: cfg.min_respondents,
     }
 }
@@ -303,6 +319,7 @@ fn relationship(
             .iter()
             .map(|qbox| SharedBox {
                 number: qbox.number,
+                title: joint(&qbox.joint_title, b.lang, us, them),
                 items: (qbox.groups.iter().flat_map(|g| &g.questions))
                     .filter_map(|q| {
                         let ours = our_answers.get(&q.id).map(|a| answer(a, Perspective::Own));
@@ -317,6 +334,7 @@ fn relationship(
                             .map(|(o, t)| crate::model::round1(o - t));
                         (ours.is_some() || theirs.is_some()).then(|| SharedItem {
                             question: q.id.clone(),
+                            text: joint(&q.joint, b.lang, us, them),
                             ours,
                             theirs,
                             gap,
@@ -406,6 +424,11 @@ fn grouped(flags: &[&Flag], lang: Lang, us: &str, them: &str) -> Vec<SharedFlag>
         .collect();
     out.sort_by_key(|s| std::cmp::Reverse(s.severity));
     out
+}
+
+/// A text of the questionnaire for both sides (`{us}`, `{them}`) in `lang`, as a sentence.
+fn joint(text: &crate::model::Bilingual, lang: Lang, us: &str, them: &str) -> String {
+    sentence(&text.get(lang).replace("{us}", us).replace("{them}", them))
 }
 
 /// `text` with its first letter in upper case (a name or `de organisatie` may start it).

@@ -280,7 +280,12 @@ fn partner(name: &str, id: &str, meta: &str, answers: &str) -> String {
 
 #[test]
 fn what_splits_or_disguises_a_name_does_not_hide_it() {
-    let kempen = partner("Kempen Metaalhandel", "kempen", "", "  trust.expertise: 4\n  key_people.partner_influence:\n    score: 4\n    people: [José Álvarez]\n");
+    let kempen = partner(
+        "Kempen Metaalhandel",
+        "kempen",
+        "",
+        "  trust.expertise: 4\n  key_people.partner_influence:\n    score: 4\n    people: [José Álvarez]\n",
+    );
     let notes = [
         ("Net als bij Kem**pen** Metaalhandel.", &["pdf", "html", "md"][..]),
         ("Net als bij Kempen\u{ad}Metaal\u{ad}handel.", &["pdf", "html", "md"]),
@@ -291,10 +296,18 @@ fn what_splits_or_disguises_a_name_does_not_hide_it() {
     ];
     for (note, formats) in notes {
         let indented = note.lines().map(|l| format!("      {l}\n")).collect::<String>();
-        let alfa = partner("Alfa", "alfa", "", &format!("  trust.openness:\n    score: 2\n    share_note: true\n    note: |\n{indented}"));
+        let alfa = partner(
+            "Alfa",
+            "alfa",
+            "",
+            &format!("  trust.openness:\n    score: 2\n    share_note: true\n    note: |\n{indented}"),
+        );
         let ws = workspace(&[("assessments/kempen.yaml", &kempen), ("assessments/alfa.yaml", &alfa)]);
         for &format in formats {
-            let run = trustmap(ws.path(), &["build", "--audience", "partner", "--format", format, "--partner", "alfa"]);
+            let run = trustmap(
+                ws.path(),
+                &["build", "--audience", "partner", "--format", format, "--partner", "alfa"],
+            );
             assert_eq!(run.code, 1, "{note:?} in {format}: {}", run.stderr);
             assert!(run.stderr.contains("partner `kempen`"), "{note:?} in {format}: {}", run.stderr);
         }
@@ -304,7 +317,9 @@ fn what_splits_or_disguises_a_name_does_not_hide_it() {
 #[test]
 fn our_internal_numbers_change_nothing_the_partner_reads() {
     let answers = |share: u8| {
-        format!("  dependence.our_competences: 2\n  dependence.their_competences: 5\n  growth.dependence_measures: 2\n  growth.dependence_shift: 2\n  growth.order_portfolio:\n    score: 3\n    growth_pct: 40\n    revenue_share_pct: {share}\n")
+        format!(
+            "  dependence.our_competences: 2\n  dependence.their_competences: 5\n  growth.dependence_measures: 2\n  growth.dependence_shift: 2\n  growth.order_portfolio:\n    score: 3\n    growth_pct: 40\n    revenue_share_pct: {share}\n"
+        )
     };
     let build = |share: u8| {
         let ws = workspace(&[("assessments/alfa.yaml", &partner("Alfa", "alfa", "", &answers(share)))]);
@@ -360,7 +375,8 @@ fn a_partner_s_own_view_alone_is_shown_as_theirs() {
     let (at_echo, at_acme) = people.split_at(people.find("### Acme B.V.").unwrap());
     assert!(at_echo.contains("Eddy Echo") && at_acme.contains("Anna Acme"), "{people}");
     let internal = std::fs::read_to_string(ws.path().join("reports/partners/echo.md")).unwrap();
-    let at_partner = &internal[internal.find("### At the partner").unwrap()..internal.find("### In our organisation").unwrap()];
+    let at_partner = &internal
+        [internal.find("### At the partner").unwrap()..internal.find("### In our organisation").unwrap()];
     assert!(at_partner.contains("Eddy Echo") && !at_partner.contains("Anna Acme"), "{internal}");
 }
 
@@ -368,8 +384,14 @@ fn a_partner_s_own_view_alone_is_shown_as_theirs() {
 fn mirrored_questions_are_put_side_by_side_by_what_they_ask() {
     // We say the partner needs our competences at 4 and we need theirs at 2; the partner says
     // the same from its side: it needs ours at 4 (their `their_competences`), we need its at 2.
-    let ours = partner("Alfa", "alfa", "", "  dependence.our_competences: 4\n  dependence.their_competences: 2\n");
-    let theirs = partner("Alfa", "alfa", "perspective: partner\n", "  dependence.our_competences: 2\n  dependence.their_competences: 4\n");
+    let ours =
+        partner("Alfa", "alfa", "", "  dependence.our_competences: 4\n  dependence.their_competences: 2\n");
+    let theirs = partner(
+        "Alfa",
+        "alfa",
+        "perspective: partner\n",
+        "  dependence.our_competences: 2\n  dependence.their_competences: 4\n",
+    );
     let ws = workspace(&[("assessments/alfa.yaml", &ours), ("assessments/alfa-partner.yaml", &theirs)]);
     let run = trustmap(ws.path(), &["build", "--audience", "partner", "--format", "md", "--lang", "en"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -388,7 +410,12 @@ fn our_staff_a_one_word_respondent_and_a_repeated_note_are_no_leak() {
         "respondent: Marieke Jansen\n",
         "  key_people.own_ambassador:\n    score: 4\n    people: [Marieke Jansen]\n",
     );
-    let beta_theirs = partner("Beta Bouw", "beta", "perspective: partner\nrespondent: Directeur\n", "  trust.expertise: 3\n");
+    let beta_theirs = partner(
+        "Beta Bouw",
+        "beta",
+        "perspective: partner\nrespondent: Directeur\n",
+        "  trust.expertise: 3\n",
+    );
     let old = "partner: Alfa\nid: alfa\nrole: supplier\ndate: 2025-09-01\nanswers:\n  trust.openness:\n    score: 3\n    note: Zij delen hun planning pas laat met ons.\n";
     let new = partner(
         "Alfa",
@@ -411,7 +438,10 @@ fn our_staff_a_one_word_respondent_and_a_repeated_note_are_no_leak() {
 #[test]
 fn a_partner_build_leaves_the_internal_reports_of_a_partner_that_is_gone() {
     let ws = two_partners(&[]);
-    assert_eq!(trustmap(ws.path(), &["build", "-q", "--audience", "internal,partner", "--format", "md"]).code, 0);
+    assert_eq!(
+        trustmap(ws.path(), &["build", "-q", "--audience", "internal,partner", "--format", "md"]).code,
+        0
+    );
     std::fs::remove_file(ws.path().join("assessments/hendrix.yaml")).unwrap();
     let run = trustmap(ws.path(), &["build", "--audience", "partner", "--format", "md"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
