@@ -73,6 +73,7 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
         prune: true,
         date: None,
         bundle: false,
+        force: true,
         since: None,
     }
 }

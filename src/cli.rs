@@ -170,6 +170,10 @@ pub struct BuildArgs {
     /// (the tag of the last deliverable, say) or an earlier output folder.
     #[arg(long, value_name = "REV|DIR")]
     pub since: Option<String>,
+    /// Make every report again, also those whose inputs did not change since the last build
+    /// into the same folder (which are otherwise left as they are).
+    #[arg(long)]
+    pub force: bool,
     /// Also write the deliverable as one zip in the output folder (reports, charts, manifest;
     /// named after the organisation and the date; the same bytes for the same reports); only
     /// when the build has no errors.

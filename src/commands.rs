@@ -275,9 +275,10 @@ fn build(
         terminal.note("removed no partner's reports, because some files could not be read");
     }
     terminal.status(&format!(
-        "wrote {} for {}{}{} in {:.1}s",
+        "wrote {} for {}{}{}{} in {:.1}s",
         diagnostic::plural(summary.written, "file"),
         diagnostic::plural(summary.partners, "partner"),
+        if summary.unchanged > 0 { format!(", {} unchanged", summary.unchanged) } else { String::new() },
         if summary.removed > 0 { format!(", removed {} stale", summary.removed) } else { String::new() },
         if summary.failed_files > 0 {
             format!(", {} with errors", diagnostic::plural(summary.failed_files, "file"))

@@ -80,6 +80,8 @@ pub struct BuildSettings {
     pub date: Option<Date>,
     /// `--bundle`: the deliverable as one zip too.
     pub bundle: bool,
+    /// `--force`: every report made again, changed or not.
+    pub force: bool,
     /// `--since`: the earlier deliverable the network report says what changed since.
     pub since: Option<String>,
 }
@@ -135,6 +137,7 @@ impl BuildSettings {
             quiet: args.quiet,
             dump_context: args.dump_context,
             bundle: args.bundle,
+            force: args.force,
             since: args.since.clone(),
             pdf,
             prune: whole,

@@ -3,6 +3,7 @@
 //! every report (at most `--jobs` at a time, each written as soon as it is made) and end with the
 //! manifest.
 
+pub mod keys;
 mod plan;
 mod schedule;
 mod select;
@@ -10,7 +11,7 @@ mod summary;
 
 pub use summary::Summary;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::evaluate;
 use crate::model::{Audience, Lang, OutputFormat};
@@ -69,8 +70,24 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         let now = id.is_none_or(|id| only.as_ref().is_none_or(|o| o.contains(id)));
         (now && formats.is_subset(&s.formats)) || previous.has_reports(id, &s.out, formats)
     };
+    // Only the reports whose key changed are made (see [`keys`]).
+    let keys =
+        keys::Keys::new(&renderer, &(&s.formats, s.pdf.pdf_a, s.pdf.pdf_ua, format!("{:?}", s.pdf.engine)));
+    let mut fresh = keys::Fresh::new(&previous, &s.out, &s.formats, s.force || s.dump_context);
+    let internal = s.audiences.contains(&Audience::Internal);
+    let common = keys::hash(&builder.common);
+    let todo: BTreeMap<String, String> = (evaluation.partners.iter())
+        .filter(|p| internal && only.as_ref().is_none_or(|o| o.contains(&p.id)))
+        .filter_map(|p| {
+            let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
+            let sources: Vec<String> = p.sources.iter().map(|f| s.workspace.relative(f)).collect();
+            let key = keys.of("partner", &(p, &common, sources, pdf));
+            fresh.needs((Some(&p.id), false), &key).then(|| (p.id.clone(), key))
+        })
+        .collect();
+    let ids: BTreeSet<String> = todo.keys().cloned().collect();
     let (mut network, partners) =
-        builder.contexts(&evaluation, only.as_ref(), &linked, &|p| s.workspace.relative(p));
+        builder.contexts(&evaluation, Some(&ids), &linked, &|p| s.workspace.relative(p));
     if let (Some(since), Some(before)) = (&s.since, &before) {
         network.changes = Some(changes::compare(before, &changes::Snapshot::of(&evaluation), since));
     }
@@ -94,12 +111,16 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         ));
     }
     let Some(out) = out else { return summary::dump(&network, &partners, &shared, &batch) };
-    // Make and write every report: the network first, the largest document.
-    let internal = s.audiences.contains(&Audience::Internal);
-    let partners = if internal { partners } else { Vec::new() };
-    let reports: Vec<Report> = (internal.then_some(Report::Network(&network)).into_iter())
-        .chain(partners.iter().map(Report::Partner))
-        .chain(shared.iter().map(Report::Shared))
+    // Make and write every report whose key changed: the network first, the largest document.
+    let network_key = keys.of("network", &network);
+    let network = (internal && fresh.needs((None, false), &network_key)).then_some(Report::Network(&network));
+    let shared_reports: Vec<(Report, String)> = (shared.iter())
+        .map(|r| (Report::Shared(r), keys.of("shared", &(&r.context, r.secrets.fingerprint(), &r.sources))))
+        .filter(|(r, key)| fresh.needs((r.partner(), true), key))
+        .collect();
+    let reports: Vec<(Report, String)> = (network.map(|r| (r, network_key)).into_iter())
+        .chain(partners.iter().map(|p| (Report::Partner(p), todo[&p.partner.id].clone())))
+        .chain(shared_reports)
         .collect();
     // The templates in each other language a partner-facing report is written in.
     let langs: BTreeSet<Lang> = shared.iter().map(|r| r.context.lang).filter(|&l| l != s.lang).collect();
@@ -114,14 +135,20 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         max_bytes: s.limits().report_bytes,
         logo: logo.as_ref(),
     };
-    let made = plan::make_all(&pool, &reports, &making, &out, s.limits(), reporter)?;
+    let mut made = plan::make_all(&pool, &reports, &making, &out, s.limits(), reporter)?;
+    let unchanged = fresh.carried.len();
+    made.entries.extend(fresh.carried);
     let built = summary::Built {
+        unchanged,
         batch: &batch,
         claims,
         previous,
         evaluation: &evaluation,
         partners: &partners,
-        shared: &shared,
+        shared: (reports.iter())
+            .filter(|(r, _)| matches!(r, Report::Shared(_)))
+            .filter_map(|(r, _)| r.partner().map(str::to_owned))
+            .collect(),
         bundle: bundle.as_ref(),
     };
     summary::finish(s, out, provenance, made, built, reporter)

@@ -183,7 +183,7 @@ impl Report<'_> {
 
 /// Makes every file of `report` in the formats asked for; a partner-facing report is scanned
 /// for leaks (see [`Secrets`]) and, if it has one, fails whole.
-pub fn make(report: &Report, m: &Making) -> Result<Made> {
+pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
     let mut made = Made { outputs: Vec::new(), failed: Vec::new(), leaks: Vec::new() };
     let id = report.partner().unwrap_or_default();
     let renderer = m.renderer(report);
@@ -193,6 +193,7 @@ pub fn make(report: &Report, m: &Making) -> Result<Made> {
         format,
         inputs: report.inputs().to_vec(),
         shared: report.kind() == Kind::Shared,
+        key: Some(key.to_owned()),
     };
     for &(kind, formats, template, place) in TABLE {
         if kind != report.kind() || !formats.iter().any(|f| m.formats.contains(f)) {
@@ -322,7 +323,7 @@ pub type Written = Result<(Vec<Entry>, Vec<Error>)>;
 /// (see [`collect`] for what it gives).
 pub fn make_all(
     pool: &rayon::ThreadPool,
-    reports: &[Report],
+    reports: &[(Report, String)],
     making: &Making,
     out: &OutputDir,
     limits: &Limits,
@@ -333,19 +334,19 @@ pub fn make_all(
     let made = super::schedule::each_bounded(
         pool,
         reports,
-        |report| {
+        |(report, key)| {
             let _task = watchdog.task(
                 report
                     .partner()
                     .map_or("the network report".into(), |id| format!("the reports of partner `{id}`")),
             );
-            let made =
-                make(report, making).and_then(|m| Ok((out.write(report.partner(), m.outputs)?, m.failed)));
+            let made = make(report, key, making)
+                .and_then(|m| Ok((out.write(report.partner(), m.outputs)?, m.failed)));
             reporter.step();
             made
         },
         // A failure that is not one partner's data (a template, a full disk) stops the build.
-        |report, made| {
+        |(report, _), made| {
             made.as_ref().map_or(true, |(_, failed)| report.partner().is_none() && !failed.is_empty())
         },
     );
@@ -367,9 +368,9 @@ pub struct Outcome {
 }
 
 /// What making `reports` gave (`made`, in their order), each failure reported.
-fn collect(reports: &[Report], made: Vec<Option<Written>>, reporter: &dyn Reporter) -> Outcome {
+fn collect(reports: &[(Report, String)], made: Vec<Option<Written>>, reporter: &dyn Reporter) -> Outcome {
     let mut outcome = Outcome::default();
-    for (report, made) in reports.iter().zip(made).filter_map(|(r, m)| Some((r, m?))) {
+    for ((report, _), made) in reports.iter().zip(made).filter_map(|(r, m)| Some((r, m?))) {
         match (made, report.partner()) {
             (Ok((written, problems)), partner) => {
                 outcome.entries.extend(written);

@@ -16,8 +16,10 @@ use crate::settings::BuildSettings;
 /// What a build did.
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// Files that hold this build's bytes.
+    /// Files that hold this build's bytes ...
     pub written: usize,
+    /// ... and those left as they were, their reports' inputs unchanged.
+    pub unchanged: usize,
     pub removed: usize,
     /// Partners whose reports were made in every format asked for.
     pub partners: usize,
@@ -37,13 +39,15 @@ pub struct Summary {
 
 /// What the build was made from, as its ending needs it.
 pub struct Built<'a> {
+    /// How many of the entries are of reports not made again.
+    pub unchanged: usize,
     pub batch: &'a Batch,
     pub claims: Claims,
     pub previous: Previous,
     pub evaluation: &'a Evaluation,
     pub partners: &'a [PartnerContext<'a>],
-    /// The partner-facing reports made.
-    pub shared: &'a [crate::share::SharedReport],
+    /// The partners whose partner-facing reports were made.
+    pub shared: Vec<String>,
     /// The bundle asked for.
     pub bundle: Option<&'a Bundle>,
 }
@@ -74,7 +78,7 @@ pub fn finish(
     built: Built,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
-    let Built { batch, claims, previous, evaluation, partners, shared, bundle } = built;
+    let Built { unchanged, batch, claims, previous, evaluation, partners, shared, bundle } = built;
     let super::plan::Outcome { entries, mut failed, withdrawn, stop } = made;
     if let Some(e) = stop {
         // What was written stays and is recorded; nothing else is removed but the bundle. If
@@ -83,9 +87,7 @@ pub fn finish(
         let _ = out.finish(entries, provenance, None, None);
         return Err(e);
     }
-    let rebuilt: BTreeSet<String> = (partners.iter().map(|p| p.partner.id.clone()))
-        .chain(shared.iter().map(|r| r.context.relationship.id.clone()))
-        .collect();
+    let rebuilt: BTreeSet<String> = (partners.iter().map(|p| p.partner.id.clone())).chain(shared).collect();
     let present: BTreeSet<String> = evaluation.partners.iter().map(|p| p.id.clone()).collect();
     let whole = s.prune && claims.unclaimed.is_empty() && !batch.incomplete;
     let failed_reports = failed.len();
@@ -99,7 +101,7 @@ pub fn finish(
         withdrawn: &withdrawn,
         present: whole.then_some(&present),
     };
-    let written = entries.len();
+    let written = entries.len() - unchanged;
     // A partner whose files failed and who has no report now kept the previous build's.
     let kept = claims.failed.iter().filter(|id| {
         entries.iter().all(|e| e.partner.as_ref() != Some(*id))
@@ -134,6 +136,7 @@ pub fn finish(
     let bundled = bundle.map(Bundle::file_name).filter(|name| finished.bundled.as_ref() == Some(name));
     Ok(Summary {
         written,
+        unchanged,
         removed: finished.removed.len(),
         partners: rebuilt.len() - failed_reports,
         failed_files: batch.failed_files(),

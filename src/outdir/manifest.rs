@@ -39,6 +39,10 @@ pub struct Entry {
     /// Whether it belongs to a partner-facing report (`--audience partner`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub shared: bool,
+    /// The key of the report it belongs to: the sha256 of everything it was made from (see
+    /// `build::keys`); a later build with the same key need not make it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 impl Manifest {
@@ -71,8 +75,14 @@ impl Manifest {
     }
 
     /// Writes it atomically.
+    /// Writes it at `path`, unless the file there already holds these bytes (a build that
+    /// changed nothing leaves the folder as it was).
     pub fn write(&self, path: &Path) -> Result<()> {
-        atomic(path, self.json()?.as_bytes(), Overwrite::Allow)
+        let json = self.json()?;
+        if super::read_own(path).ok().flatten().is_some_and(|old| old == json.as_bytes()) {
+            return Ok(());
+        }
+        atomic(path, json.as_bytes(), Overwrite::Allow)
     }
 }
 

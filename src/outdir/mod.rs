@@ -27,7 +27,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 pub use bundle::Bundle;
-pub use manifest::{Entry, MANIFEST, Manifest, Previous};
+pub use manifest::{Entry, MANIFEST, Manifest, Previous, sha256};
 
 use crate::model::OutputFormat;
 use crate::provenance::Provenance;
@@ -48,6 +48,8 @@ pub struct Output {
     pub inputs: Vec<String>,
     /// Whether it belongs to a partner-facing report.
     pub shared: bool,
+    /// The key of its report (see [`Entry::key`]).
+    pub key: Option<String>,
 }
 
 /// Something the user should know about the output folder; printed as a warning.
@@ -160,8 +162,9 @@ impl OutputDir {
                 {
                     ours.entry(e.path.clone()).or_default().insert(e.sha256.clone());
                     // A file the interrupted build wrote first is as much the previous build's
-                    // as those its manifest lists.
-                    old.entry(e.path.clone()).or_insert(e);
+                    // as those its manifest lists; which of the two builds' bytes it holds is
+                    // not known, so its report is made again (no key).
+                    old.entry(e.path.clone()).or_insert(e).key = None;
                 }
             }
         }
@@ -207,6 +210,7 @@ impl OutputDir {
     /// (with a notice); one that already holds these bytes is not touched. Returns the manifest
     /// entries of the files that now hold the report's bytes.
     pub fn write(&self, partner: Option<&str>, outputs: Vec<Output>) -> Result<Vec<Entry>> {
+        let count = outputs.len();
         let files = outputs.into_iter().map(|o| {
             let entry = Entry {
                 sha256: manifest::sha256(&o.bytes),
@@ -216,10 +220,16 @@ impl OutputDir {
                 format: Some(o.format),
                 bundle: false,
                 shared: o.shared,
+                key: o.key,
             };
             (entry, o.bytes)
         });
-        self.write_files(files.collect())
+        let mut entries = self.write_files(files.collect())?;
+        // A report not all of whose files could be written is made again next time (no key).
+        if entries.len() < count {
+            entries.iter_mut().for_each(|e| e.key = None);
+        }
+        Ok(entries)
     }
 
     /// Writes a file that belongs to no report and no format (`evaluation.json`), as
@@ -233,6 +243,7 @@ impl OutputDir {
             format: None,
             bundle: false,
             shared: false,
+            key: None,
         };
         self.write_files(vec![(entry, bytes)])
     }
@@ -463,6 +474,7 @@ impl OutputDir {
             format: None,
             bundle: true,
             shared: false,
+            key: None,
         };
         Ok(Ok(self.write_files(vec![(entry, bytes)])?.pop()))
     }

@@ -19,7 +19,7 @@ pub const FILE: &str = "labels.yaml";
 pub const BUILTIN: &str = include_str!("../../templates/labels.yaml");
 
 /// Every label by its dotted key (`partner_report`, `verdicts.at_risk`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Labels {
     entries: BTreeMap<String, Bilingual>,
 }

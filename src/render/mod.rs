@@ -9,6 +9,7 @@ pub mod functions;
 pub mod labels;
 pub mod note;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -73,6 +74,24 @@ pub struct Renderer {
     typst: Engine,
     /// `typst` again, with a marker after every template line; made on the first Typst error.
     typst_marked: OnceLock<Option<Tera>>,
+    /// For each kind of report, the sha256 of the templates it may read and of the labels: the
+    /// keys of incremental builds.
+    fingerprints: BTreeMap<&'static str, String>,
+}
+
+/// The kinds of report and the names of their own templates. A report may read any template but
+/// those of the other kinds (a user's partial is read by all).
+const REPORTS: &[(&str, &[&str])] = &[
+    ("partner", &["partner.html", "partner.md", "partner.typ"]),
+    ("network", &["network.html", "network.md", "network.typ", "index.html"]),
+    ("shared", &["shared.html", "shared.md", "shared.typ"]),
+];
+
+/// Whether a report of kind `report` may read the template called `name` (a user's, or a
+/// built-in under [`BUILTIN_PREFIX`]).
+fn reads(report: &str, name: &str) -> bool {
+    let name = name.strip_prefix(BUILTIN_PREFIX).unwrap_or(name);
+    REPORTS.iter().all(|(kind, own)| *kind == report || !own.contains(&name))
 }
 
 /// The templates of one markup, loaded, and their texts, which its errors quote.
@@ -161,15 +180,35 @@ impl Renderer {
             add(&mut tera, &sources, |text, _| text.to_owned())?;
             Ok(Engine { tera, sources })
         };
+        let (html, markdown, typst) = (load(Markup::Html)?, load(Markup::Markdown)?, load(Markup::Typst)?);
+        let fingerprints = REPORTS
+            .iter()
+            .map(|&(report, _)| {
+                let texts: Vec<(&str, &str)> = [&html, &markdown, &typst]
+                    .iter()
+                    .flat_map(|e| &e.sources)
+                    .filter(|source| reads(report, &source.name))
+                    .map(|source| (source.name.as_str(), source.text.as_str()))
+                    .collect();
+                (report, crate::build::keys::hash(&(texts, labels.as_ref())))
+            })
+            .collect();
         Ok(Renderer {
             lang,
+            fingerprints,
             labels: labels.clone(),
             bounds: Bounds { bytes: limits.report_bytes, time: Duration::from_secs(limits.render_seconds) },
-            html: load(Markup::Html)?,
-            markdown: load(Markup::Markdown)?,
-            typst: load(Markup::Typst)?,
+            html,
+            markdown,
+            typst,
             typst_marked: OnceLock::new(),
         })
+    }
+
+    /// The sha256 of the templates a report of `kind` (`partner`, `network`, `shared`) may read
+    /// and of the labels.
+    pub fn fingerprint(&self, kind: &str) -> &str {
+        self.fingerprints.get(kind).map_or("", String::as_str)
     }
 
     /// The language the templates' functions speak.

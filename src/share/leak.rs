@@ -162,6 +162,8 @@ impl Text {
 pub struct Index {
     patterns: Patterns,
     owners: Vec<BTreeMap<String, What>>,
+    /// The sha256 of every string and whose it is.
+    fingerprint: String,
 }
 
 impl Index {
@@ -187,8 +189,11 @@ impl Index {
                 }
             }
         }
+        let fingerprint = crate::build::keys::hash(
+            &strings.iter().map(|(w, o)| (w, o.keys().collect::<Vec<_>>())).collect::<Vec<_>>(),
+        );
         let (words, owners): (Vec<String>, Vec<_>) = strings.into_iter().unzip();
-        Ok(Index { patterns: Patterns::new(words)?, owners })
+        Ok(Index { patterns: Patterns::new(words)?, owners, fingerprint })
     }
 }
 
@@ -283,6 +288,19 @@ impl Secrets {
         let (allowed_words, allowed): (Vec<String>, Vec<Allow>) = allowed.into_iter().unzip();
         let patterns = Patterns::new(words.into_iter().chain(allowed_words).collect())?;
         Ok(Secrets { index, id: id.to_owned(), patterns, forbidden, allowed })
+    }
+
+    /// The sha256 of every string the report is checked for: a report made before with the
+    /// same is checked again only if its other inputs changed.
+    pub fn fingerprint(&self) -> String {
+        let allowed: Vec<String> = self.allowed.iter().map(|a| format!("{a:?}")).collect();
+        crate::build::keys::hash(&(
+            &self.index.fingerprint,
+            &self.id,
+            &self.patterns.words,
+            self.forbidden.len(),
+            allowed,
+        ))
     }
 
     /// The allowed string `words`, if it is one, as [`Allow`].

@@ -473,7 +473,7 @@ fn a_build_of_some_files_keeps_the_deliverable_whole() {
     assert_eq!(trustmap(ws.path(), &["build", "--format", "html,md", "-q"]).code, 0);
     let index = read(out.join("index.html"));
     let latest = "assessments/hendrix-plaatbewerking/hendrix-plaatbewerking-2026-03-15.md";
-    let run = trustmap(ws.path(), &["build", "--format", "html,md", latest]);
+    let run = trustmap(ws.path(), &["build", "--format", "html,md", "--force", latest]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("for 1 partner"), "only the named file's partner is rebuilt: {}", run.stderr);
     assert_eq!(read(out.join("index.html")), index, "the index still shows the whole network");

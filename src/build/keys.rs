@@ -1,0 +1,115 @@
+//! Incremental builds: each report's files are recorded in the manifest with a key, the sha256
+//! of everything they are made from (trustmap's version and questionnaire, the templates and
+//! labels, the settings of the formats, the branding, and the report's data: a partner's
+//! evaluation and answer files, the whole network's for the network report). A build makes
+//! again only the reports whose key changed, or whose files are no longer all there; `--force`
+//! makes every one.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::model::OutputFormat;
+use crate::outdir::{Entry, Previous};
+
+/// The part of every key that all reports of a build share, and the fingerprints of the
+/// templates of each kind of report.
+pub struct Keys<'a> {
+    base: String,
+    renderer: &'a crate::render::Renderer,
+}
+
+/// A writer into a hash, so that a value is hashed as its JSON without being held as text.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The sha256 of `value`'s JSON, in lowercase hex.
+pub fn hash(value: &impl Serialize) -> String {
+    let mut hashing = Hashing(Sha256::new());
+    // Writing into a hash cannot fail; a value that cannot be serialised hashes as far as it got,
+    // and the same value does so the same way every time.
+    let _ = serde_json::to_writer(&mut hashing, value);
+    format!("{:x}", hashing.0.finalize())
+}
+
+impl<'a> Keys<'a> {
+    /// The shared part: `settings` (the formats, the PDF settings, whatever else the build's
+    /// files depend on besides their data); and the templates `renderer` renders with.
+    pub fn new(renderer: &'a crate::render::Renderer, settings: &impl Serialize) -> Keys<'a> {
+        let questionnaire = crate::questionnaire::Questionnaire::get();
+        Keys { base: hash(&(env!("CARGO_PKG_VERSION"), questionnaire, settings)), renderer }
+    }
+
+    /// The key of a report of `kind` (`partner`, `network`, `shared`) made from `data`.
+    pub fn of(&self, kind: &str, data: &impl Serialize) -> String {
+        hash(&(&self.base, kind, self.renderer.fingerprint(kind), data))
+    }
+}
+
+/// Which reports a build makes, by their keys: those whose key changed or whose files are not
+/// all there (every one with `force`); the entries of the others are carried over.
+pub struct Fresh<'a> {
+    previous: &'a Previous,
+    out: &'a Path,
+    formats: &'a BTreeSet<OutputFormat>,
+    force: bool,
+    /// The entries of the reports not made again.
+    pub carried: Vec<Entry>,
+}
+
+impl<'a> Fresh<'a> {
+    pub fn new(
+        previous: &'a Previous,
+        out: &'a Path,
+        formats: &'a BTreeSet<OutputFormat>,
+        force: bool,
+    ) -> Self {
+        Fresh { previous, out, formats, force, carried: Vec::new() }
+    }
+
+    /// Whether the report of `who` (a partner or the network, and its audience) with `key`
+    /// must be made; if not, its files' entries are carried over.
+    pub fn needs(&mut self, who: (Option<&str>, bool), key: &str) -> bool {
+        match unchanged(self.previous, self.out, who, self.formats, key).filter(|_| !self.force) {
+            Some(entries) => {
+                self.carried.extend(entries);
+                false
+            }
+            None => true,
+        }
+    }
+}
+
+/// The entries of a report's files from the previous build, when that build made them with
+/// `key` in every one of `formats` and they all still hold those bytes in `out`: the report
+/// need not be made again. `partner` is the report's (`None` for the network report), `shared` its audience.
+pub fn unchanged(
+    previous: &Previous,
+    out: &Path,
+    (partner, shared): (Option<&str>, bool),
+    formats: &BTreeSet<OutputFormat>,
+    key: &str,
+) -> Option<Vec<Entry>> {
+    let entries: Vec<&Entry> = (previous.0.iter())
+        .filter(|e| e.partner.as_deref() == partner && e.shared == shared && !e.bundle)
+        .filter(|e| e.format.is_some_and(|f| formats.contains(&f)))
+        .collect();
+    let all_there = formats.iter().all(|f| entries.iter().any(|e| e.format == Some(*f)));
+    // Each file must still hold what the previous build wrote: one changed by hand, or put in
+    // a report's place, is the user's, and the report is made to say so.
+    let intact =
+        |e: &Entry| std::fs::read(out.join(&e.path)).is_ok_and(|b| crate::outdir::sha256(&b) == e.sha256);
+    let same = entries.iter().all(|e| e.key.as_deref() == Some(key) && intact(e));
+    (all_there && same).then(|| entries.into_iter().cloned().collect())
+}

@@ -1,0 +1,161 @@
+//! Incremental builds: a build makes again only the reports whose inputs changed (their key in
+//! the manifest), and what it gives is byte for byte what a full build gives.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use super::build::samples_copy;
+use super::trustmap;
+
+/// Every file under `dir`: its bytes and when it was last written.
+fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, (std::fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap()))
+        })
+        .collect()
+}
+
+/// The files written between two snapshots (new, or written again).
+fn written(
+    before: &BTreeMap<String, (Vec<u8>, SystemTime)>,
+    after: &BTreeMap<String, (Vec<u8>, SystemTime)>,
+) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(path, now)| before.get(*path).is_none_or(|then| then != *now))
+        .map(|(p, _)| p.clone())
+        .collect()
+}
+
+/// Builds `ws` with `args`, asserting success; returns what it printed.
+fn build(ws: &Path, args: &[&str]) -> String {
+    let mut all = vec!["build", "--format", "html,md", "--audience", "internal,partner"];
+    all.extend(args);
+    let run = trustmap(ws, &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stderr + &run.stdout
+}
+
+/// A full build of a copy of `ws`, from nothing, into its own folder.
+fn full(ws: &Path) -> BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().unwrap();
+    super::copy_dir(&ws.join("assessments"), &copy.path().join("assessments"));
+    super::copy_dir(&ws.join("plans"), &copy.path().join("plans"));
+    super::copy_dir(&ws.join("templates"), &copy.path().join("templates"));
+    std::fs::copy(ws.join("trustmap.toml"), copy.path().join("trustmap.toml")).unwrap();
+    build(copy.path(), &[]);
+    snapshot(&copy.path().join("reports")).into_iter().map(|(p, (bytes, _))| (p, bytes)).collect()
+}
+
+fn bytes(snapshot: &BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<String, Vec<u8>> {
+    snapshot.iter().map(|(p, (b, _))| (p.clone(), b.clone())).collect()
+}
+
+/// A pause, so that a file written again has a later time than before on any file system.
+fn tick() {
+    std::thread::sleep(std::time::Duration::from_millis(20));
+}
+
+#[test]
+fn a_build_with_nothing_changed_writes_nothing_and_force_makes_everything() {
+    let ws = samples_copy();
+    build(ws.path(), &[]);
+    let out = ws.path().join("reports");
+    let before = snapshot(&out);
+    let manifest = String::from_utf8(before["manifest.json"].0.clone()).unwrap();
+    assert!(manifest.contains("\"key\": \""), "the manifest records each report's key");
+    tick();
+    let said = build(ws.path(), &[]);
+    assert!(said.contains("wrote 0 files for 0 partners,") && said.contains("unchanged"), "{said}");
+    assert_eq!(written(&before, &snapshot(&out)), Vec::<String>::new());
+    // --force makes every report again (same bytes: a file that already holds them stays).
+    let said = build(ws.path(), &["--force"]);
+    assert!(said.contains("for 12 partners") && !said.contains("unchanged"), "{said}");
+    assert_eq!(bytes(&before), bytes(&snapshot(&out)));
+}
+
+#[test]
+fn a_changed_answer_file_remakes_its_partner_and_the_network_and_nothing_else() {
+    let ws = samples_copy();
+    build(ws.path(), &[]);
+    let out = ws.path().join("reports");
+    let before = snapshot(&out);
+    let file = ws.path().join("assessments/tecmaro-2026-03-15.yaml");
+    let text =
+        std::fs::read_to_string(&file).unwrap().replacen("trust.benevolence: 2", "trust.benevolence: 1", 1);
+    std::fs::write(&file, text).unwrap();
+    tick();
+    let said = build(ws.path(), &[]);
+    assert!(said.contains("for 1 partner,"), "{said}");
+    let mut changed = written(&before, &snapshot(&out));
+    changed.retain(|p| !p.contains("tecmaro"));
+    // The network's files and the manifest; no other partner's.
+    assert!(changed.iter().all(|p| !p.starts_with("partners/") && !p.starts_with("shared/")), "{changed:?}");
+    assert!(
+        changed.contains(&"network.md".to_owned()) && changed.contains(&"manifest.json".to_owned()),
+        "{changed:?}"
+    );
+    assert!(written(&before, &snapshot(&out)).contains(&"partners/tecmaro.md".to_owned()));
+    // Byte for byte what a full build gives.
+    assert_eq!(bytes(&snapshot(&out)), full(ws.path()));
+}
+
+#[test]
+fn a_changed_template_remakes_the_reports_that_read_it() {
+    let ws = samples_copy();
+    build(ws.path(), &[]);
+    let out = ws.path().join("reports");
+    let before = snapshot(&out);
+    std::fs::create_dir_all(ws.path().join("templates")).unwrap();
+    let template =
+        "{% extends \"builtin/network.md\" %}{% block method %}Methode: zie bijlage.\n{% endblock method %}";
+    std::fs::write(ws.path().join("templates/network.md"), template).unwrap();
+    tick();
+    let said = build(ws.path(), &[]);
+    assert!(said.contains("for 0 partners,"), "only the network report reads network.md: {said}");
+    let changed = written(&before, &snapshot(&out));
+    assert!(changed.contains(&"network.md".to_owned()), "{changed:?}");
+    assert!(changed.iter().all(|p| !p.starts_with("partners/") && !p.starts_with("shared/")), "{changed:?}");
+    // A partial every report may read (here the labels) remakes them all.
+    std::fs::write(ws.path().join("templates/labels.yaml"), "method: {nl: \"Werkwijze\"}\n").unwrap();
+    let said = build(ws.path(), &[]);
+    assert!(said.contains("for 12 partners") && !said.contains("unchanged"), "{said}");
+    assert_eq!(bytes(&snapshot(&out)), full(ws.path()));
+}
+
+#[test]
+fn after_a_removed_partner_or_an_interrupted_build_the_result_is_a_full_build_s() {
+    let ws = samples_copy();
+    build(ws.path(), &[]);
+    let out = ws.path().join("reports");
+    // A partner goes: its files go, the network is made again, no other partner's internal
+    // report is (the partner-facing ones are checked again: who may not be named changed).
+    let before = snapshot(&out);
+    std::fs::remove_file(ws.path().join("assessments/tecmaro-2026-03-15.yaml")).unwrap();
+    std::fs::remove_file(ws.path().join("plans/tecmaro.yaml")).unwrap();
+    tick();
+    let said = build(ws.path(), &[]);
+    assert!(said.contains("removed"), "{said}");
+    assert!(!out.join("partners/tecmaro.md").exists());
+    let changed = written(&before, &snapshot(&out));
+    assert!(changed.iter().all(|p| !p.starts_with("partners/")), "{changed:?}");
+    assert_eq!(bytes(&snapshot(&out)), full(ws.path()));
+    // A build that crashed after writing a file (its journal still there): that report is
+    // made again, whatever the file holds now.
+    let damaged = "# half a report\n";
+    std::fs::write(out.join("partners/medivorm.md"), damaged).unwrap();
+    let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(damaged.as_bytes()));
+    let line = format!(
+        "{{\"path\":\"partners/medivorm.md\",\"sha256\":\"{sha}\",\"inputs\":[],\"partner\":\"medivorm\",\"format\":\"md\"}}\n"
+    );
+    std::fs::write(out.join(".trustmap-journal"), line).unwrap();
+    let said = build(ws.path(), &[]);
+    assert!(said.contains("for 1 partner,"), "{said}");
+    assert_eq!(bytes(&snapshot(&out)), full(ws.path()));
+}
