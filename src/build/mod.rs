@@ -71,8 +71,10 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         (now && formats.is_subset(&s.formats)) || previous.has_reports(id, &s.out, formats)
     };
     // Only the reports whose key changed are made (see [`keys`]).
-    let keys =
-        keys::Keys::new(&renderer, &(&s.formats, s.pdf.pdf_a, s.pdf.pdf_ua, format!("{:?}", s.pdf.engine)));
+    let keys = keys::Keys::new(
+        &renderer,
+        &(&s.formats, s.pdf.pdf_a, s.pdf.pdf_ua, format!("{:?}", s.pdf.engine), s.limits().report_bytes),
+    );
     let mut fresh = keys::Fresh::new(&previous, &s.out, &s.formats, s.force || s.dump_context);
     let internal = s.audiences.contains(&Audience::Internal);
     let common = keys::hash(&builder.common);
