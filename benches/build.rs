@@ -74,6 +74,7 @@ fn settings(ws: &Path, out: PathBuf, formats: &[OutputFormat]) -> Settings {
         date: None,
         bundle: false,
         force: true,
+        shard: None,
         since: None,
     }
 }

@@ -62,6 +62,8 @@ pub enum Command {
     /// What changed since an earlier deliverable: a git revision (a tag, say) or an earlier
     /// output folder.
     Changes(ChangesArgs),
+    /// Join the output folders of `build --shard K/N` into one, with one manifest.
+    Merge(MergeArgs),
     /// List the open actions of every plan, overdue first (exit 1 with --fail-on-overdue when
     /// one is overdue, for CI).
     Actions(ActionsArgs),
@@ -86,6 +88,16 @@ pub struct ChangesArgs {
     /// Language of the text [default: the workspace's, else nl].
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The output folders of the shards.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// The folder to join them in.
+    #[arg(short, long)]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +182,11 @@ pub struct BuildArgs {
     /// (the tag of the last deliverable, say) or an earlier output folder.
     #[arg(long, value_name = "REV|DIR")]
     pub since: Option<String>,
+    /// Make only part K of N of the partner reports (a deterministic split by partner id), for N
+    /// CI runners building into N folders that `trustmap merge` joins; part 1 also makes the
+    /// network report and the index.
+    #[arg(long, value_name = "K/N", value_parser = crate::settings::Shard::parse)]
+    pub shard: Option<crate::settings::Shard>,
     /// Make every report again, also those whose inputs did not change since the last build
     /// into the same folder (which are otherwise left as they are).
     #[arg(long)]

@@ -44,6 +44,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, reporters: Reporters) -> Result<Outcom
     let trust = cli.trust_workspace;
     match cli.command {
         Command::Build(args) => build(&args, trust, color, out, reporters),
+        Command::Merge(args) => merge(&args, &*reporters(false, color)),
         Command::Templates(cmd) => templates(&cmd, out),
         Command::Check(args) => check(&args, trust, color, out),
         Command::Evaluate(args) => evaluate(&args, trust, color, out, &*reporters(false, false)),
@@ -695,4 +696,15 @@ fn print_diagnostics(
     if let Ok(report) = diagnostic::report(diagnostics, &sources, Output::Text { color: false }) {
         reporter.diagnostics(&report);
     }
+}
+
+/// `trustmap merge`: the shards' folders joined in one.
+fn merge(args: &crate::cli::MergeArgs, reporter: &dyn Reporter) -> Result<Outcome> {
+    let merged = crate::outdir::merge(&args.shards, &args.output, || reporter.waiting(&args.output))?;
+    reporter.status(&format!(
+        "merged {} into `{}`",
+        diagnostic::plural(merged.files, "file"),
+        diagnostic::path_shown(&args.output)
+    ));
+    Ok(Outcome::Ok)
 }

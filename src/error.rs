@@ -83,6 +83,8 @@ pub enum Error {
     TemplateAt { name: String, diagnostic: String },
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
+    #[error("cannot merge the shards: {0}")]
+    Merge(String),
     #[error(
         "its partner-facing report was not written, because it would show what the partner must not see:\n{}",
         .0.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")

@@ -82,6 +82,8 @@ pub struct BuildSettings {
     pub bundle: bool,
     /// `--force`: every report made again, changed or not.
     pub force: bool,
+    /// `--shard K/N`: this build's part of the partner reports.
+    pub shard: Option<Shard>,
     /// `--since`: the earlier deliverable the network report says what changed since.
     pub since: Option<String>,
 }
@@ -138,6 +140,7 @@ impl BuildSettings {
             dump_context: args.dump_context,
             bundle: args.bundle,
             force: args.force,
+            shard: args.shard,
             since: args.since.clone(),
             pdf,
             prune: whole,
@@ -192,4 +195,41 @@ fn typst_bin(args: &BuildArgs, workspace: &Workspace, trusted: bool) -> Result<P
         return std::path::absolute(&bin).map_err(|e| Error::Read { path: bin.clone(), cause: e });
     }
     Ok(bin)
+}
+
+/// Part `index` of `count` of the partner reports (`--shard K/N`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// `K/N`, with 1 ≤ K ≤ N.
+    pub fn parse(text: &str) -> std::result::Result<Shard, String> {
+        let (k, n) = text.split_once('/').ok_or("expected K/N, such as 1/4")?;
+        let (index, count): (u64, u64) = (
+            k.trim().parse().map_err(|_| "K is not a number")?,
+            n.trim().parse().map_err(|_| "N is not a number")?,
+        );
+        if index == 0 || index > count {
+            return Err(format!("K must be from 1 to N ({count})"));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether partner `id`'s reports are in this part: by the sha256 of the id, so that a
+    /// partner stays in its part as others come and go.
+    pub fn owns(&self, id: &str) -> bool {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(id.as_bytes());
+        let first = u64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
+        first % self.count == self.index - 1
+    }
+
+    /// Whether this part makes the network report and the index (the first does).
+    pub fn makes_network(this: Option<Shard>) -> bool {
+        this.is_none_or(|s| s.index == 1)
+    }
 }

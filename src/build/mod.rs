@@ -20,7 +20,7 @@ use crate::pipeline::{self, Batch};
 use crate::render::Renderer;
 use crate::render::context::{Branding, Builder, Meta};
 use crate::reporter::Reporter;
-use crate::settings::BuildSettings;
+use crate::settings::{BuildSettings, Shard};
 use crate::{Error, Result, changes, pdf, provenance, share};
 use plan::{Making, Report};
 
@@ -78,8 +78,14 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let mut fresh = keys::Fresh::new(&previous, &s.out, &s.formats, s.force || s.dump_context);
     let internal = s.audiences.contains(&Audience::Internal);
     let common = keys::hash(&builder.common);
+    // The partners whose reports this build makes: those asked for, in its shard.
+    let mine: Option<BTreeSet<String>> = (only.is_some() || s.shard.is_some()).then(|| {
+        let asked =
+            |id: &str| only.as_ref().is_none_or(|o| o.contains(id)) && s.shard.is_none_or(|s| s.owns(id));
+        evaluation.partners.iter().map(|p| p.id.clone()).filter(|id| asked(id)).collect()
+    });
     let todo: BTreeMap<String, String> = (evaluation.partners.iter())
-        .filter(|p| internal && only.as_ref().is_none_or(|o| o.contains(&p.id)))
+        .filter(|p| internal && mine.as_ref().is_none_or(|m| m.contains(&p.id)))
         .filter_map(|p| {
             let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
             let sources: Vec<String> = p.sources.iter().map(|f| s.workspace.relative(f)).collect();
@@ -97,7 +103,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         true => {
             let pdf = s.formats.contains(&OutputFormat::Pdf);
             let shown = |p: &std::path::Path| s.workspace.relative(p);
-            share::reports(&evaluation, only.as_ref(), &builders, cfg, &batch, pdf, &shown)?
+            share::reports(&evaluation, mine.as_ref(), &builders, cfg, &batch, pdf, &shown)?
         }
         false => Default::default(),
     };
@@ -115,7 +121,8 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let Some(out) = out else { return summary::dump(&network, &partners, &shared, &batch) };
     // Make and write every report whose key changed: the network first, the largest document.
     let network_key = keys.of("network", &network);
-    let network = (internal && fresh.needs((None, false), &network_key)).then_some(Report::Network(&network));
+    let network = (internal && Shard::makes_network(s.shard) && fresh.needs((None, false), &network_key))
+        .then_some(Report::Network(&network));
     let shared_reports: Vec<(Report, String)> = (shared.iter())
         .map(|r| (Report::Shared(r), keys.of("shared", &(&r.context, r.secrets.fingerprint(), &r.sources))))
         .filter(|(r, key)| fresh.needs((r.partner(), true), key))

@@ -96,6 +96,7 @@ pub fn finish(
         formats: &s.formats,
         internal: s.audiences.contains(&crate::model::Audience::Internal),
         shared: s.audiences.contains(&crate::model::Audience::Partner),
+        network: crate::settings::Shard::makes_network(s.shard),
         rebuilt: &rebuilt,
         failed: &failed,
         withdrawn: &withdrawn,

@@ -20,6 +20,7 @@
 mod bundle;
 mod lock;
 mod manifest;
+mod merge;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -28,6 +29,7 @@ use std::sync::Mutex;
 
 pub use bundle::Bundle;
 pub use manifest::{Entry, MANIFEST, Manifest, Previous, sha256};
+pub use merge::{Merged, merge};
 
 use crate::model::OutputFormat;
 use crate::provenance::Provenance;
@@ -246,6 +248,11 @@ impl OutputDir {
             key: None,
         };
         self.write_files(vec![(entry, bytes)])
+    }
+
+    /// Writes files with their manifest entries as they are (another build's, merged).
+    pub fn write_entries(&self, files: Vec<(Entry, Vec<u8>)>) -> Result<Vec<Entry>> {
+        self.write_files(files)
     }
 
     /// Writes files with their manifest entries, as [`OutputDir::write`] does.
@@ -499,6 +506,8 @@ pub struct Prune<'a> {
     /// made now.
     pub internal: bool,
     pub shared: bool,
+    /// Whether the network report was made now (not by a shard other than the first).
+    pub network: bool,
     /// The partners whose reports were made now.
     pub rebuilt: &'a BTreeSet<String>,
     /// The partners whose files failed: their last good reports stay.
@@ -521,7 +530,7 @@ impl Prune<'_> {
             Some(id) if e.shared && self.withdrawn.contains(id) => true,
             // The network's files, and those of partners rebuilt now: a file of a format written
             // now that was not written again (a chart that is no longer drawn) is stale.
-            None => of_a_written_format,
+            None => of_a_written_format && (self.network || e.format.is_none()),
             Some(id) if self.rebuilt.contains(id) => of_a_written_format && !self.failed.contains(id),
             // A partner whose files failed keeps its last good reports; one that is gone from a
             // workspace read whole and cleanly is stale, in the audiences written now (the

@@ -159,3 +159,39 @@ fn after_a_removed_partner_or_an_interrupted_build_the_result_is_a_full_build_s(
     assert!(said.contains("for 1 partner,"), "{said}");
     assert_eq!(bytes(&snapshot(&out)), full(ws.path()));
 }
+
+#[test]
+fn shards_built_apart_and_merged_are_a_full_build() {
+    let ws = samples_copy();
+    let args = ["--format", "html,md", "--audience", "internal,partner"];
+    let mut parts = Vec::new();
+    for k in ["1/3", "2/3", "3/3"] {
+        let out = format!("part-{}", &k[..1]);
+        let run = trustmap(ws.path(), &[&["build", "--shard", k, "-o", &out][..], &args].concat());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        parts.push(out);
+    }
+    // Disjoint: each partner's reports are in one part; the network's in the first only.
+    let part = |k: usize| snapshot(&ws.path().join(&parts[k]));
+    let reports = |k: usize| {
+        part(k).into_keys().filter(|p| p.starts_with("partners/") && p.ends_with(".md")).collect::<Vec<_>>()
+    };
+    let all: Vec<String> = (0..3).flat_map(reports).collect();
+    let mut unique = all.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(all.len(), unique.len(), "{all:?}");
+    assert_eq!(unique.len(), 12);
+    assert!(part(0).contains_key("network.md") && !part(1).contains_key("network.md"));
+    let run = trustmap(ws.path(), &["merge", &parts[0], &parts[1], &parts[2], "-o", "merged"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(bytes(&snapshot(&ws.path().join("merged"))), full(ws.path()), "the manifest too");
+    // A part changed since it was built is refused, and so is an impossible shard.
+    std::fs::write(ws.path().join(&parts[1]).join("evaluation.json"), "{}").unwrap();
+    let run = trustmap(ws.path(), &["merge", &parts[0], &parts[1], "-o", "again"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("evaluation.json` was changed since it was built"), "{}", run.stderr);
+    let run = trustmap(ws.path(), &["build", "--shard", "4/3"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("K must be from 1 to N (3)"), "{}", run.stderr);
+}
