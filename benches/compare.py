@@ -3,8 +3,10 @@
 
 Generates a workspace of N sample-like partners (the bundled samples, copied under new names),
 builds it with the release binary (`--format pdf,typ`, which also keeps the Typst sources), then
-compiles every kept source with the `typst` CLI, one process per document. Prints wall-clock
-time and peak memory (of the largest single process) of each. Needs /usr/bin/time (Debian's
+compiles every kept source with the `typst` CLI, one process per document. Then builds it as
+Markdown and HTML, again with nothing changed, and again after one answer file changed (checked
+to be byte for byte a full build). Prints wall-clock time and peak memory (of the largest single
+process) of each. Needs /usr/bin/time (Debian's
 `time` package). Usage: benches/compare.py [N] (default 100); needs `typst` on PATH
 (cargo install typst-cli --locked) for the second half.
 """
@@ -76,9 +78,34 @@ def main():
             rows.append((f"typst compile, once per document ({len(sources)} runs)", time.perf_counter() - start, peak))
         else:
             print("typst is not on PATH: skipping the typst CLI comparison")
+        rows.extend(incremental(binary, ws))
         print(f"{'what':<55} {'seconds':>8} {'peak MB':>8}")
         for what, secs, mb in rows:
-            print(f"{what:<55} {secs:>8.1f} {mb:>8.0f}")
+            print(f"{what:<55} {secs:>8.2f} {mb:>8.0f}")
+
+
+def incremental(binary, ws):
+    """Markdown and HTML: a full build, a rebuild with nothing changed, and one after one answer
+    file changed; the last is checked to be byte for byte a full build."""
+    out = os.path.join(ws, "out-incremental")
+    build = [binary, "build", ws, "-q", "--format", "md,html", "-o", out]
+    rows = []
+    secs, mb = run(build)
+    rows.append(("trustmap build --format md,html (full)", secs, mb))
+    secs, mb = run(build)
+    rows.append(("  again, nothing changed", secs, mb))
+    first = sorted(os.listdir(os.path.join(ws, "assessments")))[0]
+    path = os.path.join(ws, "assessments", first)
+    text = open(path).read()
+    changed = re.sub(r"^(  [a-z_.]+: )([2-5])$", lambda m: m.group(1) + str(int(m.group(2)) - 1), text, count=1, flags=re.M)
+    open(path, "w").write(changed)
+    secs, mb = run(build)
+    rows.append(("  again, one answer file changed", secs, mb))
+    fresh = os.path.join(ws, "out-full")
+    run([binary, "build", ws, "-q", "--format", "md,html", "-o", fresh])
+    same = subprocess.run(["diff", "-r", "-q", out, fresh], stdout=subprocess.DEVNULL).returncode == 0
+    print(f"incremental result byte for byte a full build's: {same}")
+    return rows
 
 
 if __name__ == "__main__":
