@@ -132,7 +132,8 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         .chain(shared_reports)
         .collect();
     // The templates in each other language a partner-facing report is written in.
-    let langs: BTreeSet<Lang> = shared.iter().map(|r| r.context.lang).filter(|&l| l != s.lang).collect();
+    let langs: BTreeSet<Lang> =
+        shared.iter().map(|r| r.context.common.lang).filter(|&l| l != s.lang).collect();
     let renderers = (langs.into_iter())
         .map(|lang| Renderer::new(Some(&s.workspace.templates()), lang, s.limits()))
         .collect::<Result<Vec<_>>>()?;

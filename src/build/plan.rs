@@ -101,7 +101,7 @@ impl Making<'_> {
     /// The renderer of `report`'s language.
     fn renderer(&self, report: &Report) -> &Renderer {
         let lang = match report {
-            Report::Shared(shared) => shared.context.lang,
+            Report::Shared(shared) => shared.context.common.lang,
             _ => self.renderer.lang(),
         };
         self.renderers.iter().find(|r| r.lang() == lang).unwrap_or(self.renderer)
@@ -154,7 +154,7 @@ impl Report<'_> {
         match self {
             Report::Partner(ctx) => ctx.partner.date,
             Report::Network(ctx) => ctx.common.meta.date.unwrap_or(Date::EPOCH),
-            Report::Shared(shared) => shared.context.meta.date.unwrap_or(Date::EPOCH),
+            Report::Shared(shared) => shared.context.common.meta.date.unwrap_or(Date::EPOCH),
         }
     }
 

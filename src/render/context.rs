@@ -91,9 +91,10 @@ impl Meta {
     }
 }
 
-/// What every report's context shares.
+/// What every report's context shares; `L`, where the report's links lead (a partner-facing
+/// report links only its own files).
 #[derive(Debug, Clone, Serialize)]
-pub struct Common {
+pub struct Common<L = Links> {
     /// The report's title: the partner's name, or the network report's title.
     pub title: String,
     /// The author of the document: the consultant, else the organisation, else `trustmap`.
@@ -108,7 +109,7 @@ pub struct Common {
     /// The order verdicts and roles are listed in (a map's keys come in alphabetical order).
     pub order: Order,
     /// The other reports, relative to this one and without their extension.
-    pub links: Links,
+    pub links: L,
 }
 
 /// The order in which reports list the values of an enumeration.

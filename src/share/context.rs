@@ -13,27 +13,19 @@ use crate::model::{
     Cap, CombinedAnswer, Date, Flag, FlagCode, FlagSeverity, KeyPeople, Lang, Note, PartnerEvaluation,
     Perspective, PropositionId, Round, Verdict, layout,
 };
-use crate::render::context::{Branding, Builder, ChartAxis, Meta, Order, PartnerCharts};
+use crate::render::context::{Builder, ChartAxis, Common, Meta, PartnerCharts};
 
 /// How far apart (on the 1-5 scale) the two sides' answers to a question are when the report
 /// lists it among the differences.
 const DIFFERENCE: f64 = 2.0;
 
-/// The context of `shared.html`, `shared.md` and `shared.typ`.
+/// The context of `shared.html`, `shared.md` and `shared.typ`: the common part has the report's
+/// title (`[sharing] title`), the partner's language where it is known, the branding with the
+/// partner-facing confidentiality line and footer, and links to its own files only.
 #[derive(Debug, Clone, Serialize)]
 pub struct SharedContext {
-    /// The report's title (`[sharing] title`).
-    pub title: String,
-    pub author: String,
-    /// The partner's language where it is known, else the build's.
-    pub lang: Lang,
-    /// The branding, with the partner-facing confidentiality line and footer.
-    pub org: Branding,
-    pub meta: Meta,
-    pub method: String,
-    pub theme: crate::charts::Theme,
-    pub order: Order,
-    pub links: SharedLinks,
+    #[serde(flatten)]
+    pub common: Common<SharedLinks>,
     /// The names of the two sides: ours (the organisation) and the partner's.
     pub us: String,
     pub them: String,
@@ -193,15 +185,17 @@ pub fn context(b: &Builder, p: &PartnerEvaluation, cfg: &SharingConfig, pdf: boo
     let sides = [&relationship.ours, &relationship.theirs];
     let meta = Meta { date: sides.into_iter().flatten().map(|s| s.date).max(), ..b.common.meta.clone() };
     SharedContext {
-        title: configured(&cfg.title, "shared_title"),
-        author: b.common.author.clone(),
-        lang: b.lang,
-        org,
-        meta,
-        method: b.common.method.clone(),
-        theme: b.common.theme.clone(),
-        order: b.common.order.clone(),
-        links: SharedLinks { charts: layout::CHARTS, pdf: pdf.then(|| p.id.clone()) },
+        common: Common {
+            title: configured(&cfg.title, "shared_title"),
+            author: b.common.author.clone(),
+            lang: b.lang,
+            org,
+            meta,
+            method: b.common.method.clone(),
+            theme: b.common.theme.clone(),
+            order: b.common.order.clone(),
+            links: SharedLinks { charts: layout::CHARTS, pdf: pdf.then(|| p.id.clone()) },
+        },
         us,
         them,
         relationship,

@@ -262,7 +262,7 @@ impl Secrets {
         // the respondents shown.
         let r = &shown.relationship;
         let identity = [p.partner.as_str(), p.id.as_str(), &shown.us, &shown.them];
-        for name in identity.into_iter().chain(shown.org.consultant.as_deref()) {
+        for name in identity.into_iter().chain(shown.common.org.consultant.as_deref()) {
             allowed.insert(words(name), Allow::Identity);
         }
         let people = r.people.partner.iter().chain(&r.people.own).map(|x| x.name.as_str());
