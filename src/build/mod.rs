@@ -78,20 +78,18 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let mut fresh = keys::Fresh::new(&previous, &s.out, &s.formats, s.force || s.dump_context);
     let internal = s.audiences.contains(&Audience::Internal);
     let common = keys::hash(&builder.common);
-    // The partners whose reports this build makes: those asked for, in its shard.
-    let mine: Option<BTreeSet<String>> = (only.is_some() || s.shard.is_some()).then(|| {
-        let asked =
-            |id: &str| only.as_ref().is_none_or(|o| o.contains(id)) && s.shard.is_none_or(|s| s.owns(id));
-        evaluation.partners.iter().map(|p| p.id.clone()).filter(|id| asked(id)).collect()
-    });
+    // The partners whose reports this build makes: those asked for, in its shard; of those, the
+    // ones whose internal report's key changed.
+    let mine = select::in_shard(s, only.as_ref(), &evaluation);
+    let partner_key = |p: &crate::model::PartnerEvaluation| {
+        let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
+        let sources: Vec<String> = p.sources.iter().map(|f| s.workspace.relative(f)).collect();
+        keys.of("partner", &(p, &common, sources, pdf))
+    };
     let todo: BTreeMap<String, String> = (evaluation.partners.iter())
         .filter(|p| internal && mine.as_ref().is_none_or(|m| m.contains(&p.id)))
-        .filter_map(|p| {
-            let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
-            let sources: Vec<String> = p.sources.iter().map(|f| s.workspace.relative(f)).collect();
-            let key = keys.of("partner", &(p, &common, sources, pdf));
-            fresh.needs((Some(&p.id), false), &key).then(|| (p.id.clone(), key))
-        })
+        .map(|p| (p.id.clone(), partner_key(p)))
+        .filter(|(id, key)| fresh.needs((Some(id), false), key))
         .collect();
     let ids: BTreeSet<String> = todo.keys().cloned().collect();
     let (mut network, partners) =
@@ -99,25 +97,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     if let (Some(since), Some(before)) = (&s.since, &before) {
         network.changes = Some(changes::compare(before, &changes::Snapshot::of(&evaluation), since));
     }
-    let (shared, desired) = match s.audiences.contains(&Audience::Partner) {
-        true => {
-            let pdf = s.formats.contains(&OutputFormat::Pdf);
-            let shown = |p: &std::path::Path| s.workspace.relative(p);
-            share::reports(&evaluation, mine.as_ref(), &builders, cfg, &batch, pdf, &shown)?
-        }
-        false => Default::default(),
-    };
-    if !shared.is_empty() && batch.failed_files() > 0 {
-        reporter.warning(
-            "the partner-facing reports were checked without the names in the answer files that have errors: fix those and build again before you hand any report over",
-        );
-    }
-    if !desired.is_empty() {
-        reporter.note(&format!(
-            "no partner-facing report for desired partners (there is no relationship to review yet): {}",
-            desired.join(", ")
-        ));
-    }
+    let shared = partner_facing(s, &evaluation, mine.as_ref(), &builders, &batch, reporter)?;
     let Some(out) = out else { return summary::dump(&network, &partners, &shared, &batch) };
     // Make and write every report whose key changed: the network first, the largest document.
     let network_key = keys.of("network", &network);
@@ -162,6 +142,37 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         bundle: bundle.as_ref(),
     };
     summary::finish(s, out, provenance, made, built, reporter)
+}
+
+/// The partner-facing reports of the partners `mine` names (all when `None`), if the build is
+/// for the partner, with what the user should know about them.
+fn partner_facing(
+    s: &BuildSettings,
+    evaluation: &crate::model::Evaluation,
+    mine: Option<&BTreeSet<String>>,
+    builders: &[Builder],
+    batch: &Batch,
+    reporter: &dyn Reporter,
+) -> Result<Vec<share::SharedReport>> {
+    if !s.audiences.contains(&Audience::Partner) {
+        return Ok(Vec::new());
+    }
+    let pdf = s.formats.contains(&OutputFormat::Pdf);
+    let shown = |p: &std::path::Path| s.workspace.relative(p);
+    let (shared, desired) =
+        share::reports(evaluation, mine, builders, &s.workspace.config, batch, pdf, &shown)?;
+    if !shared.is_empty() && batch.failed_files() > 0 {
+        reporter.warning(
+            "the partner-facing reports were checked without the names in the answer files that have errors: fix those and build again before you hand any report over",
+        );
+    }
+    if !desired.is_empty() {
+        reporter.note(&format!(
+            "no partner-facing report for desired partners (there is no relationship to review yet): {}",
+            desired.join(", ")
+        ));
+    }
+    Ok(shared)
 }
 
 /// Reads every answer file, reporting everything `check` would say about them.

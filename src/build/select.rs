@@ -23,3 +23,16 @@ pub fn partners(s: &BuildSettings, batch: &Batch) -> Result<Option<BTreeSet<Stri
     let selected = batch.assessments.iter().filter(|a| named(&a.source)).map(|a| a.id.clone());
     Ok(Some(asked.into_iter().chain(selected).collect()))
 }
+
+/// The partners whose reports this build makes: those `only` names (all when `None`) that are in
+/// its shard (`--shard K/N`); `None` for every partner.
+pub fn in_shard(
+    s: &BuildSettings,
+    only: Option<&BTreeSet<String>>,
+    evaluation: &crate::model::Evaluation,
+) -> Option<BTreeSet<String>> {
+    (only.is_some() || s.shard.is_some()).then(|| {
+        let asked = |id: &str| only.is_none_or(|o| o.contains(id)) && s.shard.is_none_or(|s| s.owns(id));
+        evaluation.partners.iter().map(|p| p.id.clone()).filter(|id| asked(id)).collect()
+    })
+}
