@@ -11,7 +11,7 @@ mod summary;
 
 pub use summary::Summary;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::evaluate;
 use crate::model::{Audience, Lang, OutputFormat};
@@ -22,7 +22,7 @@ use crate::render::context::{Branding, Builder, Meta};
 use crate::reporter::Reporter;
 use crate::settings::{BuildSettings, Shard};
 use crate::{Error, Result, changes, pdf, provenance, share};
-use plan::{Making, Report};
+use plan::{Job, Making, PartnerJob, Report};
 
 /// Runs a build.
 pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
@@ -81,34 +81,37 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     // The partners whose reports this build makes: those asked for, in its shard; of those, the
     // ones whose internal report's key changed.
     let mine = select::in_shard(s, only.as_ref(), &evaluation);
-    let partner_key = |p: &crate::model::PartnerEvaluation| {
-        let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
-        let sources: Vec<String> = p.sources.iter().map(|f| s.workspace.relative(f)).collect();
-        keys.of("partner", &(p, &common, sources, pdf))
-    };
-    let todo: BTreeMap<String, String> = (evaluation.partners.iter())
+    let shown = |p: &std::path::Path| s.workspace.relative(p);
+    let jobs: Vec<(PartnerJob, String)> = (evaluation.partners.iter())
         .filter(|p| internal && mine.as_ref().is_none_or(|m| m.contains(&p.id)))
-        .map(|p| (p.id.clone(), partner_key(p)))
-        .filter(|(id, key)| fresh.needs((Some(id), false), key))
+        .map(|p| {
+            let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
+            let sources: Vec<String> = p.sources.iter().map(|f| shown(f)).collect();
+            let key = keys.of("partner", &(p, &common, &sources, pdf));
+            (PartnerJob { partner: p, sources, pdf }, key)
+        })
+        .filter(|(job, key)| fresh.needs((Some(&job.partner.id), false), key))
         .collect();
-    let ids: BTreeSet<String> = todo.keys().cloned().collect();
-    let (mut network, partners) =
-        builder.contexts(&evaluation, Some(&ids), &linked, &|p| s.workspace.relative(p));
+    let mut network = builder.network_of(&evaluation, &linked, &shown);
     if let (Some(since), Some(before)) = (&s.since, &before) {
         network.changes = Some(changes::compare(before, &changes::Snapshot::of(&evaluation), since));
     }
     let shared = partner_facing(s, &evaluation, mine.as_ref(), &builders, &batch, reporter)?;
-    let Some(out) = out else { return summary::dump(&network, &partners, &shared, &batch) };
+    let Some(out) = out else {
+        let partners: Vec<_> = jobs.iter().map(|(job, _)| job.context(builder)).collect();
+        return summary::dump(&network, &partners, &shared, &batch);
+    };
     // Make and write every report whose key changed: the network first, the largest document.
     let network_key = keys.of("network", &network);
     let network = (internal && Shard::makes_network(s.shard) && fresh.needs((None, false), &network_key))
-        .then_some(Report::Network(&network));
-    let shared_reports: Vec<(Report, String)> = (shared.iter())
+        .then_some(Job::Ready(Report::Network(&network)));
+    let shared_reports: Vec<(Job, String)> = (shared.iter())
         .map(|r| (Report::Shared(r), keys.of("shared", &(&r.context, r.secrets.fingerprint(), &r.sources))))
         .filter(|(r, key)| fresh.needs((r.partner(), true), key))
+        .map(|(r, key)| (Job::Ready(r), key))
         .collect();
-    let reports: Vec<(Report, String)> = (network.map(|r| (r, network_key)).into_iter())
-        .chain(partners.iter().map(|p| (Report::Partner(p), todo[&p.partner.id].clone())))
+    let reports: Vec<(Job, String)> = (network.map(|r| (r, network_key)).into_iter())
+        .chain(jobs.iter().map(|(job, key)| (Job::Partner(job), key.clone())))
         .chain(shared_reports)
         .collect();
     // The templates in each other language a partner-facing report is written in.
@@ -119,6 +122,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         .collect::<Result<Vec<_>>>()?;
     let making = Making {
         renderer: &renderer,
+        builder,
         renderers: &renderers,
         formats: &s.formats,
         pdf: &s.pdf,
@@ -134,11 +138,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         claims,
         previous,
         evaluation: &evaluation,
-        partners: &partners,
-        shared: (reports.iter())
-            .filter(|(r, _)| matches!(r, Report::Shared(_)))
-            .filter_map(|(r, _)| r.partner().map(str::to_owned))
-            .collect(),
+        made: reports.iter().filter_map(|(job, _)| job.partner().map(str::to_owned)).collect(),
         bundle: bundle.as_ref(),
     };
     summary::finish(s, out, provenance, made, built, reporter)

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::model::{Date, OutputFormat, Shared, Svg, layout};
 use crate::outdir::{Entry, Output, OutputDir};
-use crate::pdf::{self, Job, PdfSettings};
+use crate::pdf::{self, PdfSettings};
 use crate::render::context::{NetworkContext, PartnerContext};
 use crate::render::{Markup, Renderer};
 use crate::reporter::Reporter;
@@ -31,6 +31,56 @@ pub enum Report<'a> {
     Partner(&'a PartnerContext<'a>),
     Network(&'a NetworkContext<'a>),
     Shared(&'a SharedReport),
+}
+
+/// A partner's report to make: its evaluation, its answer files as shown, and whether its PDF
+/// is beside it.
+pub struct PartnerJob<'a> {
+    pub partner: &'a crate::model::PartnerEvaluation,
+    pub sources: Vec<String>,
+    pub pdf: bool,
+}
+
+/// A report as the build lists them: a partner's, whose context is made only when the report
+/// is (so that only the reports under way hold one), or one whose context is made already.
+#[derive(Clone, Copy)]
+pub enum Job<'a> {
+    Partner(&'a PartnerJob<'a>),
+    Ready(Report<'a>),
+}
+
+impl Job<'_> {
+    /// The partner whose report it is.
+    pub fn partner(&self) -> Option<&str> {
+        match self {
+            Job::Partner(job) => Some(&job.partner.id),
+            Job::Ready(report) => report.partner(),
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            Job::Partner(_) => Kind::Partner,
+            Job::Ready(report) => report.kind(),
+        }
+    }
+
+    /// Makes its files (see [`make`]).
+    fn make(&self, key: &str, m: &Making) -> Result<Made> {
+        match self {
+            Job::Partner(job) => make(&Report::Partner(&job.context(m.builder)), key, m),
+            Job::Ready(report) => make(report, key, m),
+        }
+    }
+}
+
+impl PartnerJob<'_> {
+    /// The context of the report.
+    pub fn context<'e>(&'e self, builder: &crate::render::context::Builder) -> PartnerContext<'e> {
+        let mut context = builder.partner(self.partner, self.sources.clone());
+        context.common.links.pdf = self.pdf.then(|| self.partner.id.clone());
+        context
+    }
 }
 
 /// Which reports a row of the table belongs to.
@@ -88,6 +138,8 @@ pub struct Made {
 /// What one report's files need besides the report.
 pub struct Making<'a> {
     pub renderer: &'a Renderer,
+    /// Makes the partner reports' contexts.
+    pub builder: &'a crate::render::context::Builder<'a>,
     /// The renderers of the other languages partner-facing reports are written in.
     pub renderers: &'a [Renderer],
     pub formats: &'a std::collections::BTreeSet<OutputFormat>,
@@ -272,7 +324,7 @@ fn typst(
         }
     }
     if m.formats.contains(&OutputFormat::Pdf) {
-        let job = Job { template, source: source.clone(), assets: assets.clone(), date: report.date() };
+        let job = pdf::Job { template, source: source.clone(), assets: assets.clone(), date: report.date() };
         match pdf::compile(&job, m.pdf) {
             Ok(bytes) if bytes.len() > m.max_bytes => made.failed.push(Error::Template {
                 name: template.to_owned(),
@@ -323,7 +375,7 @@ pub type Written = Result<(Vec<Entry>, Vec<Error>)>;
 /// (see [`collect`] for what it gives).
 pub fn make_all(
     pool: &rayon::ThreadPool,
-    reports: &[(Report, String)],
+    reports: &[(Job, String)],
     making: &Making,
     out: &OutputDir,
     limits: &Limits,
@@ -334,20 +386,19 @@ pub fn make_all(
     let made = super::schedule::each_bounded(
         pool,
         reports,
-        |(report, key)| {
+        |(job, key)| {
             let _task = watchdog.task(
-                report
-                    .partner()
+                job.partner()
                     .map_or("the network report".into(), |id| format!("the reports of partner `{id}`")),
             );
-            let made = make(report, key, making)
-                .and_then(|m| Ok((out.write(report.partner(), m.outputs)?, m.failed)));
+            let made =
+                job.make(key, making).and_then(|m| Ok((out.write(job.partner(), m.outputs)?, m.failed)));
             reporter.step();
             made
         },
         // A failure that is not one partner's data (a template, a full disk) stops the build.
-        |(report, _), made| {
-            made.as_ref().map_or(true, |(_, failed)| report.partner().is_none() && !failed.is_empty())
+        |(job, _), made| {
+            made.as_ref().map_or(true, |(_, failed)| job.partner().is_none() && !failed.is_empty())
         },
     );
     reporter.done();
@@ -368,7 +419,7 @@ pub struct Outcome {
 }
 
 /// What making `reports` gave (`made`, in their order), each failure reported.
-fn collect(reports: &[(Report, String)], made: Vec<Option<Written>>, reporter: &dyn Reporter) -> Outcome {
+fn collect(reports: &[(Job, String)], made: Vec<Option<Written>>, reporter: &dyn Reporter) -> Outcome {
     let mut outcome = Outcome::default();
     for ((report, _), made) in reports.iter().zip(made).filter_map(|(r, m)| Some((r, m?))) {
         match (made, report.partner()) {

@@ -45,9 +45,8 @@ pub struct Built<'a> {
     pub claims: Claims,
     pub previous: Previous,
     pub evaluation: &'a Evaluation,
-    pub partners: &'a [PartnerContext<'a>],
-    /// The partners whose partner-facing reports were made.
-    pub shared: Vec<String>,
+    /// The partners whose reports (internal or partner-facing) were made.
+    pub made: BTreeSet<String>,
     /// The bundle asked for.
     pub bundle: Option<&'a Bundle>,
 }
@@ -78,7 +77,7 @@ pub fn finish(
     built: Built,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
-    let Built { unchanged, batch, claims, previous, evaluation, partners, shared, bundle } = built;
+    let Built { unchanged, batch, claims, previous, evaluation, made: rebuilt, bundle } = built;
     let super::plan::Outcome { entries, mut failed, withdrawn, stop } = made;
     if let Some(e) = stop {
         // What was written stays and is recorded; nothing else is removed but the bundle. If
@@ -87,7 +86,6 @@ pub fn finish(
         let _ = out.finish(entries, provenance, None, None);
         return Err(e);
     }
-    let rebuilt: BTreeSet<String> = (partners.iter().map(|p| p.partner.id.clone())).chain(shared).collect();
     let present: BTreeSet<String> = evaluation.partners.iter().map(|p| p.id.clone()).collect();
     let whole = s.prune && claims.unclaimed.is_empty() && !batch.incomplete;
     let failed_reports = failed.len();

@@ -386,31 +386,16 @@ impl<'a> Builder<'a> {
         self.labels.text(key, self.lang)
     }
 
-    /// The contexts of a build: the network's, and those of the partners `only` names (all when
-    /// `None`). The network report and the index link the partners `linked` says have a report.
-    /// `shown` turns an input path into the form reports and the manifest show.
-    pub fn contexts<'e>(
+    /// The context of the network report and the index (see [`Builder::network`]), its sources
+    /// every partner's answer files as `shown`.
+    pub fn network_of<'e>(
         &self,
         e: &'e Evaluation,
-        only: Option<&std::collections::BTreeSet<String>>,
         linked: &Linked,
         shown: &dyn Fn(&std::path::Path) -> String,
-    ) -> (NetworkContext<'e>, Vec<PartnerContext<'e>>) {
-        let shown_all = |paths: &[std::path::PathBuf]| paths.iter().map(|p| shown(p)).collect();
-        let partners = e
-            .partners
-            .iter()
-            .filter(|p| only.is_none_or(|o| o.contains(&p.id)))
-            .map(|p| {
-                let mut context = self.partner(p, shown_all(&p.sources));
-                let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
-                context.common.links.pdf = pdf.then(|| p.id.clone());
-                context
-            })
-            .collect();
-        let sources: std::collections::BTreeSet<_> =
-            e.partners.iter().flat_map(|p| p.sources.clone()).collect();
-        (self.network(e, shown_all(&sources.into_iter().collect::<Vec<_>>()), linked), partners)
+    ) -> NetworkContext<'e> {
+        let sources: std::collections::BTreeSet<_> = e.partners.iter().flat_map(|p| &p.sources).collect();
+        self.network(e, sources.into_iter().map(|p| shown(p)).collect(), linked)
     }
 
     /// The context of one partner report. `sources` are the input paths as shown.
