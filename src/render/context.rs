@@ -302,8 +302,9 @@ pub struct NetworkContext<'a> {
     #[serde(flatten)]
     pub common: Common,
     pub network: &'a NetworkEvaluation,
-    /// Every partner's evaluation: the rows of the portfolio and the heatmap.
-    pub partners: &'a [PartnerEvaluation],
+    /// Every partner in brief: the rows of the portfolio and the heatmap (the network report is
+    /// made from these, so that its size does not grow with what each evaluation holds).
+    pub partners: Vec<PartnerRow<'a>>,
     /// Partner names by id (the network's lists name partners by id).
     pub names: BTreeMap<&'a str, &'a str>,
     /// Every answer file behind the build, as shown.
@@ -316,6 +317,51 @@ pub struct NetworkContext<'a> {
     /// What changed since an earlier deliverable (`build --since`).
     pub changes: Option<crate::changes::Changes>,
     pub charts: NetworkCharts,
+}
+
+/// A partner as the network report and the index list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerRow<'a> {
+    pub id: &'a str,
+    pub partner: &'a str,
+    pub role: crate::model::Role,
+    pub strategic: bool,
+    pub status: Status,
+    /// The round evaluated.
+    pub date: Date,
+    pub overall: Option<f64>,
+    pub overall_verdict: Verdict,
+    /// Each proposition's score and verdict.
+    pub propositions: Vec<PropositionCell>,
+    /// How many red flags the relationship has.
+    pub flags: usize,
+}
+
+/// A proposition's cell of the heatmap.
+#[derive(Debug, Clone, Serialize)]
+pub struct PropositionCell {
+    pub id: crate::model::PropositionId,
+    pub score: Option<f64>,
+    pub verdict: Verdict,
+}
+
+impl<'a> PartnerRow<'a> {
+    fn of(p: &'a PartnerEvaluation) -> Self {
+        PartnerRow {
+            id: &p.id,
+            partner: &p.partner,
+            role: p.role,
+            strategic: p.strategic,
+            status: p.status,
+            date: p.date,
+            overall: p.overall,
+            overall_verdict: p.overall_verdict,
+            propositions: (p.propositions.iter())
+                .map(|r| PropositionCell { id: r.id, score: r.score, verdict: r.verdict })
+                .collect(),
+            flags: p.flags.len(),
+        }
+    }
 }
 
 /// One owner's open actions across the plans.
@@ -499,7 +545,7 @@ impl<'a> Builder<'a> {
         NetworkContext {
             common,
             network: &e.network,
-            partners: &e.partners,
+            partners: e.partners.iter().map(PartnerRow::of).collect(),
             names: e.partners.iter().map(|p| (p.id.as_str(), p.partner.as_str())).collect(),
             sources,
             open_actions: open,
