@@ -186,5 +186,7 @@ fn read(s: &BuildSettings, pool: &rayon::ThreadPool, reporter: &dyn Reporter) ->
     reporter.done();
     let text = crate::diagnostic::Output::Text { color: reporter.colour() };
     reporter.diagnostics(&crate::diagnostic::report(&batch.diagnostics, &batch.sources, text)?);
+    // The files' texts were kept to quote them in diagnostics, which are reported now.
+    batch.sources = Default::default();
     Ok(batch)
 }
