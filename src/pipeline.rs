@@ -102,7 +102,7 @@ impl Batch {
     }
 
     /// The assessments of partners none of whose files failed.
-    pub fn valid(&self) -> Vec<Assessment> {
+    pub fn valid(&self) -> Vec<&Assessment> {
         self.valid_except(&self.failed_ids)
     }
 }
@@ -159,8 +159,8 @@ impl Batch {
 
     /// The assessments of the partners not in `failed`: a partner whose newest round cannot be
     /// read is left out, never shown with an older round as if it were current.
-    pub fn valid_except(&self, failed: &BTreeSet<String>) -> Vec<Assessment> {
-        self.assessments.iter().filter(|a| !failed.contains(&a.id)).cloned().collect()
+    pub fn valid_except(&self, failed: &BTreeSet<String>) -> Vec<&Assessment> {
+        self.assessments.iter().filter(|a| !failed.contains(&a.id)).collect()
     }
 }
 
@@ -206,7 +206,7 @@ impl Batch {
 
     /// The evaluation of the valid assessments, each judged against its plan's target.
     pub fn evaluate(&self, cfg: &crate::evaluate::config::EvaluationConfig) -> crate::model::Evaluation {
-        crate::evaluate::with_plans(&self.valid(), &self.plans, cfg)
+        crate::evaluate::with_plans(self.valid(), &self.plans, cfg)
     }
 }
 

@@ -50,7 +50,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
     // Evaluate, and make the contexts.
     let evaluation = evaluate::with_plans(
-        &batch.valid_except(&claims.failed),
+        batch.valid_except(&claims.failed),
         &batch.plans,
         &s.workspace.config.evaluation,
     );

@@ -23,7 +23,10 @@ pub use combine::Side;
 pub use config::EvaluationConfig;
 
 /// Evaluates all assessments. Partners come out sorted by id.
-pub fn evaluate(assessments: &[Assessment], cfg: &EvaluationConfig) -> Evaluation {
+pub fn evaluate<'a>(
+    assessments: impl IntoIterator<Item = &'a Assessment>,
+    cfg: &EvaluationConfig,
+) -> Evaluation {
     let q = Questionnaire::get();
     let mut by_partner: BTreeMap<&str, Vec<&Assessment>> = BTreeMap::new();
     for a in assessments {
@@ -36,8 +39,8 @@ pub fn evaluate(assessments: &[Assessment], cfg: &EvaluationConfig) -> Evaluatio
 }
 
 /// [`evaluate`], then each relationship judged against its plan's target (see [`targets`]).
-pub fn with_plans(
-    assessments: &[Assessment],
+pub fn with_plans<'a>(
+    assessments: impl IntoIterator<Item = &'a Assessment>,
     plans: &BTreeMap<String, crate::model::Plan>,
     cfg: &EvaluationConfig,
 ) -> Evaluation {
