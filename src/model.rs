@@ -937,6 +937,29 @@ pub fn person_key(name: &str) -> String {
     deunicode::deunicode(name).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A writer into a hash, so that a value is hashed as its JSON without being held as text.
+struct Hashing(sha2::Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The sha256 of `value`'s JSON, in lowercase hex: the fingerprint of what a report, a template
+/// set or a leak check is made from.
+pub fn sha256_json(value: &impl Serialize) -> String {
+    let mut hashing = Hashing(<sha2::Sha256 as sha2::Digest>::new());
+    // Writing into a hash cannot fail; a value that cannot be serialised hashes as far as it got,
+    // and the same value does so the same way every time.
+    let _ = serde_json::to_writer(&mut hashing, value);
+    format!("{:x}", sha2::Digest::finalize(hashing.0))
+}
+
 /// Derives a partner id from a display name: lowercase, accents folded, runs of anything but
 /// letters and digits turned into one `-`. A slug longer than [`MAX_ID_LEN`] is cut short and
 /// ends in a hash of the whole, so ids stay distinct and the same name always gives the same id.

@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::model::OutputFormat;
 use crate::outdir::{Entry, Previous};
@@ -21,27 +20,7 @@ pub struct Keys<'a> {
     renderer: &'a crate::render::Renderer,
 }
 
-/// A writer into a hash, so that a value is hashed as its JSON without being held as text.
-struct Hashing(Sha256);
-
-impl std::io::Write for Hashing {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The sha256 of `value`'s JSON, in lowercase hex.
-pub fn hash(value: &impl Serialize) -> String {
-    let mut hashing = Hashing(Sha256::new());
-    // Writing into a hash cannot fail; a value that cannot be serialised hashes as far as it got,
-    // and the same value does so the same way every time.
-    let _ = serde_json::to_writer(&mut hashing, value);
-    format!("{:x}", hashing.0.finalize())
-}
+pub use crate::model::sha256_json as hash;
 
 impl<'a> Keys<'a> {
     /// The shared part: `settings` (the formats, the PDF settings, whatever else the build's

@@ -190,7 +190,7 @@ impl Renderer {
                     .filter(|source| reads(report, &source.name))
                     .map(|source| (source.name.as_str(), source.text.as_str()))
                     .collect();
-                (report, crate::build::keys::hash(&(texts, labels.as_ref())))
+                (report, crate::model::sha256_json(&(texts, labels.as_ref())))
             })
             .collect();
         Ok(Renderer {

@@ -153,15 +153,11 @@ pub struct SharedAnswer {
     pub notes: Vec<Note>,
 }
 
-/// The two sides' names: ours (the organisation, or the label `shared_us`) and the partner's.
-pub fn sides(b: &Builder, p: &PartnerEvaluation) -> (String, String) {
-    let us = b.common.org.organisation.clone().unwrap_or_else(|| b.labels.text("shared_us", b.lang));
-    (us, p.partner.clone())
-}
-
 /// The partner-facing context of `p`, in the builder's language.
 pub fn context(b: &Builder, p: &PartnerEvaluation, cfg: &SharingConfig, pdf: bool) -> SharedContext {
-    let (us, them) = sides(b, p);
+    // The two sides' names: ours (the organisation, or the label `shared_us`) and the partner's.
+    let us = b.common.org.organisation.clone().unwrap_or_else(|| b.labels.text("shared_us", b.lang));
+    let them = p.partner.clone();
     let fill = |text: &str| sentence(&text.replace("{organisation}", &us).replace("{partner}", &them));
     let configured = |text: &Option<super::Text>, label: &str| match text {
         Some(text) => fill(text.get(b.lang)),
@@ -217,9 +213,9 @@ fn side(date: Option<Date>, respondents: usize, names: &[String], min: usize) ->
 }
 
 /// The filtered copy of `p`.
-fn relationship(
+fn relationship<'p>(
     b: &Builder,
-    p: &PartnerEvaluation,
+    p: &'p PartnerEvaluation,
     cfg: &SharingConfig,
     us: &str,
     them: &str,
@@ -304,8 +300,8 @@ fn relationship(
             })
             .collect(),
     };
-    let by_id = |answers: &[CombinedAnswer]| -> BTreeMap<String, CombinedAnswer> {
-        answers.iter().map(|a| (a.question.clone(), a.clone())).collect()
+    let by_id = |answers: &'p [CombinedAnswer]| -> BTreeMap<&'p str, &'p CombinedAnswer> {
+        answers.iter().map(|a| (a.question.as_str(), a)).collect()
     };
     let (our_answers, their_answers) = (by_id(our_answers), by_id(their_answers));
     let boxes: Vec<SharedBox> =
@@ -316,11 +312,12 @@ fn relationship(
                 title: joint(&qbox.joint_title, b.lang, us, them),
                 items: (qbox.groups.iter().flat_map(|g| &g.questions))
                     .filter_map(|q| {
-                        let ours = our_answers.get(&q.id).map(|a| answer(a, Perspective::Own));
+                        let ours = our_answers.get(q.id.as_str()).map(|a| answer(a, Perspective::Own));
                         // Their side of what our answer is about: their answer to the question
                         // that asks the same with the roles swapped, where there is one.
                         let mirrored = q.mirror.as_ref().unwrap_or(&q.id);
-                        let theirs = their_answers.get(mirrored).map(|a| answer(a, Perspective::Partner));
+                        let theirs =
+                            their_answers.get(mirrored.as_str()).map(|a| answer(a, Perspective::Partner));
                         let gap = ours
                             .as_ref()
                             .and_then(|a| a.score)

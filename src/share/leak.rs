@@ -189,7 +189,7 @@ impl Index {
                 }
             }
         }
-        let fingerprint = crate::build::keys::hash(
+        let fingerprint = crate::model::sha256_json(
             &strings.iter().map(|(w, o)| (w, o.keys().collect::<Vec<_>>())).collect::<Vec<_>>(),
         );
         let (words, owners): (Vec<String>, Vec<_>) = strings.into_iter().unzip();
@@ -294,7 +294,7 @@ impl Secrets {
     /// same is checked again only if its other inputs changed.
     pub fn fingerprint(&self) -> String {
         let allowed: Vec<String> = self.allowed.iter().map(|a| format!("{a:?}")).collect();
-        crate::build::keys::hash(&(
+        crate::model::sha256_json(&(
             &self.index.fingerprint,
             &self.id,
             &self.patterns.words,
