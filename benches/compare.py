@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
-"""Compares trustmap's PDF build with `typst compile` run once per document on the same sources.
+"""Measures trustmap against the tools a consultant would otherwise script, in one run.
 
-Generates a workspace of N sample-like partners (the bundled samples, copied under new names),
-builds it with the release binary (`--format pdf,typ`, which also keeps the Typst sources), then
-compiles every kept source with the `typst` CLI, one process per document. Then builds it as
-Markdown and HTML, again with nothing changed, and again after one answer file changed (checked
-to be byte for byte a full build). Prints wall-clock time and peak memory (of the largest single
-process) of each. Needs /usr/bin/time (Debian's
-`time` package). Usage: benches/compare.py [N] (default 100); needs `typst` on PATH
-(cargo install typst-cli --locked) for the second half.
+Generates workspaces of sample-like partners (the bundled samples copied under new names) and,
+with the release binary, prints the wall-clock time and peak memory (of the largest single
+process, from /usr/bin/time, Debian's `time` package) of:
+
+- PDF for N partners + the network (`--format pdf,typ`, which keeps the Typst sources), with one
+  worker and with two, against `typst compile` run once per kept source, one at a time and two at
+  a time (skipped with a message when `typst` is not on PATH: `cargo install typst-cli --locked`);
+- Markdown + HTML for N partners, per document, against `pandoc -s` run once per Markdown report
+  (skipped with a message when `pandoc` is not on PATH);
+- incremental builds of Markdown + HTML for the largest scale: into an empty folder, every report
+  made again (`--force`), nothing changed, one answer file changed (checked byte for byte against
+  a full build);
+- Markdown + HTML at each scale (default 1,000 and 10,000 partners): time and peak memory, and
+  their growth from the smallest scale.
+
+Usage: benches/compare.py [N] [--scales 1000,10000] (N defaults to 100).
 """
 import os
 import re
@@ -17,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -55,55 +64,106 @@ def run(cmd):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    args = sys.argv[1:]
+    scales = [1000, 10000]
+    if "--scales" in args:
+        i = args.index("--scales")
+        scales = [int(x) for x in args[i + 1].split(",")]
+        del args[i : i + 2]
+    n = int(args[0]) if args else 100
     subprocess.run(["cargo", "build", "--release", "--quiet"], check=True, cwd=ROOT)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     binary = os.path.join(target, "release", "trustmap")
+    rows = []
     with tempfile.TemporaryDirectory() as ws:
         partners = generate(ws, n)
         print(f"{partners} partners, {partners + 1} PDF documents")
-        rows = []
-        for jobs in ["1", "2"]:
-            out = os.path.join(ws, f"out{jobs}")
-            secs, mb = run([binary, "build", ws, "-q", "--format", "pdf,typ", "-o", out, "--jobs", jobs])
-            rows.append((f"trustmap build --format pdf,typ --jobs {jobs}", secs, mb))
-        if shutil.which("typst"):
-            out = os.path.join(ws, "out2")
-            sources = sorted(os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs if f.endswith(".typ"))
-            start = time.perf_counter()
-            peak = 0.0
-            for src in sources:
-                _, mb = run(["typst", "compile", "--root", os.path.dirname(src), "--ignore-system-fonts", src, src[:-4] + ".cli.pdf"])
-                peak = max(peak, mb)
-            rows.append((f"typst compile, once per document ({len(sources)} runs)", time.perf_counter() - start, peak))
-        else:
-            print("typst is not on PATH: skipping the typst CLI comparison")
-        rows.extend(incremental(binary, ws))
-        print(f"{'what':<55} {'seconds':>8} {'peak MB':>8}")
-        for what, secs, mb in rows:
-            print(f"{what:<55} {secs:>8.2f} {mb:>8.0f}")
+        rows.extend(pdf(binary, ws))
+        rows.extend(per_document(binary, ws, partners))
+    for scale in scales:
+        with tempfile.TemporaryDirectory() as ws:
+            generate(ws, scale)
+            if scale == max(scales):
+                rows.extend(incremental(binary, ws, scale))
+            else:
+                secs, mb = run(build_md_html(binary, ws, os.path.join(ws, "out")))
+                rows.append((f"md+html, {scale} partners, full", secs, mb))
+    scaled = [(w, s, m) for w, s, m in rows if w.startswith("md+html, ") and w.endswith(" partners, full")]
+    print(f"{'what':<62} {'seconds':>8} {'peak MB':>8}")
+    for what, secs, mb in rows:
+        print(f"{what:<62} {secs:>8.3f} {mb:>8.0f}")
+    if len(scaled) > 1:
+        (w0, s0, m0), (w1, s1, m1) = scaled[0], scaled[-1]
+        print(f"{w1.split(',')[1].strip()} against {w0.split(',')[1].strip()}: {s1 / s0:.1f}x the time, {m1 / m0:.1f}x the peak memory")
 
 
-def incremental(binary, ws):
-    """Markdown and HTML: a full build, a rebuild with nothing changed, and one after one answer
-    file changed; the last is checked to be byte for byte a full build."""
+def build_md_html(binary, ws, out, *extra):
+    return [binary, "build", ws, "-q", "--format", "md,html", "-o", out, *extra]
+
+
+def pdf(binary, ws):
+    """PDF with one worker and two, and the `typst` CLI on the same sources, one and two at a time."""
+    rows = []
+    for jobs in ["1", "2"]:
+        out = os.path.join(ws, f"out{jobs}")
+        secs, mb = run([binary, "build", ws, "-q", "--format", "pdf,typ", "-o", out, "--jobs", jobs])
+        rows.append((f"trustmap build --format pdf,typ --jobs {jobs}", secs, mb))
+    if not shutil.which("typst"):
+        print("typst is not on PATH: skipping the typst CLI comparison")
+        return rows
+    out = os.path.join(ws, "out2")
+    sources = sorted(os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs if f.endswith(".typ"))
+    compile_one = lambda src: run(["typst", "compile", "--root", os.path.dirname(src), "--ignore-system-fonts", src, src[:-4] + ".cli.pdf"])[1]
+    for width in [1, 2]:
+        start = time.perf_counter()
+        with ThreadPoolExecutor(width) as pool:
+            peak = max(pool.map(compile_one, sources))
+        rows.append((f"typst compile, once per document, {width} at a time", time.perf_counter() - start, peak))
+    return rows
+
+
+def per_document(binary, ws, partners):
+    """Markdown + HTML per document, against `pandoc -s` once per Markdown report."""
+    out = os.path.join(ws, "out-md")
+    secs, mb = run(build_md_html(binary, ws, out))
+    rows = [(f"trustmap md+html, per document ({partners} partners)", secs / partners, mb)]
+    if not shutil.which("pandoc"):
+        print("pandoc is not on PATH: skipping the pandoc comparison")
+        return rows
+    reports = sorted(os.path.join(out, "partners", f) for f in os.listdir(os.path.join(out, "partners")) if f.endswith(".md"))
+    start = time.perf_counter()
+    peak = max(run(["pandoc", "-s", "--metadata", "title=report", md, "-o", md[:-3] + ".pandoc.html"])[1] for md in reports)
+    rows.append(("pandoc -s, once per Markdown report, per document", (time.perf_counter() - start) / len(reports), peak))
+    return rows
+
+
+def incremental(binary, ws, n):
+    """Markdown and HTML at scale `n`: a full build into an empty folder, every report made again,
+    nothing changed, and one answer file changed; the last is checked to be byte for byte a full
+    build."""
     out = os.path.join(ws, "out-incremental")
-    build = [binary, "build", ws, "-q", "--format", "md,html", "-o", out]
+    build = build_md_html(binary, ws, out)
     rows = []
     secs, mb = run(build)
-    rows.append(("trustmap build --format md,html (full)", secs, mb))
-    secs, mb = run(build)
-    rows.append(("  again, nothing changed", secs, mb))
+    rows.append((f"md+html, {n} partners, full", secs, mb))
+    force, mb = run(build + ["--force"])
+    rows.append(("  again, every report made again (--force)", force, mb))
+    # The median of a few: these are short.
+    def median(cmd, k=5):
+        runs = sorted(run(cmd) for _ in range(k))
+        return runs[k // 2]
+    secs, mb = median(build)
+    rows.append((f"  again, nothing changed ({force / secs:.0f}x faster than --force)", secs, mb))
     first = sorted(os.listdir(os.path.join(ws, "assessments")))[0]
     path = os.path.join(ws, "assessments", first)
     text = open(path).read()
     changed = re.sub(r"^(  [a-z_.]+: )([2-5])$", lambda m: m.group(1) + str(int(m.group(2)) - 1), text, count=1, flags=re.M)
     open(path, "w").write(changed)
     secs, mb = run(build)
-    rows.append(("  again, one answer file changed", secs, mb))
+    rows.append((f"  again, one answer file changed ({force / secs:.0f}x faster than --force)", secs, mb))
     fresh = os.path.join(ws, "out-full")
-    run([binary, "build", ws, "-q", "--format", "md,html", "-o", fresh])
-    same = subprocess.run(["diff", "-r", "-q", out, fresh], stdout=subprocess.DEVNULL).returncode == 0
+    run(build_md_html(binary, ws, fresh))
+    same = subprocess.run(["diff", "-r", "-q", "-x", ".trustmap", out, fresh], stdout=subprocess.DEVNULL).returncode == 0
     print(f"incremental result byte for byte a full build's: {same}")
     return rows
 

@@ -73,6 +73,19 @@ pub fn read(root: &Path, inputs: &Inputs) -> Provenance {
     Provenance { commit: Some(commit), dirty }
 }
 
+/// The commit checked out in the repository that holds `root`, if any: all a later build needs
+/// to tell that the provenance of unchanged inputs is unchanged too. Without a `.git` above
+/// `root` (and no `GIT_DIR`), git is not asked.
+pub fn commit(root: &Path) -> Option<String> {
+    let in_repository = std::env::var_os("GIT_DIR").is_some()
+        || root.canonicalize().ok()?.ancestors().any(|dir| dir.join(".git").exists());
+    if !in_repository {
+        return None;
+    }
+    let head = git(root, &["rev-parse", "HEAD"])?;
+    Some(String::from_utf8_lossy(&head).trim().to_owned())
+}
+
 /// Runs a read-only `git` command in `dir`; its standard output when it succeeds.
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     let mut cmd = Command::new("git");

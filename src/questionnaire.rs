@@ -13,6 +13,8 @@ use crate::model::{Bilingual, FlagCode, PropositionId};
 
 /// The embedded questionnaire source.
 pub const SOURCE: &str = include_str!("questionnaire.yaml");
+/// The same, as JSON (made by `build.rs`): what the binary reads.
+const JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/questionnaire.json"));
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -184,7 +186,7 @@ impl Questionnaire {
     /// The embedded questionnaire, parsed and checked once.
     pub fn get() -> &'static Questionnaire {
         static CELL: OnceLock<Questionnaire> = OnceLock::new();
-        CELL.get_or_init(|| match Self::parse(SOURCE) {
+        CELL.get_or_init(|| match Self::checked(serde_json::from_str(JSON).map_err(|e| e.to_string())) {
             Ok(q) => q,
             // The file is compiled in and checked by a unit test, so this cannot happen in a
             // released binary; failing loudly beats running with a broken instrument.
@@ -194,8 +196,12 @@ impl Questionnaire {
 
     /// Parses and checks a questionnaire.
     pub fn parse(text: &str) -> crate::Result<Questionnaire> {
-        let q: Questionnaire =
-            serde_saphyr::from_str(text).map_err(|e| crate::Error::Questionnaire(e.to_string()))?;
+        Self::checked(serde_saphyr::from_str(text).map_err(|e| e.to_string()))
+    }
+
+    /// A questionnaire read, checked.
+    fn checked(read: Result<Questionnaire, String>) -> crate::Result<Questionnaire> {
+        let q = read.map_err(crate::Error::Questionnaire)?;
         q.check()?;
         Ok(q)
     }
@@ -273,6 +279,12 @@ mod tests {
         assert_eq!(ids, ["P1", "P2", "P3", "P4", "P5"]);
         let need: Vec<_> = q.questions().filter(|q| q.kind == AnswerKind::Need).map(|q| &q.id).collect();
         assert_eq!(need, ["dependence.our_competences", "dependence.their_competences"]);
+    }
+
+    #[test]
+    fn the_json_the_binary_reads_is_the_yaml() {
+        let yaml = Questionnaire::parse(SOURCE).unwrap();
+        assert_eq!(format!("{yaml:?}"), format!("{:?}", Questionnaire::get()));
     }
 
     #[test]

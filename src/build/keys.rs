@@ -40,6 +40,7 @@ impl<'a> Keys<'a> {
 /// all there (every one with `force`); the entries of the others are carried over.
 pub struct Fresh<'a> {
     previous: &'a Previous,
+    stamp: Option<&'a super::Stamp>,
     out: &'a Path,
     formats: &'a BTreeSet<OutputFormat>,
     force: bool,
@@ -48,19 +49,24 @@ pub struct Fresh<'a> {
 }
 
 impl<'a> Fresh<'a> {
+    /// `stamp` tells which of the previous build's files are as it left them without reading them.
     pub fn new(
         previous: &'a Previous,
+        stamp: Option<&'a super::Stamp>,
         out: &'a Path,
         formats: &'a BTreeSet<OutputFormat>,
         force: bool,
     ) -> Self {
-        Fresh { previous, out, formats, force, carried: Vec::new() }
+        Fresh { previous, stamp, out, formats, force, carried: Vec::new() }
     }
 
     /// Whether the report of `who` (a partner or the network, and its audience) with `key`
     /// must be made; if not, its files' entries are carried over.
     pub fn needs(&mut self, who: (Option<&str>, bool), key: &str) -> bool {
-        match unchanged(self.previous, self.out, who, self.formats, key).filter(|_| !self.force) {
+        if self.force {
+            return true;
+        }
+        match unchanged(self.previous, self.stamp, self.out, who, self.formats, key) {
             Some(entries) => {
                 self.carried.extend(entries);
                 false
@@ -71,10 +77,11 @@ impl<'a> Fresh<'a> {
 }
 
 /// The entries of a report's files from the previous build, when that build made them with
-/// `key` in every one of `formats` and they all still hold those bytes in `out`: the report
-/// need not be made again. `partner` is the report's (`None` for the network report), `shared` its audience.
+/// `key` in every one of `formats` and they all still hold those bytes in `out` (read, unless
+/// `stamp` vouches for them): the report need not be made again. `partner` is the report's (`None` for the network report), `shared` its audience.
 pub fn unchanged(
     previous: &Previous,
+    stamp: Option<&super::Stamp>,
     out: &Path,
     (partner, shared): (Option<&str>, bool),
     formats: &BTreeSet<OutputFormat>,
@@ -87,8 +94,10 @@ pub fn unchanged(
     let all_there = formats.iter().all(|f| entries.iter().any(|e| e.format == Some(*f)));
     // Each file must still hold what the previous build wrote: one changed by hand, or put in
     // a report's place, is the user's, and the report is made to say so.
-    let intact =
-        |e: &Entry| std::fs::read(out.join(&e.path)).is_ok_and(|b| crate::outdir::sha256(&b) == e.sha256);
+    let intact = |e: &Entry| {
+        stamp.is_some_and(|stamp| stamp.vouches(out, &e.path))
+            || std::fs::read(out.join(&e.path)).is_ok_and(|b| crate::outdir::sha256(&b) == e.sha256)
+    };
     let same = entries.iter().all(|e| e.key.as_deref() == Some(key) && intact(e));
     (all_there && same).then(|| entries.into_iter().cloned().collect())
 }

@@ -7,12 +7,14 @@ pub mod keys;
 mod plan;
 mod schedule;
 mod select;
+pub mod stamp;
 mod summary;
 
 pub use summary::Summary;
 
 use std::collections::BTreeSet;
 
+use crate::discover::Found;
 use crate::evaluate;
 use crate::model::{Audience, Lang, OutputFormat};
 use crate::outdir::{Bundle, OutputDir, Previous};
@@ -23,14 +25,31 @@ use crate::reporter::Reporter;
 use crate::settings::{BuildSettings, Shard};
 use crate::{Error, Result, changes, pdf, provenance, share};
 use plan::{Job, Making, PartnerJob, Report};
+use stamp::Stamp;
 
-/// Runs a build.
+/// Runs a build; when nothing it reads has changed since the last one into the same folder
+/// (see [`stamp`]), only says again what that one said.
 pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
+    let found = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out), &s.workspace.root)?;
+    let inputs = stamp::Inputs::take(s, &found);
+    let stamp = Stamp::read(&s.out);
+    if let Some(summary) = stamp.as_ref().and_then(|stamp| stamp.replay(s, &inputs, reporter)) {
+        return Ok(summary);
+    }
+    let recorder = stamp::Recorder::new(reporter);
+    let summary = make(s, found, stamp.as_ref(), &recorder)?;
+    Stamp::write(s, inputs, recorder, &summary, stamp.as_ref());
+    Ok(summary)
+}
+
+/// Makes the reports whose inputs changed (all with `--force`), starting from the answer files
+/// `found`; `stamp` is the last build's.
+fn make(s: &BuildSettings, found: Found, stamp: Option<&Stamp>, reporter: &dyn Reporter) -> Result<Summary> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(s.jobs)
         .build()
         .map_err(|e| Error::System(format!("cannot start {} worker threads ({e})", s.jobs)))?;
-    let batch = read(s, &pool, reporter)?;
+    let batch = read(s, found, &pool, reporter)?;
     let only = select::partners(s, &batch)?;
     // Everything a report is made with is checked before the output folder is touched.
     let renderer = Renderer::new(Some(&s.workspace.templates()), s.lang, s.limits())?;
@@ -46,6 +65,9 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         true => None,
         false => Some(OutputDir::open(&s.out, &s.input_folders(), || reporter.waiting(&s.out))?),
     };
+    if out.is_some() {
+        Stamp::remove(&s.out);
+    }
     let previous = out.as_ref().map_or_else(|| Previous::read(&s.out), OutputDir::previous);
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
     // Evaluate, and make the contexts.
@@ -75,7 +97,7 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         &renderer,
         &(&s.formats, s.pdf.pdf_a, s.pdf.pdf_ua, format!("{:?}", s.pdf.engine), s.limits().report_bytes),
     );
-    let mut fresh = keys::Fresh::new(&previous, &s.out, &s.formats, s.force || s.dump_context);
+    let mut fresh = keys::Fresh::new(&previous, stamp, &s.out, &s.formats, s.force || s.dump_context);
     let internal = s.audiences.contains(&Audience::Internal);
     let common = keys::hash(&builder.common);
     // The partners whose reports this build makes: those asked for, in its shard; of those, the
@@ -175,9 +197,8 @@ fn partner_facing(
     Ok(shared)
 }
 
-/// Reads every answer file, reporting everything `check` would say about them.
-fn read(s: &BuildSettings, pool: &rayon::ThreadPool, reporter: &dyn Reporter) -> Result<Batch> {
-    let found = crate::discover::discover(&s.paths, std::slice::from_ref(&s.out), &s.workspace.root)?;
+/// Reads every answer file `found`, reporting everything `check` would say about them.
+fn read(s: &BuildSettings, found: Found, pool: &rayon::ThreadPool, reporter: &dyn Reporter) -> Result<Batch> {
     reporter.stage("loading", found.files.len());
     let mut batch = pool.install(|| pipeline::read_files(found, s.limits(), &|| reporter.step()));
     if s.workspace.is_whole(&s.paths) {

@@ -35,6 +35,9 @@ pub struct Summary {
     pub context: Option<String>,
     /// The bundle written, as a path in the output folder.
     pub bundle: Option<String>,
+    /// How many warnings about the output folder the build gave (files left alone, an
+    /// interrupted build's files recognised, a bundle not made).
+    pub notices: usize,
 }
 
 /// What the build was made from, as its ending needs it.
@@ -145,5 +148,6 @@ pub fn finish(
         incomplete: batch.incomplete && s.prune,
         context: None,
         bundle: bundled,
+        notices: finished.notices.len() + withdrawn.len() + usize::from(bundle.is_some() && !clean),
     })
 }

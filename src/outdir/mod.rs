@@ -28,6 +28,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 pub use bundle::Bundle;
+pub use lock::Lock;
 pub use manifest::{Entry, MANIFEST, Manifest, Previous, sha256};
 pub use merge::{Merged, merge};
 
@@ -603,7 +604,7 @@ fn remove_temp_files<'a>(out: &Path, files: impl Iterator<Item = &'a String>) ->
 
 /// Reads a file of the output folder that trustmap may have written: `None` when there is
 /// none; an error when it is not a regular file or is reached through a link.
-pub(super) fn read_own(path: &Path) -> std::result::Result<Option<Vec<u8>>, String> {
+pub(crate) fn read_own(path: &Path) -> std::result::Result<Option<Vec<u8>>, String> {
     use crate::load::read::{Links, Refused, regular};
     match regular(path, u64::MAX, Links::Refuse) {
         Ok(bytes) => Ok(Some(bytes)),

@@ -8,10 +8,12 @@ use std::time::SystemTime;
 use super::build::samples_copy;
 use super::trustmap;
 
-/// Every file under `dir`: its bytes and when it was last written.
+/// Every file under `dir`: its bytes and when it was last written (not trustmap's stamp of
+/// what the last build saw, which is no report).
 fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
     walkdir::WalkDir::new(dir)
         .into_iter()
+        .filter_entry(|e| e.file_name() != ".trustmap")
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
@@ -194,4 +196,133 @@ fn shards_built_apart_and_merged_are_a_full_build() {
     let run = trustmap(ws.path(), &["build", "--shard", "4/3"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("K must be from 1 to N (3)"), "{}", run.stderr);
+}
+
+/// The stamp of the last build into `out`, as the file system tells it apart: a build that only
+/// repeats what the last one said leaves it as it was; any other writes a new one.
+fn stamp(out: &Path) -> (SystemTime, u64) {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::metadata(out.join(".trustmap/stamp.json")).expect("a clean build leaves a stamp");
+    (meta.modified().unwrap(), meta.ino())
+}
+
+/// What a build said, less how long it took.
+fn said(text: &str) -> String {
+    text.lines().map(|l| l.split(" in ").next().unwrap_or(l)).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn a_build_with_nothing_changed_says_again_what_the_last_one_said_and_reads_nothing() {
+    let ws = samples_copy();
+    // A warning in an answer file, and a note of the build's own.
+    let file = ws.path().join("assessments/tecmaro-2026-03-15.yaml");
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "  trust.benevolence: 2",
+        "  trust.benevolence:\n    score: 2\n    note: \"bel\\a\"",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    let first = build(ws.path(), &[]);
+    assert!(
+        first.contains("control-character") && first.contains("no partner-facing report for desired"),
+        "{first}"
+    );
+    let out = ws.path().join("reports");
+    let ignore = std::fs::read_to_string(out.join(".trustmap/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "git is told to leave the stamp alone: {ignore}");
+    let (stamped, before) = (stamp(&out), snapshot(&out));
+    tick();
+    let again = build(ws.path(), &[]);
+    assert_eq!(stamp(&out), stamped, "the stamp vouched for everything: nothing was read or made");
+    let files = first.split("wrote ").nth(1).and_then(|rest| rest.split(' ').next()).unwrap().to_owned();
+    let first = said(&first).replace(
+        &format!("wrote {files} files for 12 partners"),
+        &format!("wrote 0 files for 0 partners, {files} unchanged"),
+    );
+    assert_eq!(said(&again), first);
+    assert_eq!(written(&before, &snapshot(&out)), Vec::<String>::new());
+    assert!(!manifest_lists_stamp(&out));
+}
+
+/// Whether the manifest lists the stamp (it must not: it is no report).
+fn manifest_lists_stamp(out: &Path) -> bool {
+    std::fs::read_to_string(out.join("manifest.json")).unwrap().contains(".trustmap/")
+}
+
+#[test]
+fn any_change_to_what_a_build_reads_or_wrote_is_a_real_build() {
+    let ws = samples_copy();
+    let out = ws.path().join("reports");
+    build(ws.path(), &[]);
+    let mut last = stamp(&out);
+    // Each change, made at once after a build (within the file system's timestamp granularity,
+    // where only the bytes tell), must be built, and give what a full build gives.
+    let mut changed = |what: &str, change: &dyn Fn(&Path), args: &[&str]| {
+        change(ws.path());
+        let said = build(ws.path(), args);
+        let now = stamp(&out);
+        assert_ne!(now, last, "{what}: the build only repeated the last one: {said}");
+        last = now;
+        said
+    };
+    let edit = |path: &str, from: &str, to: &str| {
+        let file = ws.path().join(path);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{path}: {from}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    };
+    // The same number of bytes.
+    let said = changed(
+        "an answer",
+        &|_| edit("assessments/tecmaro-2026-03-15.yaml", "benevolence: 2", "benevolence: 1"),
+        &[],
+    );
+    assert!(said.contains("for 1 partner,"), "{said}");
+    assert_eq!(bytes(&snapshot(&out)), full(ws.path()));
+    changed(
+        "a plan",
+        &|ws| {
+            std::fs::write(
+                ws.join("plans/tecmaro.yaml"),
+                std::fs::read_to_string(ws.join("plans/tecmaro.yaml")).unwrap() + "\n",
+            )
+            .unwrap()
+        },
+        &[],
+    );
+    changed(
+        "a new template",
+        &|ws| {
+            std::fs::create_dir_all(ws.join("templates")).unwrap();
+            std::fs::write(ws.join("templates/network.md"), "{% extends \"builtin/network.md\" %}").unwrap();
+        },
+        &[],
+    );
+    changed(
+        "the configuration",
+        &|ws| {
+            let config = ws.join("trustmap.toml");
+            std::fs::write(&config, std::fs::read_to_string(&config).unwrap() + "\n# a comment\n").unwrap();
+        },
+        &[],
+    );
+    assert_eq!(bytes(&snapshot(&out)), full(ws.path()));
+    changed("the language", &|_| {}, &["--lang", "en"]);
+    changed("back", &|_| {}, &[]);
+    // A report removed, or changed by hand: the first is made again, the second left alone
+    // and named, every time (a build with something to say about the folder leaves no stamp).
+    changed("a report removed", &|_| std::fs::remove_file(out.join("partners/medivorm.md")).unwrap(), &[]);
+    assert!(out.join("partners/medivorm.md").is_file());
+    let report = out.join("partners/medivorm.html");
+    let mut bytes_now = std::fs::read(&report).unwrap();
+    bytes_now[0] ^= 1;
+    std::fs::write(&report, &bytes_now).unwrap();
+    for _ in 0..2 {
+        let run = trustmap(ws.path(), &["build", "--format", "html,md", "--audience", "internal,partner"]);
+        assert_eq!(run.code, 1, "a report left alone is a problem: {}", run.stderr);
+        // (Changed by hand the first time; from then on the user's, and not trustmap's.)
+        let named = run.stderr.contains("medivorm.html` was") && run.stderr.contains("left alone");
+        assert!(named, "{}", run.stderr);
+    }
+    assert!(!manifest_lists_stamp(&out));
 }
