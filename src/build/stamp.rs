@@ -1,5 +1,7 @@
-//! The build with nothing to do. A build that ends clean leaves a stamp in the output folder
-//! (`.trustmap/stamp.json`, with a `.gitignore` that keeps it out of git): what each input file
+//! The build with nothing to do. A build that ends clean leaves a stamp in the user's cache
+//! folder (`$XDG_CACHE_HOME/trustmap/stamps/`, else `~/.cache/…`; one file per output folder,
+//! named by the sha256 of its path), so that the output folder holds the reports and nothing
+//! that differs from one machine or run to the next: what each input file
 //! and each file it left in the folder looked like on disk (size, modification and change times,
 //! inode), the settings it ran with, and what it told the user. The next build into the folder
 //! first looks at its inputs and outputs the same way; when none changed it repeats what the
@@ -24,10 +26,14 @@ use crate::reporter::Reporter;
 use crate::settings::BuildSettings;
 use crate::write::{Overwrite, atomic};
 
-/// The folder of the output folder that holds the stamp.
-pub const DIR: &str = ".trustmap";
-/// The stamp, in [`DIR`].
-const FILE: &str = "stamp.json";
+/// Where the stamp of the output folder `out` is kept; `None` without a cache folder.
+fn place(out: &Path) -> Option<std::path::PathBuf> {
+    let absolute =
+        |var: &str| std::env::var_os(var).map(std::path::PathBuf::from).filter(|p| p.is_absolute());
+    let cache = absolute("XDG_CACHE_HOME").or_else(|| absolute("HOME").map(|home| home.join(".cache")))?;
+    let out = out.canonicalize().ok()?;
+    Some(cache.join("trustmap/stamps").join(format!("{}.json", sha256(out.as_os_str().as_encoded_bytes()))))
+}
 
 /// What a file looked like on disk: enough that any write to it shows. Written as an array,
 /// as the stamp holds thousands.
@@ -113,9 +119,11 @@ impl Seen {
     }
 }
 
-/// The sha256 of the file at `path`, if it can be read.
+/// The sha256 of the regular file at `path`, if it can be read (a FIFO among the answer files
+/// is not waited on).
 fn hash(path: &Path) -> Option<String> {
-    std::fs::read(path).ok().map(|bytes| sha256(&bytes))
+    use crate::load::read::{Links, regular};
+    regular(path, u64::MAX, Links::Follow).ok().map(|bytes| sha256(&bytes))
 }
 
 /// The inputs of a build as they were when it started: every answer file found, the templates
@@ -248,7 +256,7 @@ fn key(s: &BuildSettings, colour: bool) -> String {
 impl Stamp {
     /// The stamp of the output folder `out`, if it has one that can be read.
     pub fn read(out: &Path) -> Option<Stamp> {
-        let bytes = outdir::read_own(&out.join(DIR).join(FILE)).ok()??;
+        let bytes = outdir::read_own(&place(out)?).ok()??;
         serde_json::from_slice(&bytes).ok()
     }
 
@@ -302,7 +310,9 @@ impl Stamp {
 
     /// Removes the stamp of the output folder `out`: a build into it has begun.
     pub fn remove(out: &Path) {
-        let _ = std::fs::remove_file(out.join(DIR).join(FILE));
+        if let Some(place) = place(out) {
+            let _ = std::fs::remove_file(place);
+        }
     }
 
     /// Stamps the output folder `out` after a build with settings `s` that began with `inputs`,
@@ -359,15 +369,10 @@ impl Stamp {
         };
         // A cache: a stamp that cannot be written only means that the next build looks at
         // everything again.
-        let dir = out.join(DIR);
-        let ignore = dir.join(".gitignore");
-        let _ = std::fs::create_dir(&dir);
-        if !ignore.exists() {
-            let text = b"# trustmap's record of what the last build saw: not part of the reports\n*\n";
-            let _ = atomic(&ignore, text, Overwrite::Refuse);
-        }
-        if let Ok(json) = serde_json::to_string(&stamp) {
-            let _ = atomic(&dir.join(FILE), json.as_bytes(), Overwrite::Allow);
+        let Some(place) = place(out) else { return };
+        if let (Some(dir), Ok(json)) = (place.parent(), serde_json::to_string(&stamp)) {
+            let _ = std::fs::create_dir_all(dir);
+            let _ = atomic(&place, json.as_bytes(), Overwrite::Allow);
         }
     }
 }

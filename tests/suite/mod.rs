@@ -29,12 +29,19 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The cache folder the tests give trustmap (for its stamps of what each build saw), so that
+/// they leave nothing in the user's own.
+pub fn cache() -> std::path::PathBuf {
+    std::env::temp_dir().join("trustmap-tests-cache")
+}
+
 /// Runs `trustmap` with `args` in `dir`, with colour off.
 pub fn trustmap(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_trustmap"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", cache())
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("the binary runs");
