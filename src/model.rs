@@ -393,8 +393,9 @@ pub struct Assessment {
     pub lang: Option<Lang>,
     /// Answers by question id (only the questions that were answered).
     pub answers: BTreeMap<String, Answer>,
-    /// Where each metadata key and each answer stands in the source (`partner`, `id`,
-    /// `answers.trust.expertise`, ...).
+    /// Where each metadata key stands in the source (`partner`, `id`, `date`, ...): what the
+    /// checks across files point at. (An answer's place is needed only while the file is
+    /// validated, and 10,000 files' worth of them would be much of a build's memory.)
     #[serde(skip)]
     pub spans: BTreeMap<String, Span>,
 }

@@ -24,7 +24,8 @@ pub struct Batch {
     pub assessments: Vec<Assessment>,
     /// Every problem and note, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
-    /// The text of every file read, to show source lines in diagnostics.
+    /// The text of each file read that has diagnostics, to quote its lines in them (a file
+    /// with none is not kept: at 10,000 files their texts would be most of a build's memory).
     pub sources: BTreeMap<PathBuf, String>,
     /// How many files were found.
     pub files: usize,
@@ -276,7 +277,7 @@ fn read_one(path: PathBuf, questionnaire: &Questionnaire, limits: &Limits) -> Fi
             let claimed = checked.assessment.is_none().then_some(checked.id);
             FileResult {
                 path,
-                text: Some(doc.text),
+                text: (!checked.diagnostics.is_empty()).then_some(doc.text),
                 assessment: checked.assessment,
                 claimed,
                 diagnostics: checked.diagnostics,

@@ -163,7 +163,7 @@ impl Validator<'_> {
         let mut spans = BTreeMap::new();
         for (key, value) in self.unique(entries) {
             spans.insert(key.name.clone(), key.span);
-            self.metadata(&mut meta, key, value, &mut spans);
+            self.metadata(&mut meta, key, value);
         }
         let mut missing = false;
         for required in METADATA.iter().filter(|k| k.required).map(|k| k.name) {
@@ -233,7 +233,7 @@ impl Validator<'_> {
     }
 
     /// Reads one metadata key: only a key of [`METADATA`] is read.
-    fn metadata(&mut self, meta: &mut Meta, key: &Key, value: &Node, spans: &mut BTreeMap<String, Span>) {
+    fn metadata(&mut self, meta: &mut Meta, key: &Key, value: &Node) {
         match answer_file::metadata_key(&key.name).map(|k| k.name) {
             Some("partner") => meta.partner = self.text(value, "partner"),
             Some("id") => {
@@ -271,7 +271,7 @@ impl Validator<'_> {
             Some("respondent") => meta.respondent = self.text(value, "respondent"),
             Some("assessor") => meta.assessor = self.text(value, "assessor"),
             Some("lang") => meta.lang = self.keyword(value, "lang", Lang::ALL, Lang::parse),
-            Some("answers") => meta.answers = self.answers(value, spans),
+            Some("answers") => meta.answers = self.answers(value),
             _ => {
                 let help = did_you_mean(&key.name, answer_file::names(METADATA));
                 let d = self.error(key.span, "unknown-key", format!("unknown key {}", shown(&key.name)));
@@ -374,7 +374,7 @@ impl Validator<'_> {
         date
     }
 
-    fn answers(&mut self, node: &Node, spans: &mut BTreeMap<String, Span>) -> BTreeMap<String, Answer> {
+    fn answers(&mut self, node: &Node) -> BTreeMap<String, Answer> {
         let mut answers = BTreeMap::new();
         let entries = match &node.value {
             Value::Null => return answers,
@@ -395,7 +395,6 @@ impl Validator<'_> {
                 d.help = help.or_else(|| Some("`trustmap questions` lists every id".into()));
                 continue;
             };
-            spans.insert(format!("answers.{}", key.name), key.span);
             if let Some(answer) = self.answer(question, value)
                 && answer != Answer::default()
             {

@@ -49,7 +49,7 @@ fn make(s: &BuildSettings, found: Found, stamp: Option<&Stamp>, reporter: &dyn R
         .num_threads(s.jobs)
         .build()
         .map_err(|e| Error::System(format!("cannot start {} worker threads ({e})", s.jobs)))?;
-    let batch = read(s, found, &pool, reporter)?;
+    let mut batch = read(s, found, &pool, reporter)?;
     let only = select::partners(s, &batch)?;
     // Everything a report is made with is checked before the output folder is touched.
     let renderer = Renderer::new(Some(&s.workspace.templates()), s.lang, s.limits())?;
@@ -119,6 +119,9 @@ fn make(s: &BuildSettings, found: Found, stamp: Option<&Stamp>, reporter: &dyn R
         network.changes = Some(changes::compare(before, &changes::Snapshot::of(&evaluation), since));
     }
     let shared = partner_facing(s, &evaluation, mine.as_ref(), &builders, &batch, reporter)?;
+    // What the reports need of the answer files is in the evaluation now: the parsed files go
+    // before the reports are made, the part of a build whose memory grows with the network.
+    batch.assessments = Vec::new();
     let Some(out) = out else {
         let partners: Vec<_> = jobs.iter().map(|(job, _)| job.context(builder)).collect();
         return summary::dump(&network, &partners, &shared, &batch);

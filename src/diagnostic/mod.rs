@@ -6,7 +6,7 @@
 mod lines;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -187,11 +187,16 @@ pub enum Output {
 /// At most this many diagnostics of one file are printed as text; JSON has them all.
 const SHOWN_PER_FILE: usize = 200;
 
+/// The largest file read again to quote its lines: a diagnostic's file was read within the
+/// workspace's limit once; this only keeps a file that has grown since from being read whole.
+const REREAD_BYTES: u64 = 64 << 20;
+
 /// Messages and help are cut to this many characters.
 const MESSAGE_MAX: usize = 1000;
 
-/// Renders diagnostics in one of the output formats; `sources` holds the files' texts. Text
-/// output shows the first [`SHOWN_PER_FILE`] of each file and says how many more there are.
+/// Renders diagnostics in one of the output formats; `sources` holds the files' texts (a file
+/// not in it is read again, to quote its lines). Text output shows the first
+/// [`SHOWN_PER_FILE`] of each file and says how many more there are.
 pub fn report(
     diagnostics: &[Diagnostic],
     sources: &BTreeMap<PathBuf, String>,
@@ -199,6 +204,11 @@ pub fn report(
 ) -> crate::Result<String> {
     Ok(match output {
         Output::Text { color } => {
+            let missing: BTreeSet<&Path> =
+                diagnostics.iter().map(|d| d.path.as_path()).filter(|p| !sources.contains_key(*p)).collect();
+            let reread: BTreeMap<&Path, String> = (missing.into_iter())
+                .filter_map(|p| Some((p, crate::load::read::again(p, REREAD_BYTES)?)))
+                .collect();
             // One line index per file, made once: quoting a line is then as cheap for the
             // 50,000th diagnostic of a file as for the first.
             let mut indexes: BTreeMap<&Path, Lines> = BTreeMap::new();
@@ -210,8 +220,7 @@ pub fn report(
                 if *count > SHOWN_PER_FILE {
                     continue;
                 }
-                let lines = sources
-                    .get(&d.path)
+                let lines = (sources.get(&d.path).or_else(|| reread.get(d.path.as_path())))
                     .map(|text| &*indexes.entry(&d.path).or_insert_with(|| Lines::new(text)));
                 out.push(d.render_with_line(lines.and_then(|l| l.line(d.line)), color));
             }

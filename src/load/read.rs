@@ -132,6 +132,12 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
     Ok(normalise_line_ends(text))
 }
 
+/// The text of a file read once already (a regular file of at most `max_bytes`), decoded as
+/// it was then, to quote its lines; `None` if it can no longer be read so.
+pub fn again(path: &Path, max_bytes: u64) -> Option<String> {
+    decode(regular(path, max_bytes, Links::Follow).ok()?).ok()
+}
+
 /// `text` with every `\r\n` and every lone `\r` made `\n`, as editors show them. Line and
 /// column numbers are the same before and after.
 pub fn normalise_line_ends(text: &str) -> String {

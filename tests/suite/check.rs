@@ -203,6 +203,10 @@ fn two_files_claiming_one_partner_and_round_are_reported() {
     assert_eq!(list[0]["code"], "duplicate-partner");
     assert!(list[0]["path"].as_str().unwrap().ends_with("b.md"));
     assert_eq!((list[0]["line"].as_u64(), list[0]["column"].as_u64()), (Some(2), Some(1)));
+    // b.md had nothing wrong on its own, so its text was not kept: it is read again to quote
+    // the line the problem is on.
+    let text = trustmap(dir.path(), &["check", "."]);
+    assert!(text.stdout.contains("2 | partner: Bakkerij De Korenaar"), "{}", text.stdout);
 }
 
 #[test]
