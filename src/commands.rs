@@ -61,6 +61,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, reporters: Reporters) -> Result<Outcom
         Command::Actions(args) => actions(&args, trust, out, &*reporters(false, false)),
         Command::Plan(args) => plan(&args, trust, out, &*reporters(false, false)),
         Command::Changes(args) => changes(&args, trust, out, &*reporters(false, false)),
+        Command::Completions(args) => crate::shell::completions(args.shell, out).map(|()| Outcome::Ok),
+        Command::Man(args) => crate::shell::man(args.out.as_deref(), out).map(|()| Outcome::Ok),
     }
 }
 

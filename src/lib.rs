@@ -34,6 +34,7 @@ pub mod reporter;
 pub mod schema;
 pub mod settings;
 pub mod share;
+pub mod shell;
 pub mod table;
 pub mod validate;
 pub mod watchdog;

@@ -17,6 +17,7 @@ mod pdf;
 mod plans;
 mod properties;
 mod sharing;
+mod shell;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
