@@ -10,11 +10,11 @@ process, from /usr/bin/time, Debian's `time` package) of:
   a time (skipped with a message when `typst` is not on PATH: `cargo install typst-cli --locked`);
 - Markdown + HTML for N partners, per document, against `pandoc -s` run once per Markdown report
   (skipped with a message when `pandoc` is not on PATH);
-- incremental builds of Markdown + HTML for the largest scale: into an empty folder, every report
-  made again (`--force`), nothing changed, one answer file changed (checked byte for byte against
-  a full build);
-- Markdown + HTML at each scale (default 1,000 and 10,000 partners): time and peak memory, and
-  their growth from the smallest scale.
+- at the smallest scale (default 1,000 partners): incremental builds of Markdown + HTML (into an
+  empty folder, every report made again with `--force`, nothing changed, one answer file
+  changed, the last checked byte for byte against a full build), and the PDFs with all cores;
+- Markdown + HTML at each other scale (default 10,000 partners): time and peak memory, and their
+  growth from the smallest scale.
 
 Usage: benches/compare.py [N] [--scales 1000,10000] (N defaults to 100).
 """
@@ -83,8 +83,10 @@ def main():
     for scale in scales:
         with tempfile.TemporaryDirectory() as ws:
             generate(ws, scale)
-            if scale == max(scales):
+            if scale == min(scales):
                 rows.extend(incremental(binary, ws, scale))
+                secs, mb = run([binary, "build", ws, "-q", "--format", "pdf", "-o", os.path.join(ws, "out-pdf")])
+                rows.append((f"PDF, {scale} partners + network, all cores", secs, mb))
             else:
                 secs, mb = run(build_md_html(binary, ws, os.path.join(ws, "out")))
                 rows.append((f"md+html, {scale} partners, full", secs, mb))
