@@ -241,9 +241,10 @@ pub struct CheckArgs {
 pub struct EvaluateArgs {
     /// Files or folders to evaluate [default: the workspace's assessments folder].
     pub paths: Vec<PathBuf>,
-    /// Output format: a table per partner, or JSON (stable, documented in the book).
-    #[arg(long, value_enum, default_value_t = EvaluateFormat::Text)]
-    pub format: EvaluateFormat,
+    /// Output format: a table per partner, JSON (stable, documented in the book), or CSV (a row
+    /// per partner and proposition).
+    #[arg(long, value_enum, default_value_t = EvaluationFormat::Text)]
+    pub format: EvaluationFormat,
     /// Language of flag messages in the text output [default: the workspace's, else nl].
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
@@ -253,6 +254,17 @@ pub struct EvaluateArgs {
 pub enum EvaluateFormat {
     Text,
     Json,
+}
+
+/// What `trustmap evaluate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvaluationFormat {
+    /// A table per partner, then the network.
+    Text,
+    /// The whole evaluation.
+    Json,
+    /// One row per partner and proposition, with verdicts and flag counts, for a spreadsheet.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

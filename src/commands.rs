@@ -369,13 +369,14 @@ fn evaluate(
     batch.report_errors(reporter)?;
     let evaluation = batch.evaluate(&workspace.config.evaluation);
     match args.format {
-        cli::EvaluateFormat::Json => {
+        cli::EvaluationFormat::Json => {
             out.write_all(serde_json::to_string_pretty(&evaluation)?.as_bytes())?;
             out.write_all(b"\n")?;
         }
-        cli::EvaluateFormat::Text => {
+        cli::EvaluationFormat::Text => {
             out.write_all(crate::table::render(&evaluation, lang(args.lang, &workspace), color).as_bytes())?
         }
+        cli::EvaluationFormat::Csv => out.write_all(crate::spreadsheet::csv(&evaluation)?.as_bytes())?,
     }
     Ok(if batch.has_errors() { Outcome::Problems } else { Outcome::Ok })
 }

@@ -35,6 +35,7 @@ pub mod schema;
 pub mod settings;
 pub mod share;
 pub mod shell;
+pub mod spreadsheet;
 pub mod table;
 pub mod validate;
 pub mod watchdog;

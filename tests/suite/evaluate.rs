@@ -508,3 +508,46 @@ fn the_samples_show_every_kind_of_result() {
     let again = trustmap(&super::samples(), &["evaluate", "--format", "json"]);
     assert_eq!(again.stdout, run.stdout, "same inputs, same bytes");
 }
+
+#[test]
+fn the_csv_is_the_evaluation_a_row_per_partner_and_proposition() {
+    let json = trustmap(&super::samples(), &["evaluate", "--format", "json"]);
+    let csv = trustmap(&super::samples(), &["evaluate", "--format", "csv"]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let evaluation: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let partners = evaluation["partners"].as_array().unwrap();
+    assert_eq!(rows.len(), partners.len() * 5);
+    for (row, (p, r)) in rows
+        .iter()
+        .zip(partners.iter().flat_map(|p| p["propositions"].as_array().unwrap().iter().map(move |r| (p, r))))
+    {
+        assert_eq!(&row[column("partner_id")], p["id"].as_str().unwrap());
+        assert_eq!(&row[column("proposition")], r["id"].as_str().unwrap());
+        assert_eq!(&row[column("verdict")], r["verdict"].as_str().unwrap());
+        assert_eq!(&row[column("overall_verdict")], p["overall_verdict"].as_str().unwrap());
+        let score = r["score"].as_f64().map(|s| format!("{s:.1}")).unwrap_or_default();
+        assert_eq!(row[column("score")], score);
+        let on_it = p["flags"].as_array().unwrap().iter().filter(|f| f["proposition"] == r["id"]);
+        assert_eq!(row[column("flags")], on_it.clone().count().to_string());
+        let critical = on_it.filter(|f| f["severity"] == "critical").count();
+        assert_eq!(row[column("flags_critical")], critical.to_string());
+    }
+    assert!(rows.iter().any(|r| &r[column("flags")] != "0"), "the samples raise flags");
+}
+
+#[test]
+fn a_name_a_spreadsheet_would_run_is_written_as_text() {
+    let dir = workspace(&[(
+        "a.yaml",
+        "partner: \"=HYPERLINK(\\\"http://evil.example\\\",\\\"click\\\")\"\nid: evil\nrole: supplier\ndate: 2026-03-15\nanswers:\n  trust.expertise: 4\n",
+    )]);
+    let run = trustmap(dir.path(), &["evaluate", "--format", "csv", "a.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[1], "'=HYPERLINK(\"http://evil.example\",\"click\")");
+}
