@@ -300,6 +300,19 @@ pub fn names(keys: &'static [Key]) -> impl Iterator<Item = &'static str> {
     keys.iter().map(|k| k.name)
 }
 
+/// The name of the answer file for `a`: `<id>-<date>[-partner][-<respondent>].<ext>`, as
+/// `trustmap new` and `trustmap import` name them.
+pub fn file_name(a: &crate::model::Assessment, format: crate::model::Format) -> String {
+    let mut name = format!("{}-{}", a.id, a.date);
+    if a.perspective == crate::model::Perspective::Partner {
+        name.push_str("-partner");
+    }
+    if let Some(r) = a.respondent.as_deref().map(crate::model::slugify).filter(|r| !r.is_empty()) {
+        name = format!("{name}-{r}");
+    }
+    format!("{name}.{}", format.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;

@@ -67,10 +67,32 @@ pub enum Command {
     /// List the open actions of every plan, overdue first (exit 1 with --fail-on-overdue when
     /// one is overdue, for CI).
     Actions(ActionsArgs),
+    /// Make answer files from a spreadsheet (CSV): a row per partner or respondent, columns
+    /// named by question id (or mapped with --map from a survey tool's own).
+    Import(ImportArgs),
     /// Print the completion script of a shell: `source <(trustmap completions bash)`.
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into a folder.
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet, saved as CSV (comma or semicolon separated, UTF-8).
+    pub file: PathBuf,
+    /// A mapping file (TOML) from the file's column names to trustmap's, with header rows to
+    /// skip and metadata for every row (see the book's chapter on importing).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Answer-file format to write.
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    pub format: Format,
+    /// Folder to write into [default: the workspace's assessments folder].
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Replace answer files that exist already (without it, none is written if one exists).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -61,9 +61,61 @@ pub fn run(cli: Cli, out: &mut dyn Write, reporters: Reporters) -> Result<Outcom
         Command::Actions(args) => actions(&args, trust, out, &*reporters(false, false)),
         Command::Plan(args) => plan(&args, trust, out, &*reporters(false, false)),
         Command::Changes(args) => changes(&args, trust, out, &*reporters(false, false)),
+        Command::Import(args) => import(&args, trust, out, &*reporters(false, color)),
         Command::Completions(args) => crate::shell::completions(args.shell, out).map(|()| Outcome::Ok),
         Command::Man(args) => crate::shell::man(args.out.as_deref(), out).map(|()| Outcome::Ok),
     }
+}
+
+/// `trustmap import FILE.csv`: every row checked as an answer file is; if none has an error and
+/// no file to write exists (or with `--force`), one answer file per row, else nothing.
+fn import(
+    args: &cli::ImportArgs,
+    trusted: bool,
+    out: &mut dyn Write,
+    reporter: &dyn Reporter,
+) -> Result<Outcome> {
+    use crate::import::{Mapping, files, read_csv};
+    let workspace = Workspace::find(Path::new("."), trusted)?;
+    let mapping = args.map.as_deref().map(Mapping::read).transpose()?.unwrap_or_default();
+    let imported = read_csv(&args.file, &mapping, workspace.config.limits.file_bytes)?;
+    if !imported.diagnostics.is_empty() {
+        let sources = BTreeMap::from([(args.file.clone(), imported.text.clone())]);
+        let text = diagnostic::Output::Text { color: reporter.colour() };
+        reporter.diagnostics(&diagnostic::report(&imported.diagnostics, &sources, text)?);
+    }
+    if imported.diagnostics.iter().any(diagnostic::Diagnostic::is_error) {
+        writeln!(out, "nothing written: fix the cells above and import again")?;
+        return Ok(Outcome::Problems);
+    }
+    let folder = match &args.into {
+        Some(dir) => dir.clone(),
+        None => workspace.assessments()?,
+    };
+    let files = files(&imported, &folder, args.format);
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, _) in &files {
+        let shown = diagnostic::path_shown(path);
+        if !seen.insert(path) {
+            return Err(Error::System(format!(
+                "two rows would both be written to {shown}: give them another date, perspective or respondent; nothing written"
+            )));
+        }
+        if !args.force && path.exists() {
+            return Err(Error::System(format!(
+                "{shown} exists already: nothing written (--force replaces the files that exist)"
+            )));
+        }
+    }
+    std::fs::create_dir_all(&folder).map_err(|cause| Error::Write { path: folder.clone(), cause })?;
+    let overwrite = if args.force { Overwrite::Allow } else { Overwrite::Refuse };
+    let guidance = Guidance { form: false, lang: workspace.config.lang };
+    for (path, assessment) in &files {
+        let schema = relative_schema(path, &workspace);
+        atomic(path, emit::emit(assessment, args.format, guidance, schema.as_deref()).as_bytes(), overwrite)?;
+        writeln!(out, "created {}", diagnostic::path_shown(path))?;
+    }
+    Ok(Outcome::Ok)
 }
 
 /// `trustmap changes --since REV|DIR`: the workspace now against an earlier output folder's
@@ -536,21 +588,13 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
     let path = match &args.output {
         Some(path) => path.clone(),
         None => {
-            // `<id>-<date>[-partner][-<respondent>].<ext>` (the keyword of a format is its
-            // extension), beside the partner's earlier files when they have a folder of their own.
-            let mut name = format!("{}-{date}", assessment.id);
-            if perspective == Perspective::Partner {
-                name.push_str("-partner");
-            }
-            if let Some(r) = assessment.respondent.as_deref().map(slugify).filter(|r| !r.is_empty()) {
-                name = format!("{name}-{r}");
-            }
+            // Named as every answer file trustmap writes, beside the partner's earlier files when
+            // they have a folder of their own.
+            let name = crate::answer_file::file_name(&assessment, format);
             let folder = Some(assessment.source.as_path())
                 .and_then(Path::parent)
                 .filter(|dir| dir.file_name().is_some_and(|n| n == assessment.id.as_str()));
-            folder
-                .map_or_else(|| workspace.assessments(), |dir| Ok(dir.to_path_buf()))?
-                .join(format!("{name}.{}", format.as_str()))
+            folder.map_or_else(|| workspace.assessments(), |dir| Ok(dir.to_path_buf()))?.join(name)
         }
     };
     let assessment = Assessment { source: path.clone(), ..assessment };

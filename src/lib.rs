@@ -17,6 +17,7 @@ pub mod discover;
 pub mod emit;
 mod error;
 pub mod evaluate;
+pub mod import;
 pub mod links;
 pub mod load;
 pub mod logo;

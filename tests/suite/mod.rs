@@ -11,6 +11,7 @@ mod evaluate;
 mod files;
 mod fuzzed;
 mod hostile;
+mod import;
 mod incremental;
 mod links;
 mod pdf;

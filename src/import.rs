@@ -1,0 +1,272 @@
+//! `trustmap import`: answers typed into a spreadsheet or exported by a survey tool, one row per
+//! partner (or per respondent), become answer files. Each row is read into the same value tree
+//! an answer file is read into, every cell remembering its line and column, and checked by the
+//! same validator: a bad cell gets the diagnostic a bad line of an answer file gets, at its row
+//! and column.
+//!
+//! Columns are named by what they hold: a metadata key (`partner`, `role`, `date`, ...), a
+//! question id for its score (`trust.expertise`), or a question id and a field
+//! (`trust.expertise.note`). A mapping file renames a survey tool's own columns to these, leaves
+//! some out, skips extra header rows and sets metadata for every row.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::load::node::{Key, Node, Value};
+use crate::load::{Document, read};
+use crate::model::{Assessment, Format};
+use crate::{Error, Result};
+
+/// How a survey tool's columns map to trustmap's (`--map FILE.toml`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    /// Header rows after the first to skip (Qualtrics exports two: question texts and import
+    /// ids).
+    #[serde(default)]
+    pub skip_rows: usize,
+    /// A column's name in the file → trustmap's name for it; `""` leaves the column out.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Metadata for every row that has no cell of its own for it (`role`, `date`, ...).
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
+}
+
+impl Mapping {
+    /// Reads a mapping file.
+    pub fn read(path: &Path) -> Result<Mapping> {
+        let text =
+            std::fs::read_to_string(path).map_err(|cause| Error::Read { path: path.to_owned(), cause })?;
+        toml::from_str(&text)
+            .map_err(|e| Error::System(format!("{}: {}", crate::diagnostic::path_shown(path), e.message())))
+    }
+}
+
+/// One row read: its assessment, if valid.
+pub struct Row {
+    pub assessment: Option<Assessment>,
+}
+
+/// What reading a spreadsheet gave: a row each, and every problem at its row and column.
+pub struct Imported {
+    pub rows: Vec<Row>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file's text (to quote lines in diagnostics).
+    pub text: String,
+}
+
+/// A cell: its text and where it stands (1-based line and column).
+struct Cell {
+    text: String,
+    line: u32,
+    column: u32,
+}
+
+/// Reads the CSV file at `path` (comma or semicolon separated, as the header row shows; UTF-8,
+/// a byte order mark allowed) through `mapping`.
+pub fn read_csv(path: &Path, mapping: &Mapping, max_bytes: u64) -> Result<Imported> {
+    let bytes = read::regular(path, max_bytes, read::Links::Follow)
+        .map_err(|e| Error::System(format!("cannot read {} ({e})", crate::diagnostic::path_shown(path))))?;
+    let text = read::decode(bytes).map_err(|e| {
+        Error::System(format!("cannot read {}: {}", crate::diagnostic::path_shown(path), e.message))
+    })?;
+    let header_line = text.lines().next().unwrap_or_default();
+    // Spreadsheets in locales with a decimal comma (Dutch Excel among them) write `;`.
+    let delimiter =
+        if header_line.matches(';').count() > header_line.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let lines: Vec<&str> = text.lines().collect();
+    let mut table: Vec<Vec<Cell>> = Vec::new();
+    for record in reader.records() {
+        let record =
+            record.map_err(|e| Error::System(format!("{}: {e}", crate::diagnostic::path_shown(path))))?;
+        let line = record.position().map_or(1, |p| p.line()) as u32;
+        let raw = lines.get(line as usize - 1).copied().unwrap_or_default();
+        let columns = field_columns(raw, delimiter);
+        let cells = (record.iter().enumerate())
+            .map(|(i, text)| Cell {
+                text: text.to_owned(),
+                line,
+                column: columns.get(i).copied().unwrap_or(1),
+            })
+            .collect();
+        table.push(cells);
+    }
+    Ok(rows(path, text, table, mapping))
+}
+
+/// The 1-based column (in characters) where each field of a CSV line starts.
+fn field_columns(line: &str, delimiter: u8) -> Vec<u32> {
+    let mut columns = vec![1];
+    let mut quoted = false;
+    for (i, c) in line.chars().enumerate() {
+        match c {
+            '"' => quoted = !quoted,
+            c if !quoted && c as u32 == u32::from(delimiter) => columns.push(i as u32 + 2),
+            _ => {}
+        }
+    }
+    columns
+}
+
+/// The rows of `table` (its first row the header) as answer files.
+fn rows(path: &Path, text: String, table: Vec<Vec<Cell>>, mapping: &Mapping) -> Imported {
+    let mut table = table.into_iter();
+    let Some(header) = table.next() else {
+        return Imported { rows: Vec::new(), diagnostics: Vec::new(), text };
+    };
+    // Each column's name, after the mapping; `None` for a column left out.
+    let names: Vec<Option<(String, Span)>> = header
+        .iter()
+        .map(|cell| {
+            let name = cell.text.trim();
+            let name = mapping.columns.get(name).map_or(name, String::as_str);
+            let span = Span::new(cell.line, cell.column, cell.text.chars().count().max(1) as u32);
+            (!name.is_empty()).then(|| (name.to_owned(), span))
+        })
+        .collect();
+    let questionnaire = crate::questionnaire::Questionnaire::get();
+    let mut imported = Imported { rows: Vec::new(), diagnostics: Vec::new(), text: String::new() };
+    for cells in table.skip(mapping.skip_rows) {
+        if cells.iter().all(|c| c.text.trim().is_empty()) {
+            continue;
+        }
+        let line = cells.first().map_or(1, |c| c.line);
+        let root = row_tree(&names, &cells, mapping, line);
+        let doc = Document {
+            path: path.to_owned(),
+            text: String::new(),
+            format: Format::Yaml,
+            root,
+            diagnostics: Vec::new(),
+        };
+        let checked = crate::validate::validate(&doc, questionnaire, usize::MAX);
+        imported.diagnostics.extend(checked.diagnostics);
+        imported.rows.push(Row { assessment: checked.assessment });
+    }
+    crate::diagnostic::sort(&mut imported.diagnostics);
+    // A problem with a header cell is found in every row: it is said once.
+    imported.diagnostics.dedup_by(|a, b| (a.line, a.column, &a.message) == (b.line, b.column, &b.message));
+    imported.text = text;
+    imported
+}
+
+/// One row as the value tree of an answer file: metadata keys at the top, `answers` below,
+/// a question's fields under its id.
+fn row_tree(names: &[Option<(String, Span)>], cells: &[Cell], mapping: &Mapping, line: u32) -> Node {
+    let mut top: Vec<(Key, Node)> = Vec::new();
+    let mut answers: Vec<(Key, Node)> = Vec::new();
+    for (name, cell) in names.iter().zip(cells) {
+        let (Some((name, header)), text) = (name, cell.text.trim()) else { continue };
+        if text.is_empty() {
+            continue;
+        }
+        let span = Span::new(cell.line, cell.column, cell.text.chars().count().max(1) as u32);
+        let key = |name: &str| Key { name: name.to_owned(), span: *header };
+        let parts: Vec<&str> = name.splitn(3, '.').collect();
+        match parts.as_slice() {
+            [meta] => top.push((key(meta), typed(text, span, is_text_key(meta)))),
+            [_, _] => answers.push((key(name), typed(text, span, false))),
+            [b, q, field] => {
+                let id = format!("{b}.{q}");
+                let value = typed(text, span, *field == "note");
+                let entry = (key(field), value);
+                match answers.iter_mut().find(|(k, _)| k.name == id) {
+                    Some((_, Node { value: Value::Map(fields), .. })) => fields.push(entry),
+                    Some((_, node)) => {
+                        // The score came first, as a bare value: it becomes the `score` field.
+                        let score = std::mem::replace(node, Node::new(Value::Null, span));
+                        *node = Node::new(Value::Map(vec![(key("score"), score), entry]), span);
+                    }
+                    None => answers.push((key(&id), Node::new(Value::Map(vec![entry]), span))),
+                }
+            }
+            _ => unreachable!("splitn(3) gives one to three parts"),
+        }
+    }
+    // A score column after a field column of the same question joins its mapping.
+    let mut merged: Vec<(Key, Node)> = Vec::new();
+    for (key, node) in answers {
+        match merged.iter_mut().find(|(k, _)| k.name == key.name) {
+            Some((_, Node { value: Value::Map(fields), .. })) if !matches!(node.value, Value::Map(_)) => {
+                fields.insert(0, (Key { name: "score".into(), span: key.span }, node));
+            }
+            _ => merged.push((key, node)),
+        }
+    }
+    let start = Span::new(line, 1, 1);
+    for (name, value) in &mapping.set {
+        if !top.iter().any(|(k, _)| &k.name == name) {
+            top.push((Key { name: name.clone(), span: start }, typed(value, start, is_text_key(name))));
+        }
+    }
+    if !merged.is_empty() {
+        top.push((Key { name: "answers".into(), span: start }, Node::new(Value::Map(merged), start)));
+    }
+    Node::new(Value::Map(top), start)
+}
+
+/// Whether metadata key `name` holds free text (so `3M` stays text).
+fn is_text_key(name: &str) -> bool {
+    crate::answer_file::metadata_key(name).is_some_and(|k| matches!(k.kind, crate::answer_file::Kind::Text))
+}
+
+/// A cell's value as YAML would read it: `true` and `false`, whole numbers, decimals (with a
+/// point or, as a spreadsheet in a Dutch locale writes them, a comma), else text. `text` cells
+/// are always text.
+fn typed(cell: &str, span: Span, text: bool) -> Node {
+    let value = if text {
+        Value::Str(cell.to_owned())
+    } else if let Ok(b) = cell.parse::<bool>() {
+        Value::Bool(b)
+    } else if let Ok(n) = cell.parse::<i64>() {
+        Value::Int(n)
+    } else if let Ok(x) = cell.replacen(',', ".", 1).parse::<f64>()
+        && cell.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | ','))
+    {
+        Value::Float(x)
+    } else {
+        Value::Str(cell.to_owned())
+    };
+    Node::new(value, span)
+}
+
+/// The answer files to write into `folder`: each valid row's path and assessment.
+pub fn files(imported: &Imported, folder: &Path, format: Format) -> Vec<(PathBuf, Assessment)> {
+    (imported.rows.iter().filter_map(|r| r.assessment.as_ref()))
+        .map(|a| {
+            let path = folder.join(crate::answer_file::file_name(a, format));
+            (path.clone(), Assessment { source: path, ..a.clone() })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_columns_skip_delimiters_inside_quotes() {
+        assert_eq!(field_columns("a,\"b,c\",d", b','), vec![1, 3, 9]);
+        assert_eq!(field_columns("a;b", b';'), vec![1, 3]);
+    }
+
+    #[test]
+    fn cells_are_typed_as_yaml_would_type_them() {
+        let at = Span::START;
+        assert_eq!(typed("4", at, false).value, Value::Int(4));
+        assert_eq!(typed("3,5", at, false).value, Value::Float(3.5));
+        assert_eq!(typed("true", at, false).value, Value::Bool(true));
+        assert_eq!(typed("3M", at, false).value, Value::Str("3M".into()));
+        assert_eq!(typed("4", at, true).value, Value::Str("4".into()));
+        assert_eq!(typed("1,2,3", at, false).value, Value::Str("1,2,3".into()));
+    }
+}
