@@ -179,6 +179,10 @@ fn parse_date(text: &str) -> Result<crate::model::Date, String> {
 pub struct BuildArgs {
     /// Files or folders to read [default: the workspace's assessments folder].
     pub paths: Vec<PathBuf>,
+    /// Build, then build again each time an answer file, plan, template, trustmap.toml or the
+    /// logo changes (only what changed is made again), until interrupted with Ctrl-C.
+    #[arg(long, short = 'w')]
+    pub watch: bool,
     /// Output folder [default: the workspace's, else `reports`].
     #[arg(short, long)]
     pub output: Option<PathBuf>,

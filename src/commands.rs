@@ -296,6 +296,40 @@ fn build(
     out: &mut dyn Write,
     reporters: Reporters,
 ) -> Result<Outcome> {
+    if !args.watch {
+        return build_once(args, trusted, color, out, reporters);
+    }
+    // What to watch is the first build's workspace; each build reads its settings anew, so a
+    // changed trustmap.toml takes effect at once.
+    let settings = BuildSettings::new(args, trusted)?;
+    let terminal = reporters(false, color);
+    crate::watch::run(&settings.workspace.root, &settings.paths, &settings.out, || {
+        if let Err(e) = build_once(args, trusted, color, out, reporters) {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message.push_str(&format!("\n  caused by: {cause}"));
+                source = cause.source();
+            }
+            terminal.error(&message);
+        }
+        let _ = out.flush();
+        terminal.status(&format!(
+            "watching `{}` for changes (Ctrl-C stops)",
+            diagnostic::path_shown(&settings.workspace.root)
+        ));
+    })?;
+    Ok(Outcome::Ok)
+}
+
+/// One build, and what it says at its end.
+fn build_once(
+    args: &cli::BuildArgs,
+    trusted: bool,
+    color: bool,
+    out: &mut dyn Write,
+    reporters: Reporters,
+) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let settings = BuildSettings::new(args, trusted)?;
     let terminal = reporters(settings.quiet, color);

@@ -39,6 +39,7 @@ pub mod shell;
 pub mod spreadsheet;
 pub mod table;
 pub mod validate;
+pub mod watch;
 pub mod watchdog;
 pub mod workspace;
 pub mod write;

@@ -20,6 +20,7 @@ mod properties;
 mod sharing;
 mod shell;
 mod snapshots;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
