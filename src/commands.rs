@@ -511,6 +511,24 @@ fn init(args: &cli::InitArgs, out: &mut dyn Write) -> Result<Outcome> {
         // Git keeps no empty folder; the answer files go here.
         (assessments.join(".gitkeep"), String::new()),
     ];
+    // The editor set-up: VS Code (with Red Hat's YAML extension, which it recommends) checks
+    // and completes every answer file against the schema, modeline or not. A set-up of the
+    // user's own is left as it is.
+    let vscode = [
+        (
+            dir.join(".vscode/settings.json"),
+            "{\n  \"yaml.schemas\": {\n    \"./trustmap.schema.json\": [\"assessments/**/*.yaml\", \"assessments/**/*.yml\"]\n  }\n}\n",
+        ),
+        (dir.join(".vscode/extensions.json"), "{\n  \"recommendations\": [\"redhat.vscode-yaml\"]\n}\n"),
+    ];
+    let mut kept = Vec::new();
+    for (path, text) in vscode {
+        if path.exists() {
+            kept.extend(path.ends_with("settings.json").then_some(path));
+        } else {
+            files.push((path, text.to_owned()));
+        }
+    }
     if args.example {
         let example = example_assessment(&assessments.join("example-partner.yaml"), config.lang)?;
         let text =
@@ -545,6 +563,13 @@ fn init(args: &cli::InitArgs, out: &mut dyn Write) -> Result<Outcome> {
         file.commit(overwrite)?;
         let verb = if updated && path == gitignore { "updated" } else { "created" };
         writeln!(out, "{verb} {}", path.display())?;
+    }
+    for path in kept {
+        writeln!(
+            out,
+            "left {} as it is: map ./trustmap.schema.json to assessments/**/*.yaml under \"yaml.schemas\" there for editor checks",
+            path.display()
+        )?;
     }
     if !args.example {
         writeln!(out, "next: trustmap new \"Partner name\" --role customer  (in {})", dir.display())?;
@@ -737,7 +762,9 @@ fn convert(
         return Err(invalid());
     };
     let lang = assessment.lang.unwrap_or(workspace.config.lang);
-    let text = emit::emit(&assessment, target, Guidance { form: false, lang }, None);
+    // A YAML file names the workspace's schema, as `trustmap new` writes it, for the editor.
+    let schema = relative_schema(args.output.as_deref().unwrap_or(&args.file), &workspace);
+    let text = emit::emit(&assessment, target, Guidance { form: false, lang }, schema.as_deref());
     verify_round_trip(&assessment, &text, target)?;
     match &args.output {
         None => out.write_all(text.as_bytes())?,

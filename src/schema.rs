@@ -20,7 +20,7 @@ pub fn schema_json() -> String {
 /// by `trustmap check` only.
 pub fn plan_schema_json() -> String {
     use crate::model::{ActionStatus, FlagCode, Owner, PropositionId};
-    let date = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
+    let date = date();
     let text = json!({ "type": "string", "minLength": 1 });
     let mut levels = Map::new();
     for id in PropositionId::ALL {
@@ -82,16 +82,16 @@ pub fn schema(q: &Questionnaire) -> Value {
         "properties": properties(METADATA, q),
         "definitions": {
             "score": { "type": "integer", "minimum": SCORE.start(), "maximum": SCORE.end() },
+            // By type rather than `oneOf`, so that an editor reports what is wrong with the
+            // value as written, not that it matches none of the alternatives.
             "person": {
-                "oneOf": [
-                    { "type": "string", "minLength": 1 },
-                    {
-                        "type": "object",
-                        "additionalProperties": false,
-                        "required": required(PERSON),
-                        "properties": properties(PERSON, q),
-                    }
-                ]
+                "if": { "type": "object" },
+                "then": {
+                    "additionalProperties": false,
+                    "required": required(PERSON),
+                    "properties": properties(PERSON, q),
+                },
+                "else": { "type": "string", "minLength": 1 }
             }
         }
     })
@@ -125,9 +125,15 @@ fn value(kind: &Kind, q: &Questionnaire) -> Value {
     match kind {
         Kind::Text => json!({ "type": ["string", "number"], "minLength": 1 }),
         Kind::Slug => json!({ "type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": MAX_ID_LEN }),
-        Kind::Bool => json!({ "type": "boolean" }),
+        // YAML 1.1's words for true and false, which trustmap reads (an editor's YAML 1.2 takes
+        // them for text).
+        Kind::Bool => json!({
+            "type": ["boolean", "string"],
+            "if": { "type": "string" },
+            "then": { "enum": YAML_BOOLEANS },
+        }),
         Kind::Keyword(all) => json!({ "enum": all }),
-        Kind::Date => json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }),
+        Kind::Date => date(),
         Kind::Answers => {
             let answers: Map<String, Value> =
                 q.questions().map(|question| (question.id.clone(), answer(question, q))).collect();
@@ -139,18 +145,35 @@ fn value(kind: &Kind, q: &Questionnaire) -> Value {
     }
 }
 
+/// YAML 1.1's words for true and false: what trustmap's YAML reader takes as booleans besides
+/// `true` and `false`.
+const YAML_BOOLEANS: &[&str] = &[
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+    "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+];
+
+/// A calendar date, `YYYY-MM-DD`, that exists (`format: date`, which editors check).
+fn date() -> Value {
+    json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
+}
+
+/// An answer: nothing, a score, or a mapping of fields. Told apart by type, so that a score of 7
+/// is reported as above the maximum of 5, not as matching none of the three.
 fn answer(question: &Question, q: &Questionnaire) -> Value {
-    let anchors: Vec<String> = question.anchors.iter().map(|(p, t)| format!("{p} = {}", t.en)).collect();
+    let anchors: Vec<String> =
+        question.anchors.iter().map(|(p, t)| format!("{p} = {} / {}", t.nl, t.en)).collect();
     let description = format!("{}\n{}\n\n{}", question.text.nl, question.text.en, anchors.join("\n"));
     let fields: Map<String, Value> = answer_file::fields_of(question.extra)
         .map(|field| (field.name.to_owned(), described(value(&field.kind, q), field.description)))
         .collect();
     json!({
         "description": description,
-        "oneOf": [
-            { "type": "null" },
-            { "$ref": "#/definitions/score" },
-            { "type": "object", "additionalProperties": false, "properties": fields }
-        ]
+        "if": { "type": "object" },
+        "then": { "additionalProperties": false, "properties": fields },
+        "else": {
+            "if": { "type": "null" },
+            "then": true,
+            "else": { "$ref": "#/definitions/score" }
+        }
     })
 }

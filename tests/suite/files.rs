@@ -31,6 +31,13 @@ fn init_makes_a_workspace_that_checks() {
         assert!(ws.join(file).is_file(), "{file} missing");
     }
     assert!(!ws.join("assessments/example-partner.yaml").exists(), "no example in the client's network");
+    // VS Code maps the schema to the answer files, by a path that is there.
+    let settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".vscode/settings.json")).unwrap()).unwrap();
+    let schemas = settings["yaml.schemas"].as_object().unwrap();
+    let (schema, globs) = schemas.iter().next().unwrap();
+    assert!(ws.join(schema).is_file(), "{schema}");
+    assert!(globs.as_array().unwrap().iter().any(|g| g == "assessments/**/*.yaml"), "{globs}");
     assert!(
         std::fs::read_to_string(ws.join("trustmap.toml"))
             .unwrap()
@@ -210,5 +217,92 @@ fn the_schema_accepts_every_sample_and_rejects_bad_values() {
     ] {
         let value: serde_json::Value = serde_saphyr::from_str(&bad).unwrap();
         assert!(!validator.is_valid(&value), "schema accepted:\n{bad}");
+    }
+}
+
+/// The schema's verdict on `value` as a JSON Schema validator (with formats checked) gives it:
+/// each error's place and message.
+fn schema_errors(value: &serde_json::Value) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&trustmap(dir.path(), &["schema"]).stdout).unwrap();
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    validator.iter_errors(value).map(|e| (e.instance_path().to_string(), e.to_string())).collect()
+}
+
+#[test]
+fn each_wrong_value_gets_its_own_message_in_the_editor() {
+    let file = |extra: serde_json::Value| {
+        let mut base = serde_json::json!({ "partner": "X", "role": "customer", "date": "2026-01-01" });
+        base.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        base
+    };
+    // A score out of range is reported as such, at the score, and only that.
+    let errors = schema_errors(&file(serde_json::json!({ "answers": { "trust.expertise": 7 } })));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "/answers/trust.expertise");
+    assert!(errors[0].1.contains("maximum of 5"), "{errors:?}");
+    let errors =
+        schema_errors(&file(serde_json::json!({ "answers": { "trust.expertise": { "score": 0 } } })));
+    assert!(errors.len() == 1 && errors[0].1.contains("minimum of 1"), "{errors:?}");
+    // A date that does not exist.
+    let errors = schema_errors(&file(serde_json::json!({ "date": "2026-02-30" })));
+    assert!(errors.len() == 1 && errors[0].0 == "/date", "{errors:?}");
+    // A person without a name.
+    let people =
+        serde_json::json!({ "answers": { "key_people.own_confidant": { "people": [{ "role": "CEO" }] } } });
+    let errors = schema_errors(&file(people));
+    assert!(errors.len() == 1 && errors[0].1.contains("name"), "{errors:?}");
+}
+
+#[test]
+fn the_editor_and_trustmap_agree_on_the_words_for_yes_and_no() {
+    let dir = tempfile::tempdir().unwrap();
+    for word in ["yes", "No", "ON", "off", "y", "TRUE", "ja", "nee", "1"] {
+        std::fs::write(
+            dir.path().join("a.yaml"),
+            format!("partner: X\nrole: customer\ndate: 2026-01-01\nstrategic: {word}\n"),
+        )
+        .unwrap();
+        let trustmap_accepts = trustmap(dir.path(), &["check", "a.yaml"]).code == 0;
+        // The editor's YAML 1.2 reads every one of them as text (or a number).
+        let as_read: serde_json::Value = if word == "1" { 1.into() } else { word.into() };
+        let value = serde_json::json!({ "partner": "X", "role": "customer", "date": "2026-01-01", "strategic": as_read });
+        let schema_accepts = schema_errors(&value).is_empty();
+        assert_eq!(trustmap_accepts, schema_accepts, "`strategic: {word}`");
+    }
+}
+
+#[test]
+fn init_leaves_an_editor_set_up_of_the_users_own_as_it_is() {
+    let mine = "{ \"editor.tabSize\": 3 }\n";
+    let dir = workspace(&[(".vscode/settings.json", mine)]);
+    let run = trustmap(dir.path(), &["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(dir.path().join(".vscode/settings.json")).unwrap(), mine);
+    assert!(run.stdout.contains("left") && run.stdout.contains("yaml.schemas"), "{}", run.stdout);
+    assert!(dir.path().join(".vscode/extensions.json").is_file());
+}
+
+#[test]
+fn the_samples_name_the_schema_they_are_checked_against() {
+    let samples = super::samples();
+    let dir = tempfile::tempdir().unwrap();
+    let schema = trustmap(dir.path(), &["schema"]).stdout;
+    assert_eq!(
+        std::fs::read_to_string(samples.join("trustmap.schema.json")).unwrap(),
+        schema,
+        "run `trustmap schema > samples/trustmap.schema.json`"
+    );
+    for path in sample_files().into_iter().filter(|p| p.extension().unwrap() == "yaml") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let first = text.lines().next().unwrap();
+        let target = first
+            .strip_prefix("# yaml-language-server: $schema=")
+            .unwrap_or_else(|| panic!("{}: {first}", path.display()));
+        let named = path.parent().unwrap().join(target);
+        assert_eq!(
+            named.canonicalize().unwrap(),
+            samples.join("trustmap.schema.json").canonicalize().unwrap()
+        );
     }
 }
