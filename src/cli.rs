@@ -21,7 +21,7 @@ pub struct Cli {
 
     /// Trust the workspace's trustmap.toml even where it could be someone else's: one owned by
     /// another user, or one that names an executable to run.
-    #[arg(long, global = true, env = "TRUSTMAP_TRUST_WORKSPACE", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "TRUSTMAP_TRUST_WORKSPACE", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub trust_workspace: bool,
 
     #[command(subcommand)]

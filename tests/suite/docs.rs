@@ -8,3 +8,210 @@ fn cli_examples_in_the_docs_are_true() {
         .case("README.md")
         .case("book/src/templates.md");
 }
+
+/// The id mdBook gives a heading: lower case, spaces as `-`, only letters, digits, `-` and `_`
+/// kept; or the one written after it (`{#id}`).
+fn heading_id(text: &str) -> String {
+    if let Some(id) = text.trim_end().strip_suffix('}').and_then(|t| t.rsplit_once("{#")).map(|(_, id)| id) {
+        return id.to_owned();
+    }
+    text.trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_lowercase().next().unwrap()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every link of a Markdown file, and the ids of its headings.
+fn links_and_ids(text: &str) -> (Vec<String>, Vec<String>) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let (mut links, mut ids, mut heading) = (Vec::new(), Vec::new(), None::<String>);
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                links.push(dest_url.to_string())
+            }
+            Event::Start(Tag::Heading { id, .. }) => {
+                if let Some(id) = id {
+                    ids.push(id.to_string());
+                }
+                heading = Some(String::new());
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => ids.extend(heading.take().map(|h| heading_id(&h))),
+            _ => {}
+        }
+    }
+    (links, ids)
+}
+
+#[test]
+fn every_link_in_the_readme_and_the_book_leads_somewhere() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("book/src")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap();
+    let mut broken = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if file.parent().unwrap().ends_with("book/src") && name != "SUMMARY.md" {
+            assert!(summary.contains(&format!("({name})")), "{name} is not in SUMMARY.md");
+        }
+        for link in links_and_ids(&text).0 {
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (path, anchor) = link.split_once('#').map_or((link.as_str(), None), |(p, a)| (p, Some(a)));
+            let target = if path.is_empty() { file.clone() } else { file.parent().unwrap().join(path) };
+            if !target.exists() {
+                broken.push(format!("{}: {link}: no such file", name));
+                continue;
+            }
+            if let Some(anchor) = anchor
+                && target.extension().is_some_and(|e| e == "md")
+            {
+                let ids = links_and_ids(&std::fs::read_to_string(&target).unwrap()).1;
+                if !ids.iter().any(|id| id == anchor) {
+                    broken.push(format!("{name}: {link}: no heading with that id"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// The keys trustmap knows in `table` of trustmap.toml, as its own error for an unknown key
+/// lists them.
+fn known_keys(table: &str) -> Vec<String> {
+    let dir = super::workspace(&[("assessments/.keep", "")]);
+    let text = if table.is_empty() { "zzz = 1\n".to_owned() } else { format!("[{table}]\nzzz = 1\n") };
+    std::fs::write(dir.path().join("trustmap.toml"), text).unwrap();
+    let run = super::trustmap(dir.path(), &["check"]);
+    let list = run
+        .stderr
+        .split_once("expected")
+        .map(|(_, l)| l.lines().next().unwrap().to_owned())
+        .unwrap_or_default();
+    list.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+#[test]
+fn the_configuration_reference_is_every_key_the_code_knows() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/configuration.md");
+    let chapter = std::fs::read_to_string(&path).unwrap();
+    // The defaults block is the code's defaults.
+    let config: trustmap::workspace::Config = toml::from_str("").unwrap();
+    let defaults = toml::to_string(&config).unwrap();
+    let (head, rest) = chapter.split_once("```toml\n").unwrap();
+    let (block, tail) = rest.split_once("```\n<!-- end of the defaults -->").unwrap();
+    if block.trim() != defaults.trim() {
+        if std::env::var_os("TRUSTMAP_UPDATE_DOCS").is_some() {
+            std::fs::write(
+                &path,
+                format!("{head}```toml\n{}\n```\n<!-- end of the defaults -->{tail}", defaults.trim()),
+            )
+            .unwrap();
+        } else {
+            panic!(
+                "the defaults in {} are not the code's (TRUSTMAP_UPDATE_DOCS=1 cargo test updates them):\n{defaults}",
+                path.display()
+            );
+        }
+    }
+    // Every table of the configuration, and every key of each, is in the chapter.
+    let tables = [
+        "",
+        "targets",
+        "evaluation",
+        "evaluation.bands",
+        "evaluation.caps",
+        "evaluation.flags",
+        "report",
+        "sharing",
+        "pdf",
+        "limits",
+    ];
+    let value: toml::Table = toml::from_str(&defaults).unwrap();
+    fn walk(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
+        for (key, value) in table {
+            if let toml::Value::Table(inner) = value {
+                let name = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                if !inner.is_empty() {
+                    out.push(name.clone());
+                }
+                walk(&name, inner, out);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk("", &value, &mut found);
+    for table in &found {
+        assert!(tables.contains(&table.as_str()), "[{table}] is not checked here: add it to the list");
+    }
+    for table in tables {
+        let keys = known_keys(table);
+        assert!(!keys.is_empty(), "no keys for [{table}]");
+        for key in keys {
+            let dotted = if table.is_empty() { key.clone() } else { format!("{table}.{key}") };
+            let documented = block.contains(&format!("\n{key} ="))
+                || block.starts_with(&format!("{key} ="))
+                || chapter.contains(&format!("`{dotted}`"))
+                || chapter.contains(&format!("`{dotted}.<"))
+                || chapter.contains(&format!("`[{dotted}]`"));
+            assert!(documented, "`{dotted}` is not in the configuration reference");
+        }
+    }
+}
+
+/// The CLI reference: each command's `--help`, as clap makes it from the definition.
+fn cli_reference() -> String {
+    use clap::CommandFactory as _;
+    fn pages(command: &mut clap::Command, name: &str, out: &mut String) {
+        out.push_str(&format!(
+            "\n## `{name}`\n\n```text\n{}\n```\n",
+            command.render_long_help().to_string().trim_end()
+        ));
+        let subs: Vec<String> =
+            command.get_subcommands().map(|s| s.get_name().to_owned()).filter(|s| s != "help").collect();
+        for sub in subs {
+            let command = command.find_subcommand_mut(&sub).unwrap();
+            pages(command, &format!("{name} {sub}"), out);
+        }
+    }
+    let mut command = trustmap::cli::Cli::command().term_width(100);
+    command.build();
+    let mut out = String::from(
+        "# Command-line reference\n\nEvery command's `--help`, made from the same definition as the binary (the tests fail when\nthis page differs from it; `TRUSTMAP_UPDATE_DOCS=1 cargo test` writes it anew). Shell\ncompletion and manual pages come from it too: see [Getting started](getting-started.md#in-your-shell).\n",
+    );
+    pages(&mut command, "trustmap", &mut out);
+    out
+}
+
+#[test]
+fn the_cli_reference_is_the_cli() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/cli.md");
+    let made = cli_reference();
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(made.as_str()) {
+        if std::env::var_os("TRUSTMAP_UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &made).unwrap();
+        } else {
+            panic!(
+                "{} is not the CLI's help (TRUSTMAP_UPDATE_DOCS=1 cargo test writes it anew)",
+                path.display()
+            );
+        }
+    }
+}
