@@ -215,3 +215,83 @@ fn the_cli_reference_is_the_cli() {
         }
     }
 }
+
+/// The words of a shell command line: split at spaces, with `"…"` and `'…'` kept whole.
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut quote, mut started) = (Vec::new(), String::new(), None, false);
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, ' ') => {
+                if started || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                started = false;
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if started || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn every_command_in_the_readme_and_the_book_is_one_trustmap_takes() {
+    use clap::Parser as _;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    files.extend(
+        std::fs::read_dir(root.join("book/src"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md")),
+    );
+    let (mut checked, mut wrong) = (0, Vec::new());
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut in_code = false;
+        for line in text.lines() {
+            if line.starts_with("```") {
+                in_code = !in_code;
+                continue;
+            }
+            let Some(command) =
+                in_code.then(|| line.trim_start_matches("$ ")).filter(|l| l.starts_with("trustmap "))
+            else {
+                continue;
+            };
+            // The command itself: not what the shell does with it after.
+            let command = [" | ", " > ", " && ", " # ", " 2>"]
+                .iter()
+                .fold(command, |c, cut| c.split(cut).next().unwrap())
+                .trim();
+            // A synopsis (`[--format text|json]`, `ID|NAME`, `PATH...`) is not a command line.
+            if command.contains('[') || command.contains("...") || command.contains('|') {
+                continue;
+            }
+            checked += 1;
+            match trustmap::cli::Cli::try_parse_from(shell_words(command)) {
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+                    ) => {}
+                Err(e) => wrong.push(format!(
+                    "{}: `{command}`: {}",
+                    file.file_name().unwrap().to_string_lossy(),
+                    e.kind()
+                )),
+            }
+        }
+    }
+    assert!(checked > 30, "only {checked} commands found");
+    assert!(wrong.is_empty(), "commands trustmap would refuse:\n{}", wrong.join("\n"));
+}
