@@ -67,8 +67,8 @@ pub enum Command {
     /// List the open actions of every plan, overdue first (exit 1 with --fail-on-overdue when
     /// one is overdue, for CI).
     Actions(ActionsArgs),
-    /// Make answer files from a spreadsheet (CSV): a row per partner or respondent, columns
-    /// named by question id (or mapped with --map from a survey tool's own).
+    /// Make answer files from a spreadsheet (CSV or Excel): a row per partner or respondent,
+    /// columns named by question id (or mapped with --map from a survey tool's own).
     Import(ImportArgs),
     /// Print the completion script of a shell: `source <(trustmap completions bash)`.
     Completions(CompletionsArgs),
@@ -78,8 +78,12 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The spreadsheet, saved as CSV (comma or semicolon separated, UTF-8).
+    /// The spreadsheet: CSV (comma or semicolon separated, UTF-8), or an Excel or OpenDocument
+    /// workbook (`.xlsx`, `.xls`, `.xlsb`, `.ods`).
     pub file: PathBuf,
+    /// The workbook's sheet to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// A mapping file (TOML) from the file's column names to trustmap's, with header rows to
     /// skip and metadata for every row (see the book's chapter on importing).
     #[arg(long, value_name = "FILE")]

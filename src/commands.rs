@@ -75,10 +75,16 @@ fn import(
     out: &mut dyn Write,
     reporter: &dyn Reporter,
 ) -> Result<Outcome> {
-    use crate::import::{Mapping, files, read_csv};
+    use crate::import::{Mapping, files, read_csv, read_sheet};
     let workspace = Workspace::find(Path::new("."), trusted)?;
     let mapping = args.map.as_deref().map(Mapping::read).transpose()?.unwrap_or_default();
-    let imported = read_csv(&args.file, &mapping, workspace.config.limits.file_bytes)?;
+    let extension = args.file.extension().map(|e| e.to_string_lossy().to_lowercase());
+    let imported = match extension.as_deref() {
+        Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods") => {
+            read_sheet(&args.file, &mapping, args.sheet.as_deref())?
+        }
+        _ => read_csv(&args.file, &mapping, workspace.config.limits.file_bytes)?,
+    };
     if !imported.diagnostics.is_empty() {
         let sources = BTreeMap::from([(args.file.clone(), imported.text.clone())]);
         let text = diagnostic::Output::Text { color: reporter.colour() };

@@ -103,6 +103,69 @@ pub fn read_csv(path: &Path, mapping: &Mapping, max_bytes: u64) -> Result<Import
     Ok(rows(path, text, table, mapping))
 }
 
+/// Reads the first worksheet (or `sheet`) of the spreadsheet at `path` (`.xlsx`, `.xls`,
+/// `.xlsb` or `.ods`) through `mapping`. A cell's line and column are its row and column in the
+/// sheet (so `3:5` is cell E3); a date cell becomes `YYYY-MM-DD`, a whole number its digits.
+pub fn read_sheet(path: &Path, mapping: &Mapping, sheet: Option<&str>) -> Result<Imported> {
+    use calamine::Reader as _;
+    let shown = crate::diagnostic::path_shown(path);
+    let mut workbook = calamine::open_workbook_auto(path)
+        .map_err(|e| Error::System(format!("cannot read {shown} ({e})")))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(asked) => names.iter().find(|n| *n == asked).cloned().ok_or_else(|| {
+            Error::System(format!("{shown} has no sheet `{asked}`; it has: {}", names.join(", ")))
+        })?,
+        None => names.first().cloned().ok_or_else(|| Error::System(format!("{shown} has no sheet")))?,
+    };
+    let range =
+        workbook.worksheet_range(&name).map_err(|e| Error::System(format!("cannot read {shown} ({e})")))?;
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let table = (range.rows().enumerate())
+        .map(|(r, row)| {
+            (row.iter().enumerate())
+                .map(|(c, data)| Cell {
+                    text: cell_text(data),
+                    line: top + r as u32 + 1,
+                    column: left + c as u32 + 1,
+                })
+                .collect()
+        })
+        .collect();
+    Ok(rows(path, String::new(), table, mapping))
+}
+
+/// A spreadsheet cell as the text a CSV export would hold.
+fn cell_text(data: &calamine::Data) -> String {
+    use calamine::Data;
+    match data {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
+        Data::Float(x) => x.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_date(d.as_f64()),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// The calendar date of an Excel serial day number (days since 1899-12-30), as `YYYY-MM-DD`.
+fn excel_date(serial: f64) -> String {
+    // Days since 1970-01-01, then the civil date (Howard Hinnant's algorithm).
+    let days = serial.floor() as i64 - 25569;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// The 1-based column (in characters) where each field of a CSV line starts.
 fn field_columns(line: &str, delimiter: u8) -> Vec<u32> {
     let mut columns = vec![1];
@@ -257,6 +320,13 @@ mod tests {
     fn field_columns_skip_delimiters_inside_quotes() {
         assert_eq!(field_columns("a,\"b,c\",d", b','), vec![1, 3, 9]);
         assert_eq!(field_columns("a;b", b';'), vec![1, 3]);
+    }
+
+    #[test]
+    fn excel_serial_days_are_calendar_dates() {
+        assert_eq!(excel_date(46096.0), "2026-03-15");
+        assert_eq!(excel_date(25569.0), "1970-01-01");
+        assert_eq!(excel_date(46082.5), "2026-03-01");
     }
 
     #[test]

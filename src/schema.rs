@@ -145,12 +145,11 @@ fn value(kind: &Kind, q: &Questionnaire) -> Value {
     }
 }
 
-/// YAML 1.1's words for true and false: what trustmap's YAML reader takes as booleans besides
-/// `true` and `false`.
-const YAML_BOOLEANS: &[&str] = &[
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
-    "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-];
+/// YAML 1.1's words for true and false that trustmap's YAML reader takes as booleans and an
+/// editor's YAML 1.2 as text. (`true`, `True`, ... are booleans to both: as text they were
+/// quoted, and are text to trustmap too.)
+const YAML_BOOLEANS: &[&str] =
+    &["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];
 
 /// A calendar date, `YYYY-MM-DD`, that exists (`format: date`, which editors check).
 fn date() -> Value {

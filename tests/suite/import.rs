@@ -134,3 +134,95 @@ fn a_misspelt_column_is_reported_once_at_its_header_cell() {
         run.stderr
     );
 }
+
+/// A real `.xlsx` workbook (the parts Excel writes, zipped), one sheet of `rows`: a cell is text,
+/// a number, or a date (`D:` + Excel's serial day number, styled as a date).
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    use std::io::Write as _;
+    let column = |c: usize| char::from(b'A' + c as u8);
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let at = format!("{}{}", column(c), r + 1);
+            if let Some(serial) = cell.strip_prefix("D:") {
+                sheet.push_str(&format!(r#"<c r="{at}" s="1"><v>{serial}</v></c>"#));
+            } else if cell.parse::<f64>().is_ok() {
+                sheet.push_str(&format!(r#"<c r="{at}"><v>{cell}</v></c>"#));
+            } else if !cell.is_empty() {
+                let text = cell.replace('&', "&amp;").replace('<', "&lt;");
+                sheet.push_str(&format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#));
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let parts = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#.to_owned()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Interviews" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#.to_owned()),
+        ("xl/styles.xml", r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#.to_owned()),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_excel_workbook_imports_as_its_csv_does_with_bad_cells_at_their_row_and_column() {
+    let header: &[&str] = &[
+        "partner",
+        "role",
+        "date",
+        "respondent",
+        "trust.expertise",
+        "trust.expertise.note",
+        "trust.keeps_agreements",
+        "dependence.balance",
+    ];
+    let rows: &[&[&str]] = &[
+        header,
+        &[
+            "Smit Logistiek",
+            "supplier",
+            "D:46096",
+            "Jan de Vries",
+            "4",
+            "Kent het vak; levert op tijd",
+            "5",
+            "3",
+        ],
+        &["Bakkerij De Korenaar", "customer", "D:46096", "", "2", "", "1", "4"],
+    ];
+    let from_csv = workspace(&[("trustmap.toml", ""), ("answers.csv", CSV)]);
+    let from_xlsx = workspace(&[("trustmap.toml", "")]);
+    std::fs::write(from_xlsx.path().join("answers.xlsx"), xlsx(rows)).unwrap();
+    assert_eq!(trustmap(from_csv.path(), &["import", "answers.csv"]).code, 0);
+    let run = trustmap(from_xlsx.path(), &["import", "answers.xlsx"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    for name in ["smit-logistiek-2026-03-15-jan-de-vries.yaml", "bakkerij-de-korenaar-2026-03-15.yaml"] {
+        let read =
+            |dir: &std::path::Path| std::fs::read_to_string(dir.join("assessments").join(name)).unwrap();
+        assert_eq!(read(from_xlsx.path()), read(from_csv.path()), "{name}");
+    }
+    // A score of 7 in cell E3 is reported at row 3, column 5.
+    let bad: &[&[&str]] = &[
+        header,
+        &["Acme", "supplier", "D:46096", "", "4", "", "4", "3"],
+        &["Van Dam", "customer", "D:46096", "", "7", "", "", ""],
+    ];
+    let dir = workspace(&[("trustmap.toml", "")]);
+    std::fs::write(dir.path().join("bad.xlsx"), xlsx(bad)).unwrap();
+    let run = trustmap(dir.path(), &["import", "bad.xlsx", "--sheet", "Interviews"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("bad.xlsx:3:5") && run.stderr.contains("score-range"), "{}", run.stderr);
+    let run = trustmap(dir.path(), &["import", "bad.xlsx", "--sheet", "Blad1"]);
+    assert!(run.code == 2 && run.stderr.contains("Interviews"), "{}", run.stderr);
+}
