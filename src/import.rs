@@ -152,18 +152,8 @@ fn cell_text(data: &calamine::Data) -> String {
 
 /// The calendar date of an Excel serial day number (days since 1899-12-30), as `YYYY-MM-DD`.
 fn excel_date(serial: f64) -> String {
-    // Days since 1970-01-01, then the civil date (Howard Hinnant's algorithm).
-    let days = serial.floor() as i64 - 25569;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    // 25,569 days from Excel's day 0 to 1970-01-01.
+    crate::model::Date::from_days(serial.floor() as i64 - 25_569).to_string()
 }
 
 /// The 1-based column (in characters) where each field of a CSV line starts.
