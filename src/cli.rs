@@ -187,6 +187,10 @@ pub struct BuildArgs {
     /// logo changes (only what changed is made again), until interrupted with Ctrl-C.
     #[arg(long, short = 'w')]
     pub watch: bool,
+    /// With --watch (which it implies): serve the output folder on http://127.0.0.1:PORT
+    /// [default port: 3000], each page reloading itself after the next build.
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "3000")]
+    pub serve: Option<u16>,
     /// Output folder [default: the workspace's, else `reports`].
     #[arg(short, long)]
     pub output: Option<PathBuf>,

@@ -302,13 +302,22 @@ fn build(
     out: &mut dyn Write,
     reporters: Reporters,
 ) -> Result<Outcome> {
-    if !args.watch {
+    if !args.watch && args.serve.is_none() {
         return build_once(args, trusted, color, out, reporters);
     }
     // What to watch is the first build's workspace; each build reads its settings anew, so a
     // changed trustmap.toml takes effect at once.
     let settings = BuildSettings::new(args, trusted)?;
     let terminal = reporters(false, color);
+    let server = match args.serve {
+        Some(port) => {
+            let (server, address) = crate::serve::Server::start(&settings.out, port)?;
+            terminal
+                .status(&format!("serving `{}` on http://{address}/", diagnostic::path_shown(&settings.out)));
+            Some(server)
+        }
+        None => None,
+    };
     crate::watch::run(&settings.workspace.root, &settings.paths, &settings.out, || {
         if let Err(e) = build_once(args, trusted, color, out, reporters) {
             let mut message = e.to_string();
@@ -320,6 +329,9 @@ fn build(
             terminal.error(&message);
         }
         let _ = out.flush();
+        if let Some(server) = &server {
+            server.built();
+        }
         terminal.status(&format!(
             "watching `{}` for changes (Ctrl-C stops)",
             diagnostic::path_shown(&settings.workspace.root)

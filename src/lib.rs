@@ -33,6 +33,7 @@ pub mod questions;
 pub mod render;
 pub mod reporter;
 pub mod schema;
+pub mod serve;
 pub mod settings;
 pub mod share;
 pub mod shell;

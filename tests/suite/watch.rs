@@ -61,3 +61,71 @@ fn a_changed_answer_file_is_built_again_with_its_diagnostics() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// The body of `GET path` from the server at `address`, with its status line.
+fn get(address: &str, path: &str) -> (String, String) {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(address).expect("the server answers");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_owned(), body.to_owned())
+}
+
+#[test]
+fn the_served_pages_reload_after_the_next_build_and_nothing_outside_is_served() {
+    let dir =
+        workspace(&[("trustmap.toml", "[report]\nformats = [\"html\"]\n"), ("assessments/smit.yaml", FILE)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustmap"))
+        .args(["build", "--serve", "0"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", super::cache())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let (tx, rx) = mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // The lines up to the next "watching" line (a bound only against a hang).
+    let next_build = || {
+        let mut said = Vec::new();
+        loop {
+            let line = rx.recv_timeout(Duration::from_secs(120)).expect("the watcher builds and waits");
+            if line.starts_with("watching") {
+                return said;
+            }
+            said.push(line);
+        }
+    };
+    let first = next_build();
+    let address = (first.iter().find_map(|l| l.split("http://").nth(1)))
+        .map(|a| a.trim_end_matches('/').to_owned())
+        .expect("the server says where it is");
+    let (status, page) = get(&address, "/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(page.contains("Smit Logistiek") && page.contains("/__trustmap/build"), "{page}");
+    assert_eq!(get(&address, "/__trustmap/build").1, "1");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("reports/index.html")).unwrap().contains("__trustmap"),
+        "the file on disk is as built"
+    );
+    for outside in ["/../trustmap.toml", "/%2e%2e/trustmap.toml", "/nothing.html"] {
+        assert_eq!(get(&address, outside).0, "HTTP/1.1 404 Not Found", "{outside}");
+    }
+    std::fs::write(
+        dir.path().join("assessments/smit.yaml"),
+        FILE.replace("trust.expertise: 4", "trust.expertise: 2"),
+    )
+    .unwrap();
+    next_build();
+    assert_eq!(get(&address, "/__trustmap/build").1, "2", "the pages see the new build");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
