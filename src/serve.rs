@@ -53,7 +53,12 @@ impl Server {
 /// Answers one request: a file of `root`, the build number, or 404.
 fn answer(mut stream: TcpStream, root: &Path, build: u64) -> std::io::Result<()> {
     let mut request = String::new();
-    BufReader::new(&stream).read_line(&mut request)?;
+    let mut reader = BufReader::new(&stream);
+    reader.read_line(&mut request)?;
+    // The headers are read to their end: a socket closed with bytes unread is reset, and the
+    // browser would see an error instead of the answer.
+    let mut header = String::new();
+    while reader.read_line(&mut header)? > 2 && header.len() < 64 * 1024 {}
     let mut parts = request.split_whitespace();
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or("/"));
     let path = target.split(['?', '#']).next().unwrap_or("/");

@@ -16,8 +16,9 @@ use crate::{Error, Result};
 const QUIET: Duration = Duration::from_millis(200);
 
 /// Runs `build` now and after every change under `root` or `extra` (the answer files given on
-/// the command line outside it), leaving out `out` (what the builds write) and `.git`. Returns
-/// only on an error of the watching itself.
+/// the command line outside it), leaving out `out` and the stamps' folder (what the builds
+/// write: a cache folder inside the workspace would otherwise start a build after each build)
+/// and `.git`. Returns only on an error of the watching itself.
 pub fn run(root: &Path, extra: &[PathBuf], out: &Path, mut build: impl FnMut()) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut watcher =
@@ -31,11 +32,14 @@ pub fn run(root: &Path, extra: &[PathBuf], out: &Path, mut build: impl FnMut()) 
         })?;
     }
     // Paths compared as the watcher reports them: absolute.
-    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let written: Vec<PathBuf> =
+        std::iter::once(absolute(out)).chain(crate::build::stamp::folder().map(|f| absolute(&f))).collect();
     let relevant = |event: &notify::Event| {
         !event.kind.is_access()
             && event.paths.iter().any(|p| {
-                !p.starts_with(&out)
+                // Under a folder the builds write, or one made on the way to it.
+                !written.iter().any(|w| p.starts_with(w) || w.starts_with(p))
                     && !p.components().any(|c| c.as_os_str() == ".git")
                     && !p.file_name().is_some_and(|n| crate::write::is_temp_name(&n.to_string_lossy()))
             })

@@ -26,13 +26,18 @@ use crate::reporter::Reporter;
 use crate::settings::BuildSettings;
 use crate::write::{Overwrite, atomic};
 
-/// Where the stamp of the output folder `out` is kept; `None` without a cache folder.
-fn place(out: &Path) -> Option<std::path::PathBuf> {
+/// The folder of the stamps; `None` without a cache folder.
+pub fn folder() -> Option<std::path::PathBuf> {
     let absolute =
         |var: &str| std::env::var_os(var).map(std::path::PathBuf::from).filter(|p| p.is_absolute());
     let cache = absolute("XDG_CACHE_HOME").or_else(|| absolute("HOME").map(|home| home.join(".cache")))?;
+    Some(cache.join("trustmap/stamps"))
+}
+
+/// Where the stamp of the output folder `out` is kept; `None` without a cache folder.
+fn place(out: &Path) -> Option<std::path::PathBuf> {
     let out = out.canonicalize().ok()?;
-    Some(cache.join("trustmap/stamps").join(format!("{}.json", sha256(out.as_os_str().as_encoded_bytes()))))
+    Some(folder()?.join(format!("{}.json", sha256(out.as_os_str().as_encoded_bytes()))))
 }
 
 /// What a file looked like on disk: enough that any write to it shows. Written as an array,

@@ -19,7 +19,8 @@ fn a_changed_answer_file_is_built_again_with_its_diagnostics() {
         .args(["build", "--watch"])
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
-        .env("XDG_CACHE_HOME", super::cache())
+        // A cache folder inside the workspace: the stamp each build leaves there is no change.
+        .env("XDG_CACHE_HOME", dir.path().join(".cache"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -46,6 +47,9 @@ fn a_changed_answer_file_is_built_again_with_its_diagnostics() {
     let report = dir.path().join("reports/partners/smit-logistiek.md");
     let first = next_build();
     assert!(first.contains("wrote"), "{first}");
+    // Nothing changed: no build follows (what the build wrote is not a change).
+    let quiet = rx.recv_timeout(Duration::from_secs(3));
+    assert!(quiet.is_err(), "a build started with nothing changed: {quiet:?}");
     let before = std::fs::read_to_string(&report).unwrap();
 
     let file = dir.path().join("assessments/smit.yaml");
