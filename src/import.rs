@@ -216,7 +216,8 @@ fn rows(path: &Path, text: String, table: Vec<Vec<Cell>>, mapping: &Mapping) -> 
 /// a question's fields under its id.
 fn row_tree(names: &[Option<(String, Span)>], cells: &[Cell], mapping: &Mapping, line: u32) -> Node {
     let mut top: Vec<(Key, Node)> = Vec::new();
-    let mut answers: Vec<(Key, Node)> = Vec::new();
+    // Each question's cells as fields (a bare question id is its `score`), in column order.
+    let mut questions: Vec<(Key, Vec<(Key, Node)>)> = Vec::new();
     for (name, cell) in names.iter().zip(cells) {
         let (Some((name, header)), text) = (name, cell.text.trim()) else { continue };
         if text.is_empty() {
@@ -224,45 +225,42 @@ fn row_tree(names: &[Option<(String, Span)>], cells: &[Cell], mapping: &Mapping,
         }
         let span = Span::new(cell.line, cell.column, cell.text.chars().count().max(1) as u32);
         let key = |name: &str| Key { name: name.to_owned(), span: *header };
-        let parts: Vec<&str> = name.splitn(3, '.').collect();
-        match parts.as_slice() {
-            [meta] => top.push((key(meta), typed(text, span, is_text_key(meta)))),
-            [_, _] => answers.push((key(name), typed(text, span, false))),
-            [b, q, field] => {
-                let id = format!("{b}.{q}");
-                let value = typed(text, span, *field == "note");
-                let entry = (key(field), value);
-                match answers.iter_mut().find(|(k, _)| k.name == id) {
-                    Some((_, Node { value: Value::Map(fields), .. })) => fields.push(entry),
-                    Some((_, node)) => {
-                        // The score came first, as a bare value: it becomes the `score` field.
-                        let score = std::mem::replace(node, Node::new(Value::Null, span));
-                        *node = Node::new(Value::Map(vec![(key("score"), score), entry]), span);
-                    }
-                    None => answers.push((key(&id), Node::new(Value::Map(vec![entry]), span))),
-                }
+        let (id, field) = match name.splitn(3, '.').collect::<Vec<_>>().as_slice() {
+            [meta] => {
+                top.push((key(meta), typed(text, span, is_text_key(meta))));
+                continue;
             }
+            [b, q] => (format!("{b}.{q}"), "score"),
+            [b, q, field] => (format!("{b}.{q}"), *field),
             _ => unreachable!("splitn(3) gives one to three parts"),
+        };
+        let entry = (key(field), typed(text, span, field == "note"));
+        match questions.iter_mut().find(|(k, _)| k.name == id) {
+            Some((_, fields)) => fields.push(entry),
+            None => questions.push((key(&id), vec![entry])),
         }
     }
-    // A score column after a field column of the same question joins its mapping.
-    let mut merged: Vec<(Key, Node)> = Vec::new();
-    for (key, node) in answers {
-        match merged.iter_mut().find(|(k, _)| k.name == key.name) {
-            Some((_, Node { value: Value::Map(fields), .. })) if !matches!(node.value, Value::Map(_)) => {
-                fields.insert(0, (Key { name: "score".into(), span: key.span }, node));
-            }
-            _ => merged.push((key, node)),
-        }
-    }
+    // A question with a score alone is written as that score, as a hand-written file would.
+    let answers: Vec<(Key, Node)> = (questions.into_iter())
+        .map(|(key, mut fields)| {
+            let node = match fields.as_slice() {
+                [(field, _)] if field.name == "score" => fields.remove(0).1,
+                _ => {
+                    fields.sort_by_key(|(field, _)| field.name != "score");
+                    Node::new(Value::Map(fields), key.span)
+                }
+            };
+            (key, node)
+        })
+        .collect();
     let start = Span::new(line, 1, 1);
     for (name, value) in &mapping.set {
         if !top.iter().any(|(k, _)| &k.name == name) {
             top.push((Key { name: name.clone(), span: start }, typed(value, start, is_text_key(name))));
         }
     }
-    if !merged.is_empty() {
-        top.push((Key { name: "answers".into(), span: start }, Node::new(Value::Map(merged), start)));
+    if !answers.is_empty() {
+        top.push((Key { name: "answers".into(), span: start }, Node::new(Value::Map(answers), start)));
     }
     Node::new(Value::Map(top), start)
 }

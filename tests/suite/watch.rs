@@ -11,44 +11,68 @@ use super::workspace;
 const FILE: &str =
     "partner: Smit Logistiek\nrole: supplier\ndate: 2026-03-15\nanswers:\n  trust.expertise: 4\n";
 
+/// `trustmap` run with `args` in `dir` (its cache folder `cache`), and what it prints on
+/// standard error, a line at a time.
+struct Watcher {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Watcher {
+    fn start(dir: &std::path::Path, args: &[&str], cache: &std::path::Path) -> Watcher {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trustmap"))
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("XDG_CACHE_HOME", cache)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let (tx, lines) = mpsc::channel();
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Watcher { child, lines }
+    }
+
+    /// Every line printed up to the next "watching" line (a bound only against a hang: no
+    /// timing is asserted).
+    fn next_build(&self) -> Vec<String> {
+        let mut said = Vec::new();
+        loop {
+            let line =
+                self.lines.recv_timeout(Duration::from_secs(120)).expect("the watcher builds and waits");
+            if line.starts_with("watching") {
+                return said;
+            }
+            said.push(line);
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn a_changed_answer_file_is_built_again_with_its_diagnostics() {
     let dir =
         workspace(&[("trustmap.toml", "[report]\nformats = [\"md\"]\n"), ("assessments/smit.yaml", FILE)]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trustmap"))
-        .args(["build", "--watch"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        // A cache folder inside the workspace: the stamp each build leaves there is no change.
-        .env("XDG_CACHE_HOME", dir.path().join(".cache"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let (tx, rx) = mpsc::channel();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    // Everything printed up to the next "watching" line (a bound only against a hang: no timing
-    // is asserted).
-    let next_build = || {
-        let mut said = Vec::new();
-        loop {
-            let line = rx.recv_timeout(Duration::from_secs(120)).expect("the watcher builds and waits");
-            if line.starts_with("watching") {
-                return said.join("\n");
-            }
-            said.push(line);
-        }
-    };
+    // A cache folder inside the workspace: the stamp each build leaves there is no change.
+    let watcher = Watcher::start(dir.path(), &["build", "--watch"], &dir.path().join(".cache"));
+    let next_build = || watcher.next_build().join("\n");
     let report = dir.path().join("reports/partners/smit-logistiek.md");
     let first = next_build();
     assert!(first.contains("wrote"), "{first}");
     // Nothing changed: no build follows (what the build wrote is not a change).
-    let quiet = rx.recv_timeout(Duration::from_secs(3));
+    let quiet = watcher.lines.recv_timeout(Duration::from_secs(3));
     assert!(quiet.is_err(), "a build started with nothing changed: {quiet:?}");
     let before = std::fs::read_to_string(&report).unwrap();
 
@@ -62,8 +86,6 @@ fn a_changed_answer_file_is_built_again_with_its_diagnostics() {
     let fixed = next_build();
     assert!(fixed.contains("wrote") && !fixed.contains("error"), "{fixed}");
     assert_ne!(std::fs::read_to_string(&report).unwrap(), before, "the report shows the new score");
-    child.kill().unwrap();
-    child.wait().unwrap();
 }
 
 /// The body of `GET path` from the server at `address`, with its status line.
@@ -81,33 +103,8 @@ fn get(address: &str, path: &str) -> (String, String) {
 fn the_served_pages_reload_after_the_next_build_and_nothing_outside_is_served() {
     let dir =
         workspace(&[("trustmap.toml", "[report]\nformats = [\"html\"]\n"), ("assessments/smit.yaml", FILE)]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trustmap"))
-        .args(["build", "--serve", "0"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .env("XDG_CACHE_HOME", super::cache())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let (tx, rx) = mpsc::channel();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    // The lines up to the next "watching" line (a bound only against a hang).
-    let next_build = || {
-        let mut said = Vec::new();
-        loop {
-            let line = rx.recv_timeout(Duration::from_secs(120)).expect("the watcher builds and waits");
-            if line.starts_with("watching") {
-                return said;
-            }
-            said.push(line);
-        }
-    };
+    let watcher = Watcher::start(dir.path(), &["build", "--serve", "0"], &super::cache());
+    let next_build = || watcher.next_build();
     let first = next_build();
     let address = (first.iter().find_map(|l| l.split("http://").nth(1)))
         .map(|a| a.trim_end_matches('/').to_owned())
@@ -130,6 +127,4 @@ fn the_served_pages_reload_after_the_next_build_and_nothing_outside_is_served() 
     .unwrap();
     next_build();
     assert_eq!(get(&address, "/__trustmap/build").1, "2", "the pages see the new build");
-    child.kill().unwrap();
-    child.wait().unwrap();
 }
