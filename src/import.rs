@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::answer_file::{FIELDS, Kind};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::load::node::{Key, Node, Value};
 use crate::load::{Document, read};
@@ -227,14 +228,16 @@ fn row_tree(names: &[Option<(String, Span)>], cells: &[Cell], mapping: &Mapping,
         let key = |name: &str| Key { name: name.to_owned(), span: *header };
         let (id, field) = match name.splitn(3, '.').collect::<Vec<_>>().as_slice() {
             [meta] => {
-                top.push((key(meta), typed(text, span, is_text_key(meta))));
+                let kind = crate::answer_file::metadata_key(meta).map(|k| &k.kind);
+                top.push((key(meta), typed(text, span, kind)));
                 continue;
             }
             [b, q] => (format!("{b}.{q}"), "score"),
             [b, q, field] => (format!("{b}.{q}"), *field),
             _ => unreachable!("splitn(3) gives one to three parts"),
         };
-        let entry = (key(field), typed(text, span, field == "note"));
+        let kind = FIELDS.iter().find(|f| f.name == field).map(|f| &f.kind);
+        let entry = (key(field), typed(text, span, kind));
         match questions.iter_mut().find(|(k, _)| k.name == id) {
             Some((_, fields)) => fields.push(entry),
             None => questions.push((key(&id), vec![entry])),
@@ -256,7 +259,8 @@ fn row_tree(names: &[Option<(String, Span)>], cells: &[Cell], mapping: &Mapping,
     let start = Span::new(line, 1, 1);
     for (name, value) in &mapping.set {
         if !top.iter().any(|(k, _)| &k.name == name) {
-            top.push((Key { name: name.clone(), span: start }, typed(value, start, is_text_key(name))));
+            let kind = crate::answer_file::metadata_key(name).map(|k| &k.kind);
+            top.push((Key { name: name.clone(), span: start }, typed(value, start, kind)));
         }
     }
     if !answers.is_empty() {
@@ -265,29 +269,10 @@ fn row_tree(names: &[Option<(String, Span)>], cells: &[Cell], mapping: &Mapping,
     Node::new(Value::Map(top), start)
 }
 
-/// Whether metadata key `name` holds free text (so `3M` stays text).
-fn is_text_key(name: &str) -> bool {
-    crate::answer_file::metadata_key(name).is_some_and(|k| matches!(k.kind, crate::answer_file::Kind::Text))
-}
-
-/// A cell's value as YAML would read it: `true` and `false`, whole numbers, decimals (with a
-/// point or, as a spreadsheet in a Dutch locale writes them, a comma), else text. `text` cells
-/// are always text.
-fn typed(cell: &str, span: Span, text: bool) -> Node {
-    let value = if text {
-        Value::Str(cell.to_owned())
-    } else if let Ok(b) = cell.parse::<bool>() {
-        Value::Bool(b)
-    } else if let Ok(n) = cell.parse::<i64>() {
-        Value::Int(n)
-    } else if let Ok(x) = cell.replacen(',', ".", 1).parse::<f64>()
-        && cell.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | ','))
-    {
-        Value::Float(x)
-    } else {
-        Value::Str(cell.to_owned())
-    };
-    Node::new(value, span)
+/// A cell's value as the field it fills would read its text (see [`Value::from_text`]): a cell
+/// of a column that names no field stays text, for the validator to report the column.
+fn typed(cell: &str, span: Span, kind: Option<&Kind>) -> Node {
+    Node::new(kind.map_or_else(|| Value::Str(cell.to_owned()), |kind| Value::from_text(kind, cell)), span)
 }
 
 /// The answer files to write into `folder`: each valid row's path and assessment.
@@ -318,13 +303,16 @@ mod tests {
     }
 
     #[test]
-    fn cells_are_typed_as_yaml_would_type_them() {
-        let at = Span::START;
-        assert_eq!(typed("4", at, false).value, Value::Int(4));
-        assert_eq!(typed("3,5", at, false).value, Value::Float(3.5));
-        assert_eq!(typed("true", at, false).value, Value::Bool(true));
-        assert_eq!(typed("3M", at, false).value, Value::Str("3M".into()));
-        assert_eq!(typed("4", at, true).value, Value::Str("4".into()));
-        assert_eq!(typed("1,2,3", at, false).value, Value::Str("1,2,3".into()));
+    fn cells_are_typed_by_the_field_they_fill() {
+        let (at, field) = (Span::START, |name| FIELDS.iter().find(|f| f.name == name).map(|f| &f.kind));
+        let meta = |name| crate::answer_file::metadata_key(name).map(|k| &k.kind);
+        assert_eq!(typed("4", at, field("score")).value, Value::Int(4));
+        assert_eq!(typed("3,5", at, field("growth_pct")).value, Value::Float(3.5));
+        assert_eq!(typed("Nee", at, field("breach")).value, Value::Bool(false));
+        assert_eq!(typed("ja", at, meta("strategic")).value, Value::Bool(true));
+        assert_eq!(typed("3M", at, meta("partner")).value, Value::Str("3M".into()));
+        assert_eq!(typed("4", at, field("note")).value, Value::Str("4".into()));
+        assert_eq!(typed("1,2,3", at, field("score")).value, Value::Str("1,2,3".into()));
+        assert_eq!(typed("7", at, None).value, Value::Str("7".into()));
     }
 }

@@ -6,7 +6,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::node::{self, Key, Node, SyntaxError, Value};
-use crate::answer_file::{self, Field, Kind, NO, PERSON, SCORE, YES};
+use crate::answer_file::{self, Field, Kind, PERSON};
 use crate::diagnostic::{Lines, Span};
 
 pub(super) enum Parsed {
@@ -289,7 +289,7 @@ fn answer(body: &str, masked: &str, lines: &Lines, range: std::ops::Range<usize>
             let person = person(value, start + value_at, lines);
             people.get_or_insert_with(|| (key, Vec::new())).1.push(person);
         } else {
-            fields.push((key, Node::new(scalar(&field.kind, value), value_span)));
+            fields.push((key, Node::new(Value::from_text(&field.kind, value), value_span)));
         }
     }
     if let Some((key, items)) = people {
@@ -326,40 +326,6 @@ fn field_line(line: &str) -> Option<(&'static Field, usize, usize, &str)> {
     let value = after.trim();
     let value_at = key_at + colon + 1 + (after.len() - after.trim_start().len());
     Some((field, key_at, value_at, value))
-}
-
-/// The typed value of a field line of `kind`, as YAML would have given it.
-fn scalar(kind: &Kind, text: &str) -> Value {
-    if text.is_empty() {
-        return Value::Null;
-    }
-    let lower = text.to_lowercase();
-    let parsed = match kind {
-        Kind::Score => {
-            let scale = format!("/{}", SCORE.end());
-            let number = lower.strip_suffix(scale.as_str()).unwrap_or(&lower).trim();
-            number
-                .parse::<i64>()
-                .map(Value::Int)
-                .ok()
-                .or_else(|| number.parse::<f64>().ok().map(Value::Float))
-        }
-        Kind::Bool => match lower.as_str() {
-            word if YES.contains(&word) => Some(Value::Bool(true)),
-            word if NO.contains(&word) => Some(Value::Bool(false)),
-            _ => None,
-        },
-        Kind::Percent(_) => {
-            let number = lower.strip_suffix('%').unwrap_or(&lower).trim().replace(',', ".");
-            number
-                .parse::<i64>()
-                .map(Value::Int)
-                .ok()
-                .or_else(|| number.parse::<f64>().ok().map(Value::Float))
-        }
-        _ => None,
-    };
-    parsed.unwrap_or_else(|| Value::Str(text.into()))
 }
 
 /// `Name | role | frequency` into a person map (the [`PERSON`] keys in order), each part with its
@@ -549,10 +515,11 @@ mod tests {
 
     #[test]
     fn dutch_words_percentages_and_comments() {
-        assert_eq!(scalar(&Kind::Percent(answer_file::GROWTH_PCT), "12,5 %"), Value::Float(12.5));
-        assert_eq!(scalar(&Kind::Bool, "Ja"), Value::Bool(true));
-        assert_eq!(scalar(&Kind::Score, "vier"), Value::Str("vier".into()));
-        assert_eq!(scalar(&Kind::Score, "4/5"), Value::Int(4));
+        let typed = Value::from_text;
+        assert_eq!(typed(&Kind::Percent(answer_file::GROWTH_PCT), "12,5 %"), Value::Float(12.5));
+        assert_eq!(typed(&Kind::Bool, "Ja"), Value::Bool(true));
+        assert_eq!(typed(&Kind::Score, "vier"), Value::Str("vier".into()));
+        assert_eq!(typed(&Kind::Score, "4/5"), Value::Int(4));
         assert_eq!(strip_comments("a\n<!-- x -->\n\nb"), "a\n\nb");
         assert_eq!(mask_comments("a<!-- é\n-->b"), "a       \n   b");
     }

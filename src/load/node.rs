@@ -3,6 +3,7 @@
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::answer_file::{Kind, NO, SCORE, YES};
 use crate::diagnostic::Span;
 
 /// A value and its position.
@@ -22,6 +23,44 @@ pub enum Value {
     Seq(Vec<Node>),
     /// Entries in source order; keys are scalars rendered as text.
     Map(Vec<(Key, Node)>),
+}
+
+impl Value {
+    /// The typed value of a field written as text (a Markdown field line, a spreadsheet's cell),
+    /// as YAML would have given it: by what the field holds, in either language (`ja`, `12,5 %`,
+    /// `4/5`); what does not read as its kind stays text, for the validator to report.
+    pub fn from_text(kind: &Kind, text: &str) -> Value {
+        if text.is_empty() {
+            return Value::Null;
+        }
+        let lower = text.to_lowercase();
+        let parsed = match kind {
+            Kind::Score => {
+                let scale = format!("/{}", SCORE.end());
+                let number = lower.strip_suffix(scale.as_str()).unwrap_or(&lower).trim();
+                number
+                    .parse::<i64>()
+                    .map(Value::Int)
+                    .ok()
+                    .or_else(|| number.parse::<f64>().ok().map(Value::Float))
+            }
+            Kind::Bool => match lower.as_str() {
+                word if YES.contains(&word) => Some(Value::Bool(true)),
+                word if NO.contains(&word) => Some(Value::Bool(false)),
+                _ => None,
+            },
+            Kind::Percent(_) => {
+                let number = lower.strip_suffix('%').unwrap_or(&lower).trim().replace(',', ".");
+                number
+                    .parse::<i64>()
+                    .map(Value::Int)
+                    .ok()
+                    .or_else(|| number.parse::<f64>().ok().map(Value::Float))
+            }
+            _ => None,
+        };
+        parsed.unwrap_or_else(|| Value::Str(text.into()))
+    }
 }
 
 /// A mapping key and its position.
