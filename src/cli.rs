@@ -191,6 +191,10 @@ pub struct BuildArgs {
     /// [default port: 3000], each page reloading itself after the next build.
     #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "3000")]
     pub serve: Option<u16>,
+    /// Open the index in the browser (`$BROWSER`, else the system's) once the build is done:
+    /// with --serve its address, else the file; with --watch after the first build only.
+    #[arg(long)]
+    pub open: bool,
     /// Output folder [default: the workspace's, else `reports`].
     #[arg(short, long)]
     pub output: Option<PathBuf>,

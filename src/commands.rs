@@ -302,24 +302,30 @@ fn build(
     out: &mut dyn Write,
     reporters: Reporters,
 ) -> Result<Outcome> {
-    if !args.watch && args.serve.is_none() {
-        return build_once(args, trusted, color, out, reporters);
-    }
     // What to watch is the first build's workspace; each build reads its settings anew, so a
     // changed trustmap.toml takes effect at once.
     let settings = BuildSettings::new(args, trusted)?;
     let terminal = reporters(false, color);
-    let server = match args.serve {
+    if !args.watch && args.serve.is_none() {
+        let outcome = build_once(&settings, color, out, reporters)?;
+        if args.open {
+            open_index(&settings.out, None, &*terminal);
+        }
+        return Ok(outcome);
+    }
+    let (server, address) = match args.serve {
         Some(port) => {
             let (server, address) = crate::serve::Server::start(&settings.out, port)?;
             terminal
                 .status(&format!("serving `{}` on http://{address}/", diagnostic::path_shown(&settings.out)));
-            Some(server)
+            (Some(server), Some(address))
         }
-        None => None,
+        None => (None, None),
     };
+    let mut to_open = args.open;
     crate::watch::run(&settings.workspace.root, &settings.paths, &settings.out, || {
-        if let Err(e) = build_once(args, trusted, color, out, reporters) {
+        let built = BuildSettings::new(args, trusted).and_then(|s| build_once(&s, color, out, reporters));
+        if let Err(e) = built {
             let mut message = e.to_string();
             let mut source = std::error::Error::source(&e);
             while let Some(cause) = source {
@@ -332,6 +338,9 @@ fn build(
         if let Some(server) = &server {
             server.built();
         }
+        if std::mem::take(&mut to_open) {
+            open_index(&settings.out, address, &*terminal);
+        }
         terminal.status(&format!(
             "watching `{}` for changes (Ctrl-C stops)",
             diagnostic::path_shown(&settings.workspace.root)
@@ -340,22 +349,38 @@ fn build(
     Ok(Outcome::Ok)
 }
 
+/// Opens what a reader of `out` starts with, in the browser: the index, else the network
+/// report (PDF, then Markdown), else the folder; through the server at `address` if there is
+/// one. A browser that cannot be started is said, not an error: the build is done.
+fn open_index(out: &Path, address: Option<std::net::SocketAddr>, terminal: &dyn Reporter) {
+    use crate::model::layout::{INDEX, NETWORK};
+    let first = [format!("{INDEX}.html"), format!("{NETWORK}.pdf"), format!("{NETWORK}.md")]
+        .into_iter()
+        .find(|name| out.join(name).is_file());
+    let target: std::ffi::OsString = match (address, first) {
+        (Some(address), Some(name)) if name.ends_with(".html") => format!("http://{address}/").into(),
+        (Some(address), name) => format!("http://{address}/{}", name.unwrap_or_default()).into(),
+        (None, name) => std::path::absolute(out.join(name.unwrap_or_default())).unwrap_or_default().into(),
+    };
+    if let Err(e) = opener::open_browser(&target) {
+        terminal.warning(&format!("cannot open {} ({e})", target.to_string_lossy()));
+    }
+}
+
 /// One build, and what it says at its end.
 fn build_once(
-    args: &cli::BuildArgs,
-    trusted: bool,
+    settings: &BuildSettings,
     color: bool,
     out: &mut dyn Write,
     reporters: Reporters,
 ) -> Result<Outcome> {
     let started = std::time::Instant::now();
-    let settings = BuildSettings::new(args, trusted)?;
     let terminal = reporters(settings.quiet, color);
     if let Some(asked) = settings.jobs_asked {
         terminal
             .note(&format!("--jobs {asked} is more than this machine's {} cores; using {0}", settings.jobs));
     }
-    let summary = crate::build::build(&settings, &*terminal)?;
+    let summary = crate::build::build(settings, &*terminal)?;
     if let Some(context) = summary.context {
         out.write_all(context.as_bytes())?;
         return Ok(if summary.has_errors { Outcome::Problems } else { Outcome::Ok });

@@ -1,5 +1,6 @@
 //! `build --watch`: a real child process watching a real workspace; a changed answer file is
-//! built again and its diagnostics printed, and a fixed one is built again too.
+//! built again and its diagnostics printed, and a fixed one is built again too. And `--open`,
+//! with a browser (`$BROWSER`) that writes down what it was asked to open.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
@@ -20,11 +21,21 @@ struct Watcher {
 
 impl Watcher {
     fn start(dir: &std::path::Path, args: &[&str], cache: &std::path::Path) -> Watcher {
+        Self::start_with_browser(dir, args, cache, std::path::Path::new("/nonexistent"))
+    }
+
+    fn start_with_browser(
+        dir: &std::path::Path,
+        args: &[&str],
+        cache: &std::path::Path,
+        browser: &std::path::Path,
+    ) -> Watcher {
         let mut child = Command::new(env!("CARGO_BIN_EXE_trustmap"))
             .args(args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .env("XDG_CACHE_HOME", cache)
+            .env("BROWSER", browser)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -103,12 +114,19 @@ fn get(address: &str, path: &str) -> (String, String) {
 fn the_served_pages_reload_after_the_next_build_and_nothing_outside_is_served() {
     let dir =
         workspace(&[("trustmap.toml", "[report]\nformats = [\"html\"]\n"), ("assessments/smit.yaml", FILE)]);
-    let watcher = Watcher::start(dir.path(), &["build", "--serve", "0"], &super::cache());
+    let browser = Browser::new();
+    let watcher = Watcher::start_with_browser(
+        dir.path(),
+        &["build", "--serve", "0", "--open"],
+        &super::cache(),
+        &browser.program,
+    );
     let next_build = || watcher.next_build();
     let first = next_build();
     let address = (first.iter().find_map(|l| l.split("http://").nth(1)))
         .map(|a| a.trim_end_matches('/').to_owned())
         .expect("the server says where it is");
+    assert_eq!(browser.opened(), format!("http://{address}/"), "--open opens the served index");
     let (status, page) = get(&address, "/");
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(page.contains("Smit Logistiek") && page.contains("/__trustmap/build"), "{page}");
@@ -127,4 +145,74 @@ fn the_served_pages_reload_after_the_next_build_and_nothing_outside_is_served() 
     .unwrap();
     next_build();
     assert_eq!(get(&address, "/__trustmap/build").1, "2", "the pages see the new build");
+    assert_eq!(browser.calls(), 1, "the browser is opened after the first build only");
+}
+
+/// A browser: a script that appends each thing it is asked to open to a file.
+struct Browser {
+    _dir: tempfile::TempDir,
+    program: std::path::PathBuf,
+    log: std::path::PathBuf,
+}
+
+impl Browser {
+    fn new() -> Browser {
+        let dir = tempfile::tempdir().unwrap();
+        let (program, log) = (dir.path().join("browser"), dir.path().join("opened"));
+        std::fs::write(&program, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()))
+            .unwrap();
+        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        Browser { _dir: dir, program, log }
+    }
+
+    /// What it was asked to open first, once it has been (the browser is started in the
+    /// background; the wait is a bound against a hang, not a timing).
+    fn opened(&self) -> String {
+        for _ in 0..600 {
+            if let Some(line) =
+                std::fs::read_to_string(&self.log).ok().and_then(|l| l.lines().next().map(str::to_owned))
+            {
+                return line;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the browser was not opened");
+    }
+
+    fn calls(&self) -> usize {
+        std::fs::read_to_string(&self.log).map_or(0, |l| l.lines().count())
+    }
+}
+
+#[test]
+fn open_opens_the_index_or_else_the_network_report_and_a_missing_browser_is_no_failure() {
+    for (formats, opened) in [("html", "reports/index.html"), ("md", "reports/network.md")] {
+        let dir = workspace(&[
+            ("trustmap.toml", &format!("[report]\nformats = [\"{formats}\"]\n")),
+            ("assessments/smit.yaml", FILE),
+        ]);
+        let browser = Browser::new();
+        let run = Command::new(env!("CARGO_BIN_EXE_trustmap"))
+            .args(["build", "--open"])
+            .current_dir(dir.path())
+            .env("XDG_CACHE_HOME", super::cache())
+            .env("BROWSER", &browser.program)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let expected = std::path::absolute(dir.path().join(opened)).unwrap();
+        assert_eq!(browser.opened(), expected.to_string_lossy(), "{formats}");
+    }
+    let dir = workspace(&[("assessments/smit.yaml", FILE)]);
+    let run = Command::new(env!("CARGO_BIN_EXE_trustmap"))
+        .args(["build", "--open"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", super::cache())
+        .env("BROWSER", dir.path().join("no-such-browser"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success() && stderr.contains("cannot open"), "{stderr}");
+    assert!(dir.path().join("reports/index.html").is_file());
 }
