@@ -597,7 +597,7 @@ mod tests {
             spans: BTreeMap::new(),
         };
         for format in [Format::Yaml, Format::Markdown] {
-            let text = emit(&written, format, Guidance { form: false, lang: Lang::En }, None);
+            let text = emit(&written, format, Guidance::new(false, Lang::En), None);
             for key in METADATA.iter().filter(|k| format == Format::Yaml || k.kind != Kind::Answers) {
                 let line = format!("{}:", key.name);
                 assert!(

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{self, Cli, ColorChoice, Command, DiagnosticFormat};
 use crate::diagnostic::{self, Output};
 use crate::emit::{self, Guidance};
+use crate::load::comments::Comments;
 use crate::load::{self, Loaded};
 use crate::model::{Assessment, Date, Format, Lang, Perspective, Role, Status, slugify};
 use crate::pipeline;
@@ -115,7 +116,7 @@ fn import(
     }
     std::fs::create_dir_all(&folder).map_err(|cause| Error::Write { path: folder.clone(), cause })?;
     let overwrite = if args.force { Overwrite::Allow } else { Overwrite::Refuse };
-    let guidance = Guidance { form: false, lang: workspace.config.lang };
+    let guidance = Guidance::new(false, workspace.config.lang);
     for (path, assessment) in &files {
         let schema = relative_schema(path, &workspace);
         atomic(path, emit::emit(assessment, args.format, guidance, schema.as_deref()).as_bytes(), overwrite)?;
@@ -574,8 +575,7 @@ fn init(args: &cli::InitArgs, out: &mut dyn Write) -> Result<Outcome> {
     }
     if args.example {
         let example = example_assessment(&assessments.join("example-partner.yaml"), config.lang)?;
-        let text =
-            emit::emit(&example, Format::Yaml, Guidance { form: true, lang: config.lang }, Some(schema_ref));
+        let text = emit::emit(&example, Format::Yaml, Guidance::new(true, config.lang), Some(schema_ref));
         files.push((example.source, text));
     }
     // An existing .gitignore gets the line it lacks; nothing else of the user's is touched.
@@ -701,7 +701,7 @@ fn new(args: &cli::NewArgs, trusted: bool, out: &mut dyn Write) -> Result<Outcom
     };
     let assessment = Assessment { source: path.clone(), ..assessment };
     let schema = relative_schema(&path, &workspace);
-    let text = emit::emit(&assessment, format, Guidance { form: true, lang }, schema.as_deref());
+    let text = emit::emit(&assessment, format, Guidance::new(true, lang), schema.as_deref());
     if path == Path::new("-") {
         out.write_all(text.as_bytes())?;
     } else {
@@ -807,7 +807,10 @@ fn convert(
     let lang = assessment.lang.unwrap_or(workspace.config.lang);
     // A YAML file names the workspace's schema, as `trustmap new` writes it, for the editor.
     let schema = relative_schema(args.output.as_deref().unwrap_or(&args.file), &workspace);
-    let text = emit::emit(&assessment, target, Guidance { form: false, lang }, schema.as_deref());
+    // The file's own comments go with it, and a form's guidance stays a form's.
+    let (comments, form) = emit::carried(Comments::read(&doc.text, doc.format));
+    let text =
+        emit::emit(&assessment, target, Guidance { form, lang, comments: &comments }, schema.as_deref());
     verify_round_trip(&assessment, &text, target)?;
     match &args.output {
         None => out.write_all(text.as_bytes())?,

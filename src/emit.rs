@@ -6,16 +6,85 @@
 use std::fmt::Write as _;
 
 use crate::answer_file::{FIELDS, Field, Kind, METADATA, NO, PERSON, YES};
+use crate::load::comments::Comments;
 use crate::model::{Answer, Assessment, Format, Lang, Person, Perspective};
 use crate::questionnaire::{Question, QuestionBox, Questionnaire};
 
 /// What to write besides the answers themselves.
 #[derive(Debug, Clone, Copy)]
-pub struct Guidance {
+pub struct Guidance<'a> {
     /// Write every question, answered or not, with its text and scale (for a blank form).
     pub form: bool,
     /// Language of question texts and guidance.
     pub lang: Lang,
+    /// The comments to write with the answers: a converted file's own, its guidance left out
+    /// (see [`carried`]). A question with a comment is written even if it is not answered.
+    pub comments: &'a Comments,
+}
+
+impl Guidance<'static> {
+    /// Guidance without comments.
+    pub fn new(form: bool, lang: Lang) -> Self {
+        static NONE: Comments = Comments::NONE;
+        Guidance { form, lang, comments: &NONE }
+    }
+}
+
+/// What a conversion carries of a file's comments: its own, without the guidance of a form made
+/// by `trustmap new` (box titles, question texts, scales, in either language and format); and
+/// whether it held that guidance, so that the converted file is written as a form too.
+pub fn carried(mut comments: Comments) -> (Comments, bool) {
+    static GUIDANCE: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    let guidance = GUIDANCE.get_or_init(|| {
+        let mut out = String::new();
+        for qbox in &Questionnaire::get().boxes {
+            for &lang in Lang::VARIANTS {
+                let _ = writeln!(out, "# Box {}. {}", qbox.number, qbox.title.get(lang));
+                for question in qbox.groups.iter().flat_map(|g| &g.questions) {
+                    for &perspective in Perspective::VARIANTS {
+                        yaml_guidance(question, lang, perspective, &mut out);
+                        markdown_guidance(question, lang, perspective, &mut out);
+                    }
+                }
+            }
+        }
+        let lines = out.lines().map(|l| l.trim().trim_start_matches('#').trim());
+        lines.filter(|l| !matches!(*l, "" | "<!--" | "-->")).map(str::to_owned).collect()
+    });
+    let mut form = false;
+    let mut own = |lines: &mut Vec<String>| {
+        lines.retain(|line| {
+            let is_guidance = guidance.contains(line.trim());
+            form |= is_guidance;
+            !is_guidance
+        })
+    };
+    own(&mut comments.head);
+    own(&mut comments.tail);
+    comments.questions.values_mut().for_each(&mut own);
+    comments.questions.retain(|_, lines| !lines.is_empty());
+    (comments, form)
+}
+
+/// `lines` as YAML comments at `indent`.
+fn yaml_comments(lines: &[String], indent: &str, out: &mut String) {
+    for line in lines {
+        let _ = writeln!(out, "{indent}#{}{line}", if line.is_empty() { "" } else { " " });
+    }
+}
+
+/// `lines` as one HTML comment, on its own line(s), `-->` in them broken so it cannot end it.
+fn html_comment(lines: &[String], out: &mut String) {
+    let lines: Vec<String> = lines.iter().map(|l| l.replace("-->", "-- >")).collect();
+    match lines.as_slice() {
+        [] => {}
+        [line] => {
+            let _ = writeln!(out, "\n<!-- {line} -->");
+        }
+        _ => {
+            let _ = writeln!(out, "\n<!--\n{}\n-->", lines.join("\n"));
+        }
+    }
 }
 
 /// The answer file for `a` in `format`. `schema` is the modeline target for YAML files.
@@ -107,12 +176,13 @@ fn person_value(p: &Person, key: &str) -> Option<String> {
     }
 }
 
-/// The questions of a box to write: all of them for a form, else the answered ones.
-fn box_questions<'q>(qbox: &'q QuestionBox, a: &Assessment, form: bool) -> Vec<&'q Question> {
+/// The questions of a box to write: all of them for a form, else the answered ones and those
+/// with a comment.
+fn box_questions<'q>(qbox: &'q QuestionBox, a: &Assessment, g: Guidance) -> Vec<&'q Question> {
     qbox.groups
         .iter()
         .flat_map(|gr| &gr.questions)
-        .filter(|question| form || a.answers.contains_key(&question.id))
+        .filter(|q| g.form || a.answers.contains_key(&q.id) || g.comments.questions.contains_key(&q.id))
         .collect()
 }
 
@@ -122,11 +192,12 @@ fn yaml(a: &Assessment, g: Guidance, schema: Option<&str>) -> String {
     if let Some(schema) = schema {
         let _ = writeln!(out, "# yaml-language-server: $schema={schema}");
     }
+    yaml_comments(&g.comments.head, "", &mut out);
     metadata_yaml(a, &mut out);
     out.push_str("answers:");
     let mut any = false;
     for qbox in &q.boxes {
-        let questions = box_questions(qbox, a, g.form);
+        let questions = box_questions(qbox, a, g);
         if questions.is_empty() {
             continue;
         }
@@ -139,6 +210,7 @@ fn yaml(a: &Assessment, g: Guidance, schema: Option<&str>) -> String {
             if g.form {
                 yaml_guidance(question, g.lang, a.perspective, &mut out);
             }
+            yaml_comments(g.comments.questions.get(&question.id).map_or(&[], Vec::as_slice), "  ", &mut out);
             let _ = write!(out, "  {}:", question.id);
             if let Some(answer) = a.answers.get(&question.id) {
                 yaml_answer(answer, &mut out);
@@ -149,6 +221,7 @@ fn yaml(a: &Assessment, g: Guidance, schema: Option<&str>) -> String {
         out.push_str(" {}");
     }
     out.push('\n');
+    yaml_comments(&g.comments.tail, "", &mut out);
     out
 }
 
@@ -226,10 +299,11 @@ fn yaml_people(people: &[Person]) -> String {
 fn markdown(a: &Assessment, g: Guidance) -> String {
     let q = Questionnaire::get();
     let mut out = String::from("---\n");
+    yaml_comments(&g.comments.head, "", &mut out);
     metadata_yaml(a, &mut out);
     let _ = write!(out, "---\n\n# {} ({})\n", a.partner.replace(['\n', '#'], " "), a.date);
     for qbox in &q.boxes {
-        let questions = box_questions(qbox, a, g.form);
+        let questions = box_questions(qbox, a, g);
         if questions.is_empty() {
             continue;
         }
@@ -240,9 +314,11 @@ fn markdown(a: &Assessment, g: Guidance) -> String {
             if g.form {
                 markdown_guidance(question, g.lang, a.perspective, &mut out);
             }
+            html_comment(g.comments.questions.get(&question.id).map_or(&[], Vec::as_slice), &mut out);
             markdown_answer(a.answers.get(&question.id), g.form, &mut out);
         }
     }
+    html_comment(&g.comments.tail, &mut out);
     out
 }
 

@@ -103,6 +103,39 @@ struct Section {
 /// that would otherwise lose an answer without a word.
 fn sections(body: &str, first_line: u32) -> (Vec<(Key, Node)>, Vec<Problem>) {
     let lines = Lines::from_line(body, first_line);
+    let (found, blocks, mut problems) = headings(body, &lines);
+    let masked = mask(body, &blocks);
+    problems.extend(stray_fields(&masked, &found, &lines));
+    problems.sort_by_key(|p| (p.span.line, p.span.column));
+    let answers = found
+        .into_iter()
+        .map(|s| {
+            let value = answer(body, &masked, &lines, s.body, s.id_span);
+            (Key { name: s.id, span: s.id_span }, value)
+        })
+        .collect();
+    (answers, problems)
+}
+
+/// The HTML comments of the body (`<!-- … -->`, as a section's note leaves them out), each
+/// with the question of the section it stands in (`None` before the first).
+pub(super) fn comments(body: &str) -> Vec<(Option<String>, &str)> {
+    let (sections, _, _) = headings(body, &Lines::from_line(body, 1));
+    let mut found = Vec::new();
+    let mut offset = 0;
+    while let Some(start) = comment_start(&body[offset..]).map(|s| offset + s) {
+        // As the note reader ends it: at the first `-->`, so `<!-->` is an empty comment.
+        let end = body[start..].find("-->").map_or(body.len(), |e| start + e);
+        let id = sections.iter().rev().find(|s| s.body.start <= start).map(|s| s.id.clone());
+        found.push((id, body.get(start + 4..end).unwrap_or_default()));
+        offset = (end + 3).min(body.len());
+    }
+    found
+}
+
+/// The sections of the body, its code and HTML blocks, and the headings that mean to name a
+/// question but name none.
+fn headings(body: &str, lines: &Lines) -> (Vec<Section>, Vec<std::ops::Range<usize>>, Vec<Problem>) {
     let mut found: Vec<Section> = Vec::new();
     let mut problems = Vec::new();
     let mut open: Option<(Option<String>, HeadingLevel, std::ops::Range<usize>)> = None;
@@ -124,7 +157,7 @@ fn sections(body: &str, first_line: u32) -> (Vec<(Key, Node)>, Vec<Problem>) {
                 let Some((id, level, heading)) = open.take() else { continue };
                 let source = &body[heading.clone()];
                 let Some(id) = id.filter(|id| !id.is_empty()) else {
-                    problems.extend(unread_attribute(source, heading.start, &lines));
+                    problems.extend(unread_attribute(source, heading.start, lines));
                     continue;
                 };
                 let at = source.rfind(&format!("#{id}")).map_or(heading.start, |i| heading.start + i + 1);
@@ -135,17 +168,7 @@ fn sections(body: &str, first_line: u32) -> (Vec<(Key, Node)>, Vec<Problem>) {
             _ => {}
         }
     }
-    let masked = mask(body, &blocks);
-    problems.extend(stray_fields(&masked, &found, &lines));
-    problems.sort_by_key(|p| (p.span.line, p.span.column));
-    let answers = found
-        .into_iter()
-        .map(|s| {
-            let value = answer(body, &masked, &lines, s.body, s.id_span);
-            (Key { name: s.id, span: s.id_span }, value)
-        })
-        .collect();
-    (answers, problems)
+    (found, blocks, problems)
 }
 
 /// A heading that ends in an attribute block meant to name a question but naming none

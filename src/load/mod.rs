@@ -2,6 +2,7 @@
 //! a position-carrying value tree of the same shape for both formats. Checking that tree against
 //! the questionnaire is the next stage's job ([`crate::validate`]).
 
+pub mod comments;
 mod markdown;
 pub use markdown::escape_note;
 pub mod node;

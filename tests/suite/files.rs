@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use trustmap::load::{self, Loaded};
-use trustmap::model::Assessment;
+use trustmap::model::{Assessment, Format};
 use trustmap::questionnaire::Questionnaire;
 
 use super::{sample_files, trustmap, workspace};
@@ -155,7 +155,81 @@ fn every_sample_and_fixture_survives_a_round_trip_through_the_other_format() {
         assert_eq!(run.code, 0, "{}: {}", path.display(), run.stderr);
         assert_eq!(content(&assessment(&mid)), content(&original), "{}", path.display());
         assert_eq!(content(&assessment(&end)), content(&original), "{}", path.display());
+        assert_eq!(own_comments(&end), own_comments(&path), "{}: a comment was lost", path.display());
     }
+}
+
+/// Every comment line of an answer file that is not a form's guidance, sorted.
+fn own_comments(path: &std::path::Path) -> Vec<String> {
+    use trustmap::load::comments::Comments;
+    let format = if path.extension().unwrap() == "md" { Format::Markdown } else { Format::Yaml };
+    let text = std::fs::read_to_string(path).unwrap();
+    let (c, _) = trustmap::emit::carried(Comments::read(&text, format));
+    let mut lines: Vec<String> =
+        c.head.into_iter().chain(c.questions.into_values().flatten()).chain(c.tail).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn convert_keeps_a_forms_guidance_and_the_files_own_comments_where_they_stand() {
+    let dir = workspace(&[("trustmap.toml", "")]);
+    let run = trustmap(dir.path(), &["new", "Smit", "--role", "supplier", "--date", "2026-03-15"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let form = dir.path().join("assessments/smit-2026-03-15.yaml");
+    let text = std::fs::read_to_string(&form).unwrap();
+    let text = text
+        .replacen("partner: Smit\n", "# Our biggest supplier --> since 2019.\npartner: Smit\n", 1)
+        .replacen("  trust.expertise:\n", "  # asked Jan --> twice\n  trust.expertise: 4  # firm\n", 1)
+        .replacen(
+            "  trust.openness:\n",
+            "  trust.openness:\n    score: 2\n    # said in confidence\n    note: |\n      #hashtag, a note and not a comment\n",
+            1,
+        );
+    std::fs::write(&form, &text).unwrap();
+    let run =
+        trustmap(dir.path(), &["convert", "assessments/smit-2026-03-15.yaml", "--to", "md", "-o", "smit.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = std::fs::read_to_string(dir.path().join("smit.md")).unwrap();
+    // Still a form: every question with its scale, the unanswered ones too.
+    assert!(
+        md.contains("{#trust.benevolence}") && md.contains("1 = Duidelijk onvoldoende expertise in huis"),
+        "{md}"
+    );
+    // The file's own comments, by what they stood by; `-->` cannot end an HTML comment early.
+    let (front, body) = md.split_once("\n---\n").unwrap();
+    assert!(front.contains("# Our biggest supplier --> since 2019."), "{md}");
+    let expertise = body.split("{#trust.expertise}").nth(1).unwrap().split("### ").next().unwrap();
+    assert!(
+        expertise.contains("<!--\nasked Jan -- > twice\nfirm\n-->") && expertise.contains("Score: 4"),
+        "{expertise}"
+    );
+    let openness = body.split("{#trust.openness}").nth(1).unwrap().split("### ").next().unwrap();
+    assert!(openness.contains("<!-- said in confidence -->"), "{openness}");
+    assert!(openness.contains("#hashtag, a note and not a comment"), "the note is the note: {openness}");
+
+    let run = trustmap(dir.path(), &["convert", "smit.md", "--to", "yaml", "-o", "back.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let back = std::fs::read_to_string(dir.path().join("back.yaml")).unwrap();
+    assert!(back.contains("  # asked Jan -- > twice\n  # firm\n  trust.expertise: 4\n"), "{back}");
+    assert!(
+        back.contains("#   1 = Duidelijk onvoldoende expertise in huis")
+            && back.contains("  trust.benevolence:\n")
+    );
+    assert_eq!(back.matches("# Hebben zij voldoende expertise in huis?").count(), 1, "guidance once: {back}");
+    assert!(back.contains("# Our biggest supplier --> since 2019.\npartner: Smit"), "{back}");
+    assert_eq!(own_comments(&dir.path().join("back.yaml")), own_comments(&dir.path().join("smit.md")));
+
+    // A file that was not a form does not become one; its comments still go with it.
+    std::fs::write(
+        dir.path().join("plain.yaml"),
+        "partner: X\nrole: other\ndate: 2026-01-01\nanswers:\n  # why blank\n  trust.openness:\n  trust.expertise: 3\n",
+    )
+    .unwrap();
+    let run = trustmap(dir.path(), &["convert", "plain.yaml", "--to", "md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("1 = ") && !run.stdout.contains("{#trust.benevolence}"), "{}", run.stdout);
+    assert!(run.stdout.contains("{#trust.openness}\n\n<!-- why blank -->\n"), "{}", run.stdout);
 }
 
 #[test]
