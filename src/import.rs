@@ -29,7 +29,8 @@ pub struct Mapping {
     /// ids).
     #[serde(default)]
     pub skip_rows: usize,
-    /// A column's name in the file → trustmap's name for it; `""` leaves the column out.
+    /// A column's name in the file → trustmap's name for it; `""` leaves the column out. A name
+    /// that ends in `*` stands for every column that starts with what comes before it.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
     /// Metadata for every row that has no cell of its own for it (`role`, `date`, ...).
@@ -38,12 +39,24 @@ pub struct Mapping {
 }
 
 impl Mapping {
-    /// Reads a mapping file.
+    /// Reads a mapping file; a problem in it is reported at its line and column.
     pub fn read(path: &Path) -> Result<Mapping> {
         let text =
             std::fs::read_to_string(path).map_err(|cause| Error::Read { path: path.to_owned(), cause })?;
-        toml::from_str(&text)
-            .map_err(|e| Error::System(format!("{}: {}", crate::diagnostic::path_shown(path), e.message())))
+        toml::from_str(&text).map_err(|e| crate::workspace::toml_error(path, &text, &e))
+    }
+
+    /// trustmap's name for the column `name`: as mapped by name, else by the longest `prefix*`
+    /// it starts with, else its own.
+    fn name<'a>(&'a self, name: &'a str) -> &'a str {
+        if let Some(mapped) = self.columns.get(name) {
+            return mapped;
+        }
+        let by_prefix = self.columns.iter().filter_map(|(pattern, mapped)| {
+            let prefix = pattern.strip_suffix('*')?;
+            name.starts_with(prefix).then_some((prefix.len(), mapped.as_str()))
+        });
+        by_prefix.max_by_key(|(len, _)| *len).map_or(name, |(_, mapped)| mapped)
     }
 }
 
@@ -182,7 +195,7 @@ fn rows(path: &Path, text: String, table: Vec<Vec<Cell>>, mapping: &Mapping) -> 
         .iter()
         .map(|cell| {
             let name = cell.text.trim();
-            let name = mapping.columns.get(name).map_or(name, String::as_str);
+            let name = mapping.name(name);
             let span = Span::new(cell.line, cell.column, cell.text.chars().count().max(1) as u32);
             (!name.is_empty()).then(|| (name.to_owned(), span))
         })
@@ -293,6 +306,18 @@ mod tests {
     fn field_columns_skip_delimiters_inside_quotes() {
         assert_eq!(field_columns("a,\"b,c\",d", b','), vec![1, 3, 9]);
         assert_eq!(field_columns("a;b", b';'), vec![1, 3]);
+    }
+
+    #[test]
+    fn a_column_is_mapped_by_name_else_by_its_longest_prefix() {
+        let mapping: Mapping = toml::from_str(
+            "[columns]\n\"Q1\" = \"partner\"\n\"Recipient*\" = \"\"\n\"RecipientE*\" = \"respondent\"\n",
+        )
+        .unwrap();
+        assert_eq!(mapping.name("Q1"), "partner");
+        assert_eq!(mapping.name("RecipientLastName"), "");
+        assert_eq!(mapping.name("RecipientEmail"), "respondent");
+        assert_eq!(mapping.name("Q2"), "Q2");
     }
 
     #[test]

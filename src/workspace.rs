@@ -384,6 +384,14 @@ fn normalise(path: &Path) -> PathBuf {
     if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
 }
 
+/// A TOML file's (`trustmap.toml`, an import's mapping) error, shown at its line and column.
+pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let span = e.span().map_or(Span::START, |r| Lines::new(text).span(r.start, r.len()));
+    let message = e.message().trim_end_matches('\n').replace('\n', "; ");
+    let diagnostic = Diagnostic::error(path, span, "config", message);
+    Error::Config { path: path.into(), message: diagnostic.render(Some(text), false).trim_end().into() }
+}
+
 impl Config {
     /// Reads and checks a `trustmap.toml`; a problem is reported with its line and column.
     pub fn load(path: &Path) -> Result<Config> {
@@ -392,15 +400,7 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let span = e.span().map_or(Span::START, |r| Lines::new(text).span(r.start, r.len()));
-            let message = e.message().trim_end_matches('\n').replace('\n', "; ");
-            let diagnostic = Diagnostic::error(path, span, "config", message);
-            Error::Config {
-                path: path.into(),
-                message: diagnostic.render(Some(text), false).trim_end().into(),
-            }
-        })?;
+        let config: Config = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         let mut problems = config.evaluation.problems(crate::questionnaire::Questionnaire::get());
         problems.extend(config.limits.problems());
         problems.extend(config.sharing.problems());

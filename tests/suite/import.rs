@@ -118,6 +118,14 @@ fn a_survey_export_is_mapped_to_question_ids() {
         .clone();
     assert_eq!(answer["score"], 4.0);
     assert_eq!(answer["notes"][0]["text"], "=cmd()");
+
+    // A mapping with an error is reported at its line and column, and nothing is written.
+    let bad = map.replace("skip_rows = 2", "skip_rows = \"two\"");
+    let dir = workspace(&[("trustmap.toml", ""), ("export.csv", csv), ("qualtrics.toml", &bad)]);
+    let run = trustmap(dir.path(), &["import", "export.csv", "--map", "qualtrics.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("qualtrics.toml:1:13"), "{}", run.stderr);
+    assert!(!dir.path().join("assessments").exists());
 }
 
 #[test]
