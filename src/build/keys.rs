@@ -87,9 +87,8 @@ pub fn unchanged(
     formats: &BTreeSet<OutputFormat>,
     key: &str,
 ) -> Option<Vec<Entry>> {
-    let entries: Vec<&Entry> = (previous.0.iter())
-        .filter(|e| e.partner.as_deref() == partner && e.shared == shared && !e.bundle)
-        .filter(|e| e.format.is_some_and(|f| formats.contains(&f)))
+    let entries: Vec<&Entry> = (previous.report(partner, shared))
+        .filter(|e| !e.bundle && e.format.is_some_and(|f| formats.contains(&f)))
         .collect();
     let all_there = formats.iter().all(|f| entries.iter().any(|e| e.format == Some(*f)));
     // Each file must still hold what the previous build wrote: one changed by hand, or put in

@@ -1,6 +1,7 @@
 //! The manifest: every file a build left in the output folder, with the sha256 of the bytes it
 //! wrote, the report it belongs to and the answer files it was made from.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -89,23 +90,47 @@ impl Manifest {
 /// The previous build's files: which partner a file with errors belonged to, and whose reports
 /// there were.
 #[derive(Debug, Clone, Default)]
-pub struct Previous(pub Vec<Entry>);
+pub struct Previous {
+    entries: Vec<Entry>,
+    /// Where each report's entries are in `entries`, by its partner (`None`: the network) and
+    /// audience (`true`: partner-facing): a build asks this of every partner, so it is not a
+    /// search of every file each time.
+    reports: BTreeMap<(Option<String>, bool), Vec<usize>>,
+}
 
 impl Previous {
+    pub fn new(entries: Vec<Entry>) -> Previous {
+        let mut reports: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            reports.entry((e.partner.clone(), e.shared)).or_default().push(i);
+        }
+        Previous { entries, reports }
+    }
+
     /// The entries of the manifest in the output folder `out` (none when it cannot be read).
     pub fn read(out: &Path) -> Previous {
-        Previous(Manifest::read(&out.join(MANIFEST)).0.files)
+        Previous::new(Manifest::read(&out.join(MANIFEST)).0.files)
+    }
+
+    /// The entries of the report of `partner` (`None`: the network) for the audience `shared`.
+    pub fn report(&self, partner: Option<&str>, shared: bool) -> impl Iterator<Item = &Entry> {
+        let at = self.reports.get(&(partner.map(str::to_owned), shared));
+        at.into_iter().flatten().map(|&i| &self.entries[i])
     }
 
     /// The partner whose reports were made from the answer file `input` (as the manifest names
     /// it). A partner's files name their own inputs; the network's name every partner's.
     pub fn made_from(&self, input: &str) -> Option<String> {
-        self.0.iter().find(|e| e.partner.is_some() && e.inputs.iter().any(|i| i == input))?.partner.clone()
+        self.entries
+            .iter()
+            .find(|e| e.partner.is_some() && e.inputs.iter().any(|i| i == input))?
+            .partner
+            .clone()
     }
 
     /// The partners that had reports.
     pub fn partners(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().filter_map(|e| e.partner.as_deref())
+        self.reports.keys().filter_map(|(partner, _)| partner.as_deref())
     }
 
     /// Whether partner `id` (the network, for `None`) has an internal report in every one of
@@ -116,11 +141,9 @@ impl Previous {
         out: &Path,
         formats: &std::collections::BTreeSet<OutputFormat>,
     ) -> bool {
-        formats.iter().all(|f| {
-            self.0.iter().any(|e| {
-                e.partner.as_deref() == id && !e.shared && e.format == Some(*f) && out.join(&e.path).is_file()
-            })
-        })
+        formats
+            .iter()
+            .all(|f| self.report(id, false).any(|e| e.format == Some(*f) && out.join(&e.path).is_file()))
     }
 }
 

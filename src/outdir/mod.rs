@@ -192,7 +192,7 @@ impl OutputDir {
 
     /// The previous build's files.
     pub fn previous(&self) -> Previous {
-        Previous(self.old.values().cloned().collect())
+        Previous::new(self.old.values().cloned().collect())
     }
 
     /// What the user should be told so far.
