@@ -66,16 +66,24 @@ pub fn carried(mut comments: Comments) -> (Comments, bool) {
     (comments, form)
 }
 
+/// A comment's line as it may be written: what a YAML or Markdown reader could take for the end
+/// of the line (`\r`, U+2028, ...) or anything else a control character is a space.
+fn comment_line(line: &str) -> String {
+    line.chars()
+        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c })
+        .collect()
+}
+
 /// `lines` as YAML comments at `indent`.
 fn yaml_comments(lines: &[String], indent: &str, out: &mut String) {
-    for line in lines {
+    for line in lines.iter().map(|l| comment_line(l)) {
         let _ = writeln!(out, "{indent}#{}{line}", if line.is_empty() { "" } else { " " });
     }
 }
 
 /// `lines` as one HTML comment, on its own line(s), `-->` in them broken so it cannot end it.
 fn html_comment(lines: &[String], out: &mut String) {
-    let lines: Vec<String> = lines.iter().map(|l| l.replace("-->", "-- >")).collect();
+    let lines: Vec<String> = lines.iter().map(|l| comment_line(l).replace("-->", "-- >")).collect();
     match lines.as_slice() {
         [] => {}
         [line] => {

@@ -62,9 +62,13 @@ impl Comments {
     }
 }
 
-/// The lines of an HTML comment's text, without the blank ones around them.
+/// The lines of an HTML comment's text, without the blank ones around them and the indent they
+/// share (the first line's own, after `<!--`, is its space).
 fn comment_lines(text: &str) -> Vec<String> {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let mut lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    if let Some(first) = lines.first_mut() {
+        *first = first.trim_start();
+    }
     let first = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
     let last = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(first, |l| l + 1);
     let indent = lines[first..last]

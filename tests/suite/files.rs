@@ -220,6 +220,21 @@ fn convert_keeps_a_forms_guidance_and_the_files_own_comments_where_they_stand() 
     assert!(back.contains("# Our biggest supplier --> since 2019.\npartner: Smit"), "{back}");
     assert_eq!(own_comments(&dir.path().join("back.yaml")), own_comments(&dir.path().join("smit.md")));
 
+    // A comment cannot become a line of its own in the other format: a line separator in it is
+    // a space (a carriage return, as everywhere, ends a line).
+    std::fs::write(
+        dir.path().join("sly.md"),
+        "---\npartner: X\nrole: other\ndate: 2026-01-01\n---\n\n## Q {#trust.expertise}\n\n<!-- a\u{2028}partner: Evil\rrole: customer -->\n\nScore: 3\n",
+    )
+    .unwrap();
+    let run = trustmap(dir.path(), &["convert", "sly.md", "--to", "yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("  # a partner: Evil\n  # role: customer\n  trust.expertise: 3"),
+        "{}",
+        run.stdout
+    );
+
     // A file that was not a form does not become one; its comments still go with it.
     std::fs::write(
         dir.path().join("plain.yaml"),
