@@ -279,13 +279,16 @@ pub struct CheckArgs {
 pub struct EvaluateArgs {
     /// Files or folders to evaluate [default: the workspace's assessments folder].
     pub paths: Vec<PathBuf>,
-    /// Output format: a table per partner, JSON (stable, documented in the book), or CSV (a row
-    /// per partner and proposition).
+    /// Output format: a table per partner, JSON (stable, documented in the book), or a row per
+    /// partner and proposition as CSV or as an Excel workbook.
     #[arg(long, value_enum, default_value_t = EvaluationFormat::Text)]
     pub format: EvaluationFormat,
     /// Language of flag messages in the text output [default: the workspace's, else nl].
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Write to this file (replaced whole, never half-written) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -303,6 +306,9 @@ pub enum EvaluationFormat {
     Json,
     /// One row per partner and proposition, with verdicts and flag counts, for a spreadsheet.
     Csv,
+    /// The same rows as an Excel workbook, numbers and dates typed (with --output, or standard
+    /// output sent to a file).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

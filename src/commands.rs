@@ -498,15 +498,39 @@ fn evaluate(
     // Problems go to standard error, so the evaluation on standard output stays parseable.
     batch.report_errors(reporter)?;
     let evaluation = batch.evaluate(&workspace.config.evaluation);
-    match args.format {
-        cli::EvaluationFormat::Json => {
-            out.write_all(serde_json::to_string_pretty(&evaluation)?.as_bytes())?;
-            out.write_all(b"\n")?;
-        }
+    let bytes = match args.format {
+        cli::EvaluationFormat::Json => serde_json::to_string_pretty(&evaluation)? + "\n",
+        // A file gets no colours.
         cli::EvaluationFormat::Text => {
-            out.write_all(crate::table::render(&evaluation, lang(args.lang, &workspace), color).as_bytes())?
+            crate::table::render(&evaluation, lang(args.lang, &workspace), color && args.output.is_none())
         }
-        cli::EvaluationFormat::Csv => out.write_all(crate::spreadsheet::csv(&evaluation)?.as_bytes())?,
+        cli::EvaluationFormat::Csv => crate::spreadsheet::csv(&evaluation)?,
+        cli::EvaluationFormat::Xlsx => {
+            if args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                return Err(Error::System(
+                    "an Excel workbook is not for the terminal: write it to a file with `--output evaluation.xlsx`".into(),
+                ));
+            }
+            return write_evaluation(args, &crate::spreadsheet::xlsx(&evaluation)?, &batch, out, reporter);
+        }
+    };
+    write_evaluation(args, bytes.as_bytes(), &batch, out, reporter)
+}
+
+/// The evaluation's `bytes` to `--output` (written whole) or `out`.
+fn write_evaluation(
+    args: &cli::EvaluateArgs,
+    bytes: &[u8],
+    batch: &pipeline::Batch,
+    out: &mut dyn Write,
+    reporter: &dyn Reporter,
+) -> Result<Outcome> {
+    match &args.output {
+        Some(path) => {
+            atomic(path, bytes, Overwrite::Allow)?;
+            reporter.status(&format!("wrote `{}`", diagnostic::path_shown(path)));
+        }
+        None => out.write_all(bytes)?,
     }
     Ok(if batch.has_errors() { Outcome::Problems } else { Outcome::Ok })
 }

@@ -1,7 +1,7 @@
 //! The evaluation as a spreadsheet reads it: `trustmap evaluate --format csv`, one row per
 //! partner and proposition, for those who go on in Excel or LibreOffice.
 
-use crate::model::{Evaluation, FlagSeverity, PartnerEvaluation, PropositionResult};
+use crate::model::{Date, Evaluation, FlagSeverity, PartnerEvaluation, PropositionResult, round1};
 use crate::{Error, Result};
 
 /// The columns, in order.
@@ -31,6 +31,16 @@ const HEADER: &[&str] = &[
     "flags_info",
 ];
 
+/// One cell of a row, typed: a workbook keeps the type, CSV writes it as text.
+enum Cell {
+    Text(String),
+    /// Rounded to one decimal (half away from zero, as the JSON); none is an empty cell.
+    Number(Option<f64>),
+    Count(usize),
+    Bool(bool),
+    Date(Date),
+}
+
 /// The evaluation as CSV (RFC 4180, a header row, `\n` line ends), partners in id order and
 /// their propositions P1 to P5. Numbers are written with a point and one decimal; a missing one is
 /// an empty cell. Text a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`,
@@ -43,39 +53,96 @@ pub fn csv(evaluation: &Evaluation) -> Result<String> {
     writer.write_record(HEADER).map_err(io)?;
     for p in &evaluation.partners {
         for r in &p.propositions {
-            writer.write_record(row(p, r)).map_err(io)?;
+            let record = row(p, r).into_iter().map(|cell| match cell {
+                Cell::Text(text) => inert(&text),
+                Cell::Number(n) => n.map(|n| format!("{:.1}", round1(n))).unwrap_or_default(),
+                Cell::Count(n) => n.to_string(),
+                Cell::Bool(b) => b.to_string(),
+                Cell::Date(d) => d.to_string(),
+            });
+            writer.write_record(record).map_err(io)?;
         }
     }
     let bytes = writer.into_inner().map_err(|e| Error::System(format!("cannot write CSV ({e})")))?;
     String::from_utf8(bytes).map_err(|e| Error::System(format!("cannot write CSV ({e})")))
 }
 
-fn row(p: &PartnerEvaluation, r: &PropositionResult) -> Vec<String> {
-    let number = |n: Option<f64>| n.map(|n| format!("{n:.1}")).unwrap_or_default();
+/// The same rows as an Excel workbook (`.xlsx`): numbers, dates and true/false as such, whatever
+/// the spreadsheet's language (a CSV file opens as one column, its decimals as text, in a Dutch
+/// Excel), the header row bold, frozen and filtered. Text is always a text cell, never a formula.
+/// The same evaluation gives the same bytes: the workbook's creation date is the newest
+/// assessment's.
+pub fn xlsx(evaluation: &Evaluation) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let xerr = |e: rust_xlsxwriter::XlsxError| Error::System(format!("cannot write the workbook ({e})"));
+    let excel_date = |d: Date| ExcelDateTime::from_ymd(d.year, d.month, d.day).map_err(xerr);
+    let newest =
+        evaluation.partners.iter().map(|p| p.date).max().unwrap_or(Date { year: 2000, month: 1, day: 1 });
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&excel_date(newest)?));
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("evaluation").map_err(xerr)?;
+    let (bold, decimal, day) = (
+        Format::new().set_bold(),
+        Format::new().set_num_format("0.0"),
+        Format::new().set_num_format("yyyy-mm-dd"),
+    );
+    for (col, name) in (0u16..).zip(HEADER) {
+        sheet.write_string_with_format(0, col, *name, &bold).map_err(xerr)?;
+    }
+    let mut last = 0u32;
+    for p in &evaluation.partners {
+        for r in &p.propositions {
+            last += 1;
+            for (col, cell) in (0u16..).zip(row(p, r)) {
+                match cell {
+                    Cell::Text(text) => sheet.write_string(last, col, text).map(drop),
+                    // Rounded as the CSV and the JSON give it.
+                    Cell::Number(Some(n)) => {
+                        sheet.write_number_with_format(last, col, round1(n), &decimal).map(drop)
+                    }
+                    Cell::Number(None) => Ok(()),
+                    Cell::Count(n) => sheet.write_number(last, col, n as f64).map(drop),
+                    Cell::Bool(b) => sheet.write_boolean(last, col, b).map(drop),
+                    Cell::Date(d) => sheet.write_date_with_format(last, col, &excel_date(d)?, &day).map(drop),
+                }
+                .map_err(xerr)?;
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xerr)?;
+    sheet.autofilter(0, 0, last, HEADER.len() as u16 - 1).map_err(xerr)?;
+    sheet.autofit();
+    workbook.save_to_buffer().map_err(xerr)
+}
+
+fn row(p: &PartnerEvaluation, r: &PropositionResult) -> Vec<Cell> {
+    let text = |t: &dyn std::fmt::Display| Cell::Text(t.to_string());
     let flags = |severity: Option<FlagSeverity>| {
         let on = p.flags.iter().filter(|f| f.proposition == Some(r.id));
-        on.filter(|f| severity.is_none_or(|s| f.severity == s)).count().to_string()
+        Cell::Count(on.filter(|f| severity.is_none_or(|s| f.severity == s)).count())
     };
+    let verdict = |v: Option<crate::model::Verdict>| Cell::Text(v.map(|v| v.to_string()).unwrap_or_default());
     vec![
-        inert(&p.id),
-        inert(&p.partner),
-        p.role.to_string(),
-        p.strategic.to_string(),
-        p.status.to_string(),
-        p.date.to_string(),
-        p.perspective.to_string(),
-        p.respondents.len().to_string(),
-        number(p.overall),
-        p.overall_verdict.to_string(),
-        r.id.to_string(),
-        number(r.score),
-        format!("{:.1}", r.coverage),
-        r.verdict.to_string(),
-        r.banded.to_string(),
-        r.partner_verdict.map(|v| v.to_string()).unwrap_or_default(),
-        r.relationship.map(|v| v.to_string()).unwrap_or_default(),
-        number(r.delta),
-        r.concerns.to_string(),
+        text(&p.id),
+        text(&p.partner),
+        text(&p.role),
+        Cell::Bool(p.strategic),
+        text(&p.status),
+        Cell::Date(p.date),
+        text(&p.perspective),
+        Cell::Count(p.respondents.len()),
+        Cell::Number(p.overall),
+        text(&p.overall_verdict),
+        text(&r.id),
+        Cell::Number(r.score),
+        Cell::Number(Some(r.coverage)),
+        text(&r.verdict),
+        text(&r.banded),
+        verdict(r.partner_verdict),
+        verdict(r.relationship),
+        Cell::Number(r.delta),
+        Cell::Count(r.concerns),
         flags(None),
         flags(Some(FlagSeverity::Critical)),
         flags(Some(FlagSeverity::Warning)),

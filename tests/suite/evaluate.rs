@@ -551,3 +551,78 @@ fn a_name_a_spreadsheet_would_run_is_written_as_text() {
     let row = reader.records().next().unwrap().unwrap();
     assert_eq!(&row[1], "'=HYPERLINK(\"http://evil.example\",\"click\")");
 }
+
+/// Whether a workbook's cell holds what the CSV's `field` says: the same text, the number with
+/// one decimal (a count without), true/false, a date as `YYYY-MM-DD` (Excel's serial day,
+/// counted from 1899-12-30).
+fn same_as_csv(field: &str, cell: &calamine::Data) -> bool {
+    use calamine::Data;
+    match cell {
+        Data::Empty => field.is_empty(),
+        Data::String(s) => s == field,
+        Data::Float(x) if field.contains('.') => format!("{x:.1}") == field,
+        Data::Float(x) => format!("{x:.0}") == field,
+        Data::Bool(b) => b.to_string() == field,
+        Data::DateTime(d) => {
+            // Howard Hinnant's civil_from_days, from 1970-01-01 (serial 25569).
+            let z = d.as_f64() as i64 - 25569 + 719468;
+            let era = z.div_euclid(146097);
+            let doe = z - era * 146097;
+            let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+            let mp = (5 * doy + 2) / 153;
+            let (day, month) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 3 } else { mp - 9 });
+            format!("{:04}-{month:02}-{day:02}", yoe + era * 400 + i64::from(month <= 2)) == field
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn the_workbook_holds_the_csvs_rows_typed_and_names_stay_text() {
+    use calamine::Reader as _;
+    let dir = workspace(&[]);
+    super::copy_dir(&super::samples(), dir.path());
+    let csv = trustmap(dir.path(), &["evaluate", "--format", "csv"]);
+    for name in ["one.xlsx", "two.xlsx"] {
+        let run = trustmap(dir.path(), &["evaluate", "--format", "xlsx", "--output", name]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let bytes = std::fs::read(dir.path().join("one.xlsx")).unwrap();
+    assert_eq!(bytes, std::fs::read(dir.path().join("two.xlsx")).unwrap(), "same inputs, same bytes");
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = workbook.worksheet_range("evaluation").unwrap();
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let mut expected = vec![reader.headers().unwrap().clone()];
+    expected.extend(reader.records().map(Result::unwrap));
+    assert_eq!(sheet.rows().count(), expected.len());
+    for (r, (row, record)) in sheet.rows().zip(&expected).enumerate() {
+        assert_eq!(row.len(), record.len());
+        for (c, (cell, field)) in row.iter().zip(record).enumerate() {
+            assert!(
+                same_as_csv(field, cell),
+                "row {r}, column {c}: {cell:?} in the workbook, {field:?} in the CSV"
+            );
+        }
+    }
+    // Typed: `strategic` a boolean, the date a date, a score a number.
+    let row = sheet.rows().nth(1).unwrap();
+    assert!(
+        matches!(row[3], calamine::Data::Bool(_)) && matches!(row[5], calamine::Data::DateTime(_)),
+        "{row:?}"
+    );
+    assert!(sheet.rows().skip(1).any(|r| matches!(r[11], calamine::Data::Float(_))));
+
+    // A name that reads as a formula is a text cell as it is, with no `'` in front.
+    let evil = workspace(&[(
+        "a.yaml",
+        "partner: \"=HYPERLINK(\\\"http://evil.example\\\",\\\"click\\\")\"\nid: evil\nrole: supplier\ndate: 2026-03-15\nanswers:\n  trust.expertise: 4\n",
+    )]);
+    let run = trustmap(evil.path(), &["evaluate", "--format", "xlsx", "-o", "e.xlsx", "a.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(evil.path().join("e.xlsx")).unwrap();
+    let sheet = workbook.worksheet_range("evaluation").unwrap();
+    let name = calamine::Data::String("=HYPERLINK(\"http://evil.example\",\"click\")".into());
+    assert_eq!(sheet.get((1, 1)), Some(&name));
+}
