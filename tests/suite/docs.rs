@@ -52,16 +52,24 @@ fn links_and_ids(text: &str) -> (Vec<String>, Vec<String>) {
     (links, ids)
 }
 
+/// The README and every chapter of the book, in order of their paths.
+fn doc_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    files.extend(
+        std::fs::read_dir(root.join("book/src"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md")),
+    );
+    files.sort();
+    files
+}
+
 #[test]
 fn every_link_in_the_readme_and_the_book_leads_somewhere() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("README.md")];
-    for entry in std::fs::read_dir(root.join("book/src")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "md") {
-            files.push(path);
-        }
-    }
+    let files = doc_files();
     let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap();
     let mut broken = Vec::new();
     for file in &files {
@@ -245,14 +253,7 @@ fn shell_words(line: &str) -> Vec<String> {
 #[test]
 fn every_command_in_the_readme_and_the_book_is_one_trustmap_takes() {
     use clap::Parser as _;
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("README.md")];
-    files.extend(
-        std::fs::read_dir(root.join("book/src"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md")),
-    );
+    let files = doc_files();
     let (mut checked, mut wrong) = (0, Vec::new());
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
@@ -356,14 +357,7 @@ fn every_shell_example_in_the_readme_and_the_book_runs() {
         std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )
     .unwrap();
-    let mut files = vec![root.join("README.md")];
-    files.extend(
-        std::fs::read_dir(root.join("book/src"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md")),
-    );
-    files.sort();
+    let files = doc_files();
     let (mut ran, mut failed) = (Vec::new(), Vec::new());
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
