@@ -286,7 +286,7 @@ pub struct EvaluateArgs {
     /// Language of flag messages in the text output [default: the workspace's, else nl].
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
-    /// Write to this file (replaced whole, never half-written) instead of standard output.
+    /// Write to this file (replaced whole, never half-written) instead of standard output (`-`).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }

@@ -326,6 +326,7 @@ fn build(
     let mut to_open = args.open;
     crate::watch::run(&settings.workspace.root, &settings.paths, &settings.out, || {
         let built = BuildSettings::new(args, trusted).and_then(|s| build_once(&s, color, out, reporters));
+        let done = built.is_ok();
         if let Err(e) = built {
             let mut message = e.to_string();
             let mut source = std::error::Error::source(&e);
@@ -339,7 +340,8 @@ fn build(
         if let Some(server) = &server {
             server.built();
         }
-        if std::mem::take(&mut to_open) {
+        // Opened after the first build that did not fail.
+        if done && std::mem::take(&mut to_open) {
             open_index(&settings.out, address, &*terminal);
         }
         terminal.status(&format!(
@@ -506,7 +508,8 @@ fn evaluate(
         }
         cli::EvaluationFormat::Csv => crate::spreadsheet::csv(&evaluation)?,
         cli::EvaluationFormat::Xlsx => {
-            if args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            let to_stdout = args.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+            if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
                 return Err(Error::System(
                     "an Excel workbook is not for the terminal: write it to a file with `--output evaluation.xlsx`".into(),
                 ));
@@ -525,7 +528,7 @@ fn write_evaluation(
     out: &mut dyn Write,
     reporter: &dyn Reporter,
 ) -> Result<Outcome> {
-    match &args.output {
+    match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             atomic(path, bytes, Overwrite::Allow)?;
             reporter.status(&format!("wrote `{}`", diagnostic::path_shown(path)));

@@ -51,14 +51,13 @@ pub fn carried(mut comments: Comments) -> (Comments, bool) {
         let lines = out.lines().map(|l| l.trim().trim_start_matches('#').trim());
         lines.filter(|l| !matches!(*l, "" | "<!--" | "-->")).map(str::to_owned).collect()
     });
-    let mut form = false;
-    let mut own = |lines: &mut Vec<String>| {
-        lines.retain(|line| {
-            let is_guidance = guidance.contains(line.trim());
-            form |= is_guidance;
-            !is_guidance
-        })
-    };
+    // A form holds the guidance of every question (hundreds of lines); a comment of the user's
+    // that happens to read as a line of it does not make a form, and is kept.
+    let all = || comments.head.iter().chain(comments.questions.values().flatten()).chain(&comments.tail);
+    let form = all().filter(|line| guidance.contains(line.trim())).count() >= FORM_LINES;
+    // The editor's modeline is the writer's to write, in YAML only.
+    comments.head.retain(|line| !line.trim_start().starts_with("yaml-language-server:"));
+    let mut own = |lines: &mut Vec<String>| lines.retain(|line| !(form && guidance.contains(line.trim())));
     own(&mut comments.head);
     own(&mut comments.tail);
     comments.questions.values_mut().for_each(&mut own);
@@ -73,6 +72,10 @@ fn comment_line(line: &str) -> String {
         .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c })
         .collect()
 }
+
+/// How many lines of guidance make a file a form made by `trustmap new` (which writes several
+/// for each of its questions).
+const FORM_LINES: usize = 20;
 
 /// `lines` as YAML comments at `indent`.
 fn yaml_comments(lines: &[String], indent: &str, out: &mut String) {

@@ -164,8 +164,14 @@ fn cell_text(data: &calamine::Data) -> String {
     }
 }
 
-/// The calendar date of an Excel serial day number (days since 1899-12-30), as `YYYY-MM-DD`.
+/// The calendar date of an Excel serial day number (days since 1899-12-30), as `YYYY-MM-DD`;
+/// a number no date of Excel's has (before 1900, after 9999) is written as the number, for the
+/// validator to report.
 fn excel_date(serial: f64) -> String {
+    // Excel's dates run from day 1 (1900-01-01) to day 2,958,465 (9999-12-31).
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return if serial.abs() < 1e15 { serial.to_string() } else { format!("{serial:e}") };
+    }
     // 25,569 days from Excel's day 0 to 1970-01-01.
     crate::model::Date::from_days(serial.floor() as i64 - 25_569).to_string()
 }
@@ -325,6 +331,8 @@ mod tests {
         assert_eq!(excel_date(46096.0), "2026-03-15");
         assert_eq!(excel_date(25569.0), "1970-01-01");
         assert_eq!(excel_date(46082.5), "2026-03-01");
+        assert_eq!(excel_date(1e300), "1e300");
+        assert_eq!(excel_date(-3.0), "-3");
     }
 
     #[test]

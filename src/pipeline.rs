@@ -141,9 +141,7 @@ impl Batch {
                 let folder = path.parent()?.file_name()?.to_string_lossy().into_owned();
                 let named = known.iter().filter(|id| {
                     stem.strip_prefix(id.as_str()).is_some_and(|rest| {
-                        rest.len() >= 11
-                            && rest.starts_with('-')
-                            && crate::model::Date::parse(&rest[1..11]).is_some()
+                        rest.starts_with('-') && rest.get(1..11).and_then(crate::model::Date::parse).is_some()
                     })
                 });
                 named.max_by_key(|id| id.len()).cloned().or_else(|| known.contains(&folder).then_some(folder))

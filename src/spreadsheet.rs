@@ -79,7 +79,8 @@ pub fn xlsx(evaluation: &Evaluation) -> Result<Vec<u8>> {
     let newest =
         evaluation.partners.iter().map(|p| p.date).max().unwrap_or(Date { year: 2000, month: 1, day: 1 });
     let mut workbook = Workbook::new();
-    workbook.set_properties(&DocProperties::new().set_creation_datetime(&excel_date(newest)?));
+    let created = excel_date(newest).or_else(|_| excel_date(Date { year: 2000, month: 1, day: 1 }))?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let sheet = workbook.add_worksheet();
     sheet.set_name("evaluation").map_err(xerr)?;
     let (bold, decimal, day) = (
@@ -96,7 +97,10 @@ pub fn xlsx(evaluation: &Evaluation) -> Result<Vec<u8>> {
             last += 1;
             for (col, cell) in (0u16..).zip(row(p, r)) {
                 match cell {
-                    Cell::Text(text) => sheet.write_string(last, col, text).map(drop),
+                    // A cell holds at most 32,767 characters.
+                    Cell::Text(text) => {
+                        sheet.write_string(last, col, text.chars().take(32_767).collect::<String>()).map(drop)
+                    }
                     // Rounded as the CSV and the JSON give it.
                     Cell::Number(Some(n)) => {
                         sheet.write_number_with_format(last, col, round1(n), &decimal).map(drop)
@@ -104,7 +108,11 @@ pub fn xlsx(evaluation: &Evaluation) -> Result<Vec<u8>> {
                     Cell::Number(None) => Ok(()),
                     Cell::Count(n) => sheet.write_number(last, col, n as f64).map(drop),
                     Cell::Bool(b) => sheet.write_boolean(last, col, b).map(drop),
-                    Cell::Date(d) => sheet.write_date_with_format(last, col, &excel_date(d)?, &day).map(drop),
+                    // Excel's dates start in 1900: an earlier one is written as text.
+                    Cell::Date(d) => match excel_date(d) {
+                        Ok(date) => sheet.write_date_with_format(last, col, &date, &day).map(drop),
+                        Err(_) => sheet.write_string(last, col, d.to_string()).map(drop),
+                    },
                 }
                 .map_err(xerr)?;
             }

@@ -74,7 +74,7 @@ fn comment_lines(text: &str) -> Vec<String> {
     let indent = lines[first..last]
         .iter()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
     lines[first..last].iter().map(|l| l.get(indent..).unwrap_or("").to_owned()).collect()
@@ -107,7 +107,7 @@ fn yaml(text: &str, out: &mut Comments) {
         if let Some(q) = quote {
             if let Some(end) = closing_quote(line, q) {
                 quote = None;
-                if let Some(comment) = trailing_comment(&line[end..]) {
+                if let Some(comment) = trailing_comment(&line[end..], false) {
                     out.push(&owner, comment);
                 }
             }
@@ -135,23 +135,26 @@ fn yaml(text: &str, out: &mut Comments) {
         for comment in pending.drain(..) {
             out.push(&owner, comment);
         }
-        // What the value opens, and the comment after it.
+        // What the value opens, and the comment after it. A line with neither a key nor a list
+        // item continues a plain scalar: a quote there is text.
         let value = value.trim_start();
-        if value.starts_with(['|', '>']) {
+        let starts_value = key.is_some() || line.trim_start().starts_with('-');
+        let opening = value.chars().next().filter(|c| starts_value && matches!(c, '"' | '\''));
+        if starts_value && value.starts_with(['|', '>']) {
             block = Some(column);
-            if let Some(comment) = trailing_comment(value) {
+            if let Some(comment) = trailing_comment(value, false) {
                 out.push(&owner, comment);
             }
-        } else if let Some(q) = value.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+        } else if let Some(q) = opening {
             match closing_quote(&value[1..], q) {
                 Some(end) => {
-                    if let Some(comment) = trailing_comment(&value[1 + end..]) {
+                    if let Some(comment) = trailing_comment(&value[1 + end..], false) {
                         out.push(&owner, comment);
                     }
                 }
                 None => quote = Some(q),
             }
-        } else if let Some(comment) = trailing_comment(value) {
+        } else if let Some(comment) = trailing_comment(value, starts_value && value.starts_with(['[', '{'])) {
             out.push(&owner, comment);
         }
     }
@@ -206,9 +209,10 @@ fn closing_quote(text: &str, q: char) -> Option<usize> {
     None
 }
 
-/// The comment after a value (`4  # why`): a `#` at the start or after a space, outside the
-/// quoted scalars of a flow collection. (Every character looked for is ASCII, so bytes will do.)
-fn trailing_comment(text: &str) -> Option<String> {
+/// The comment after a value (`4  # why`): a `#` at the start or after a space; in a flow
+/// collection (`flow`), outside its quoted scalars, while in plain text a quote is text.
+/// (Every character looked for is ASCII, so bytes will do.)
+fn trailing_comment(text: &str, flow: bool) -> Option<String> {
     let bytes = text.as_bytes();
     let (mut i, mut before) = (0, b' ');
     while i < bytes.len() {
@@ -216,7 +220,7 @@ fn trailing_comment(text: &str) -> Option<String> {
         if c == b'#' && matches!(before, b' ' | b'\t') {
             return Some(after_hash(&text[i + 1..]));
         }
-        if matches!(c, b'"' | b'\'') && matches!(before, b' ' | b'\t' | b'[' | b'{' | b',' | b':') {
+        if flow && matches!(c, b'"' | b'\'') && matches!(before, b' ' | b'\t' | b'[' | b'{' | b',' | b':') {
             i += 1 + closing_quote(&text[i + 1..], char::from(c))?;
         } else {
             i += 1;
@@ -241,6 +245,13 @@ mod tests {
         assert!(!c.questions.contains_key("trust.benevolence"), "{c:?}");
         assert_eq!(c.questions["key_people.ours"], ["the only one"]);
         assert_eq!(c.tail, ["at the end"]);
+
+        // A plain scalar's next line that starts with a quote, and quotes in plain text.
+        let text = "partner: X\nanswers:\n  trust.expertise:\n    note: plain start\n      'continued here\n    # kept\n  trust.openness:\n    note: rock 'n roll # one\n  trust.benevolence:\n    note: a \"b # two\" c\n# end\n";
+        let c = Comments::read(text, Format::Yaml);
+        assert_eq!(c.questions["trust.openness"], ["kept", "one"], "{c:?}");
+        assert_eq!(c.questions["trust.benevolence"], ["two\" c"]);
+        assert_eq!(c.tail, ["end"]);
     }
 
     proptest::proptest! {
@@ -260,5 +271,11 @@ mod tests {
         assert_eq!(c.head, ["about them", "before any question"]);
         assert_eq!(c.questions["trust.expertise"], ["1 = low", "5 = high"]);
         assert_eq!(c.questions["trust.openness"], ["inline"]);
+
+        // Indented with a no-break space; and a `<!--` never closed is text, as for the note.
+        let text = "---\npartner: X\n---\n\n## Q {#trust.expertise}\n\n<!--\n first\n\u{a0}second\n-->\n\nA note <!-- never closed\n## R {#trust.openness}\n";
+        let c = Comments::read(text, Format::Markdown);
+        assert_eq!(c.questions["trust.expertise"], [" first", "\u{a0}second"]);
+        assert!(!c.questions.contains_key("trust.openness"), "{c:?}");
     }
 }

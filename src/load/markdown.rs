@@ -124,8 +124,9 @@ pub(super) fn comments(body: &str) -> Vec<(Option<String>, &str)> {
     let mut found = Vec::new();
     let mut offset = 0;
     while let Some(start) = comment_start(&body[offset..]).map(|s| offset + s) {
-        // As the note reader ends it: at the first `-->`, so `<!-->` is an empty comment.
-        let end = body[start..].find("-->").map_or(body.len(), |e| start + e);
+        // As the note reader ends it: at the first `-->`, so `<!-->` is an empty comment; one
+        // never closed is text.
+        let Some(end) = body[start..].find("-->").map(|e| start + e) else { break };
         let id = sections.iter().rev().find(|s| s.body.start <= start).map(|s| s.id.clone());
         found.push((id, body.get(start + 4..end).unwrap_or_default()));
         offset = (end + 3).min(body.len());

@@ -627,3 +627,23 @@ fn templates_can_be_listed_and_exported() {
     assert_eq!(run.code, 0, "the exported templates and labels build as they are: {}", run.stderr);
     assert_eq!(trustmap(ws.path(), &["templates", "export", "templates"]).code, 2, "never overwrites");
 }
+
+/// A broken file is claimed for a partner by its name (`<id>-<date>.yaml`); a name with a
+/// multi-byte character where the date would end is only not a date, never a crash.
+#[test]
+fn a_broken_file_with_any_name_is_reported_not_a_crash() {
+    let dir = workspace(&[
+        (
+            "assessments/smit.yaml",
+            "partner: Smit\nrole: supplier\ndate: 2026-03-15\nanswers:\n  trust.expertise: 4\n",
+        ),
+        ("assessments/smit-2025-01-0é.yaml", "role: [\n"),
+    ]);
+    let run = trustmap(dir.path(), &["build", "--format", "md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("smit-2025-01-0é.yaml") && !run.stderr.contains("panicked"),
+        "{}",
+        run.stderr
+    );
+}

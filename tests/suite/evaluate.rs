@@ -619,10 +619,17 @@ fn the_workbook_holds_the_csvs_rows_typed_and_names_stay_text() {
         "a.yaml",
         "partner: \"=HYPERLINK(\\\"http://evil.example\\\",\\\"click\\\")\"\nid: evil\nrole: supplier\ndate: 2026-03-15\nanswers:\n  trust.expertise: 4\n",
     )]);
-    let run = trustmap(evil.path(), &["evaluate", "--format", "xlsx", "-o", "e.xlsx", "a.yaml"]);
+    // A date before Excel's first (1900) is a text cell, not a failed workbook.
+    std::fs::write(
+        evil.path().join("b.yaml"),
+        "partner: Old\nrole: supplier\ndate: 1850-06-01\nanswers:\n  trust.expertise: 4\n",
+    )
+    .unwrap();
+    let run = trustmap(evil.path(), &["evaluate", "--format", "xlsx", "-o", "e.xlsx", "a.yaml", "b.yaml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(evil.path().join("e.xlsx")).unwrap();
     let sheet = workbook.worksheet_range("evaluation").unwrap();
     let name = calamine::Data::String("=HYPERLINK(\"http://evil.example\",\"click\")".into());
     assert_eq!(sheet.get((1, 1)), Some(&name));
+    assert!(sheet.rows().any(|r| r[5] == calamine::Data::String("1850-06-01".into())));
 }

@@ -238,13 +238,15 @@ fn convert_keeps_a_forms_guidance_and_the_files_own_comments_where_they_stand() 
     // A file that was not a form does not become one; its comments still go with it.
     std::fs::write(
         dir.path().join("plain.yaml"),
-        "partner: X\nrole: other\ndate: 2026-01-01\nanswers:\n  # why blank\n  trust.openness:\n  trust.expertise: 3\n",
+        "partner: X\nrole: other\ndate: 2026-01-01\nanswers:\n  # why blank\n  trust.openness:\n  # 3 = Voldoende expertise voor het gewone werk\n  trust.expertise: 3\n",
     )
     .unwrap();
     let run = trustmap(dir.path(), &["convert", "plain.yaml", "--to", "md"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stdout.contains("1 = ") && !run.stdout.contains("{#trust.benevolence}"), "{}", run.stdout);
     assert!(run.stdout.contains("{#trust.openness}\n\n<!-- why blank -->\n"), "{}", run.stdout);
+    // A comment of the user's that reads as a line of a scale is the user's.
+    assert!(run.stdout.contains("<!-- 3 = Voldoende expertise voor het gewone werk -->"), "{}", run.stdout);
 }
 
 #[test]
