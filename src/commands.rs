@@ -328,13 +328,7 @@ fn build(
         let built = BuildSettings::new(args, trusted).and_then(|s| build_once(&s, color, out, reporters));
         let done = built.is_ok();
         if let Err(e) = built {
-            let mut message = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(cause) = source {
-                message.push_str(&format!("\n  caused by: {cause}"));
-                source = cause.source();
-            }
-            terminal.error(&message);
+            terminal.error(&e.with_causes());
         }
         let _ = out.flush();
         if let Some(server) = &server {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::answer_file::{FIELDS, Kind};
+use crate::answer_file::{self, Kind};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::load::node::{Key, Node, Value};
 use crate::load::{Document, read};
@@ -247,16 +247,14 @@ fn row_tree(names: &[Option<(String, Span)>], cells: &[Cell], mapping: &Mapping,
         let key = |name: &str| Key { name: name.to_owned(), span: *header };
         let (id, field) = match name.splitn(3, '.').collect::<Vec<_>>().as_slice() {
             [meta] => {
-                let kind = crate::answer_file::metadata_key(meta).map(|k| &k.kind);
-                top.push((key(meta), typed(text, span, kind)));
+                top.push((key(meta), typed(text, span, metadata_kind(meta))));
                 continue;
             }
             [b, q] => (format!("{b}.{q}"), "score"),
             [b, q, field] => (format!("{b}.{q}"), *field),
             _ => unreachable!("splitn(3) gives one to three parts"),
         };
-        let kind = FIELDS.iter().find(|f| f.name == field).map(|f| &f.kind);
-        let entry = (key(field), typed(text, span, kind));
+        let entry = (key(field), typed(text, span, answer_file::field(field).map(|f| &f.kind)));
         match questions.iter_mut().find(|(k, _)| k.name == id) {
             Some((_, fields)) => fields.push(entry),
             None => questions.push((key(&id), vec![entry])),
@@ -278,14 +276,18 @@ fn row_tree(names: &[Option<(String, Span)>], cells: &[Cell], mapping: &Mapping,
     let start = Span::new(line, 1, 1);
     for (name, value) in &mapping.set {
         if !top.iter().any(|(k, _)| &k.name == name) {
-            let kind = crate::answer_file::metadata_key(name).map(|k| &k.kind);
-            top.push((Key { name: name.clone(), span: start }, typed(value, start, kind)));
+            top.push((Key { name: name.clone(), span: start }, typed(value, start, metadata_kind(name))));
         }
     }
     if !answers.is_empty() {
         top.push((Key { name: "answers".into(), span: start }, Node::new(Value::Map(answers), start)));
     }
     Node::new(Value::Map(top), start)
+}
+
+/// What the metadata key `name` holds, if trustmap knows the key.
+fn metadata_kind(name: &str) -> Option<&'static Kind> {
+    answer_file::metadata_key(name).map(|k| &k.kind)
 }
 
 /// A cell's value as the field it fills would read its text (see [`Value::from_text`]): a cell
@@ -337,8 +339,8 @@ mod tests {
 
     #[test]
     fn cells_are_typed_by_the_field_they_fill() {
-        let (at, field) = (Span::START, |name| FIELDS.iter().find(|f| f.name == name).map(|f| &f.kind));
-        let meta = |name| crate::answer_file::metadata_key(name).map(|k| &k.kind);
+        let (at, field) = (Span::START, |name| answer_file::field(name).map(|f| &f.kind));
+        let meta = metadata_kind;
         assert_eq!(typed("4", at, field("score")).value, Value::Int(4));
         assert_eq!(typed("3,5", at, field("growth_pct")).value, Value::Float(3.5));
         assert_eq!(typed("Nee", at, field("breach")).value, Value::Bool(false));

@@ -105,20 +105,8 @@ fn file_of(root: &Path, path: &str) -> Option<PathBuf> {
 
 /// `%xx` escapes decoded; `None` if that is not UTF-8 or holds a NUL.
 fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok().filter(|s| !s.contains('\0'))
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+    (!decoded.contains('\0')).then(|| decoded.into_owned())
 }
 
 fn content_type(file: &Path) -> &'static str {

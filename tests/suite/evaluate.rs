@@ -563,16 +563,9 @@ fn same_as_csv(field: &str, cell: &calamine::Data) -> bool {
         Data::Float(x) if field.contains('.') => format!("{x:.1}") == field,
         Data::Float(x) => format!("{x:.0}") == field,
         Data::Bool(b) => b.to_string() == field,
+        // Excel's serial day 25,569 is 1970-01-01.
         Data::DateTime(d) => {
-            // Howard Hinnant's civil_from_days, from 1970-01-01 (serial 25569).
-            let z = d.as_f64() as i64 - 25569 + 719468;
-            let era = z.div_euclid(146097);
-            let doe = z - era * 146097;
-            let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-            let mp = (5 * doy + 2) / 153;
-            let (day, month) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 3 } else { mp - 9 });
-            format!("{:04}-{month:02}-{day:02}", yoe + era * 400 + i64::from(month <= 2)) == field
+            trustmap::model::Date::from_days(d.as_f64() as i64 - 25_569).to_string() == field
         }
         _ => false,
     }
