@@ -210,11 +210,12 @@ impl Report<'_> {
         }
     }
 
-    fn render(&self, renderer: &Renderer, markup: Markup, template: &str) -> Result<String> {
+    /// Its context as the templates see it, made once for all its formats.
+    fn context(&self, renderer: &Renderer) -> Result<tera::Context> {
         match self {
-            Report::Partner(ctx) => renderer.render(markup, template, ctx),
-            Report::Network(ctx) => renderer.render(markup, template, ctx),
-            Report::Shared(shared) => renderer.render(markup, template, &shared.context),
+            Report::Partner(ctx) => renderer.context(ctx),
+            Report::Network(ctx) => renderer.context(ctx),
+            Report::Shared(shared) => renderer.context(&shared.context),
         }
     }
 
@@ -239,6 +240,7 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
     let mut made = Made { outputs: Vec::new(), failed: Vec::new(), leaks: Vec::new() };
     let id = report.partner().unwrap_or_default();
     let renderer = m.renderer(report);
+    let context = report.context(renderer)?;
     let output = |path: String, bytes: Shared, format| Output {
         path,
         bytes,
@@ -254,13 +256,13 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
         let path = stem(place, id);
         match formats {
             [OutputFormat::Pdf, OutputFormat::Typ] => {
-                typst(report, m, renderer, template, &path, &output, &mut made)?;
+                typst(report, &context, m, template, &path, &output, &mut made)?;
             }
             [format] => {
                 let markup = if *format == OutputFormat::Html { Markup::Html } else { Markup::Markdown };
                 made.outputs.push(output(
                     format!("{path}.{format}"),
-                    report.render(renderer, markup, template)?.into_bytes().into(),
+                    renderer.render(markup, template, &context)?.into_bytes().into(),
                     *format,
                 ));
             }
@@ -306,14 +308,15 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
 /// format only; the Typst source is still given.
 fn typst(
     report: &Report,
+    context: &tera::Context,
     m: &Making,
-    renderer: &Renderer,
     template: &str,
     stem: &str,
     output: &dyn Fn(String, Shared, OutputFormat) -> Output,
     made: &mut Made,
 ) -> Result<()> {
-    let source = report.render(renderer, Markup::Typst, template)?;
+    let renderer = m.renderer(report);
+    let source = renderer.render(Markup::Typst, template, context)?;
     let assets: Vec<Asset> = report.charts().into_iter().chain(m.logo.cloned()).collect();
     // A partner-facing PDF is made only from a source that shows nothing it must not; the
     // source is named where `--format typ` writes it.

@@ -228,14 +228,21 @@ impl Renderer {
         &self.labels
     }
 
-    /// Renders template `name` (e.g. `partner.html`) with `context`.
-    pub fn render(&self, markup: Markup, name: &str, context: &impl Serialize) -> Result<String> {
+    /// Renders template `name` (e.g. `partner.html`) with `context`, made once by
+    /// [`Renderer::context`] for all the formats of a report.
+    pub fn render(&self, markup: Markup, name: &str, context: &tera::Context) -> Result<String> {
         let engine = match markup {
             Markup::Html => &self.html,
             Markup::Markdown => &self.markdown,
             Markup::Typst => &self.typst,
         };
         render(&engine.tera, &engine.sources, name, context, self.bounds)
+    }
+
+    /// `context` as the templates see it.
+    pub fn context(&self, context: &impl Serialize) -> Result<tera::Context> {
+        tera::Context::from_serialize(context)
+            .map_err(|e| Error::Template { name: "the context".into(), message: e.to_string() })
     }
 
     /// Which template line made each of `offsets` in `output`, the Typst source rendered from
@@ -260,7 +267,8 @@ impl Renderer {
             })
             .as_ref()?;
         let bounds = Bounds { bytes: self.bounds.bytes.saturating_mul(2), ..self.bounds };
-        let (plain, marks) = strip_marks(&render(marked, &self.typst.sources, name, context, bounds).ok()?);
+        let context = self.context(context).ok()?;
+        let (plain, marks) = strip_marks(&render(marked, &self.typst.sources, name, &context, bounds).ok()?);
         if plain != output {
             return None;
         }
@@ -282,12 +290,11 @@ fn render(
     tera: &Tera,
     sources: &[Source],
     name: &str,
-    context: &impl Serialize,
+    context: &tera::Context,
     bounds: Bounds,
 ) -> Result<String> {
-    let context = tera::Context::from_serialize(context).map_err(|e| template_error(name, &e, sources))?;
     let mut out = Capped { bytes: Vec::new(), bounds, started: Instant::now(), writes: 0, passed: None };
-    let result = tera.render_to(name, &context, &mut out);
+    let result = tera.render_to(name, context, &mut out);
     match (result, out.passed) {
         (Err(_), Some("size")) => Err(Error::Template {
             name: name.to_owned(),
@@ -545,6 +552,7 @@ mod tests {
         let mut with_marks = engine(Markup::Typst, Lang::En, &Arc::new(Labels::builtin().clone())).unwrap();
         add(&mut with_marks, &sources, mark).unwrap();
         let bounds = Bounds { bytes: 1 << 20, time: Duration::from_secs(60) };
+        let ctx = tera::Context::from_serialize(&ctx).unwrap();
         let expected = render(&plain, &sources, name, &ctx, bounds).unwrap();
         let (output, marks) = strip_marks(&render(&with_marks, &sources, name, &ctx, bounds).unwrap());
         assert_eq!(output, expected, "the markers change nothing else");
