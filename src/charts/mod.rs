@@ -275,9 +275,8 @@ struct N(f64);
 
 impl Display for N {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let v = if self.0.is_finite() { (self.0 * 10.0).round() / 10.0 + 0.0 } else { 0.0 };
-        let text = format!("{v:.1}");
-        f.write_str(text.strip_suffix(".0").unwrap_or(&text))
+        let v = if self.0.is_finite() { self.0 } else { 0.0 };
+        f.write_str(&crate::model::decimal1(v, false, '.'))
     }
 }
 

@@ -59,6 +59,21 @@ pub fn markdown_inline(input: &str) -> String {
 
 /// HTML escaping: `&`, `<`, `>`, `"` and `'` as entities; control characters dropped.
 pub fn escape_html(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    // Most text has nothing to escape or drop: written as it is. Control characters are ASCII
+    // below a space or DEL, or U+0080 to U+009F, whose UTF-8 starts with 0xC2.
+    let plain = |b: &u8| match b {
+        b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7f | 0xc2 => false,
+        b'\n' | b'\t' => true,
+        _ => *b >= 0x20,
+    };
+    match input.as_bytes().iter().all(plain) {
+        true => out.write_all(input.as_bytes()),
+        false => out.write_all(html_text(input).as_bytes()),
+    }
+}
+
+/// [`escape_html`] as a string, character by character.
+fn html_text(input: &str) -> String {
     let mut buf = String::with_capacity(input.len() + 8);
     for c in input.chars() {
         match c {
@@ -72,7 +87,7 @@ pub fn escape_html(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
             _ => buf.push(c),
         }
     }
-    out.write_all(buf.as_bytes())
+    buf
 }
 
 /// Typst markup escaping: every character that could start markup, code (`#`), maths (`$`), a
@@ -138,6 +153,16 @@ pub fn typst_string(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Text written as it is would have come out the same escaped character by character.
+        #[test]
+        fn html_escaping_written_whole_is_the_same(input in "(?s).{0,40}|[ -~\u{80}-\u{a0}\u{e9}\n\t]{0,40}") {
+            let mut out = Vec::new();
+            escape_html(&input, &mut out).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), html_text(&input));
+        }
+    }
 
     fn md(s: &str) -> String {
         let mut out = Vec::new();
