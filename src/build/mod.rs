@@ -14,6 +14,8 @@ pub use summary::Summary;
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::discover::Found;
 use crate::evaluate;
 use crate::model::{Audience, Lang, OutputFormat};
@@ -71,11 +73,9 @@ fn make(s: &BuildSettings, found: Found, stamp: Option<&Stamp>, reporter: &dyn R
     let previous = out.as_ref().map_or_else(|| Previous::read(&s.out), OutputDir::previous);
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
     // Evaluate, and make the contexts.
-    let evaluation = evaluate::with_plans(
-        batch.valid_except(&claims.failed),
-        &batch.plans,
-        &s.workspace.config.evaluation,
-    );
+    let evaluation = pool.install(|| {
+        evaluate::with_plans(batch.valid_except(&claims.failed), &batch.plans, &s.workspace.config.evaluation)
+    });
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let meta = Meta::new(s.date, &evaluation, &provenance);
     let bundle = s.bundle.then(|| Bundle::new(s.workspace.config.organisation.as_deref(), meta.date));
@@ -104,16 +104,19 @@ fn make(s: &BuildSettings, found: Found, stamp: Option<&Stamp>, reporter: &dyn R
     // ones whose internal report's key changed.
     let mine = select::in_shard(s, only.as_ref(), &evaluation);
     let shown = |p: &std::path::Path| s.workspace.relative(p);
-    let jobs: Vec<(PartnerJob, String)> = (evaluation.partners.iter())
-        .filter(|p| internal && mine.as_ref().is_none_or(|m| m.contains(&p.id)))
-        .map(|p| {
-            let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
-            let sources: Vec<String> = p.sources.iter().map(|f| shown(f)).collect();
-            let key = keys.of("partner", &(p, &common, &sources, pdf));
-            (PartnerJob { partner: p, sources, pdf }, key)
-        })
-        .filter(|(job, key)| fresh.needs((Some(&job.partner.id), false), key))
-        .collect();
+    let jobs: Vec<(PartnerJob, String)> = pool.install(|| {
+        (evaluation.partners.par_iter())
+            .filter(|p| internal && mine.as_ref().is_none_or(|m| m.contains(&p.id)))
+            .map(|p| {
+                let pdf = linked(Some(&p.id), &[OutputFormat::Pdf].into_iter().collect());
+                let sources: Vec<String> = p.sources.iter().map(|f| shown(f)).collect();
+                let key = keys.of("partner", &(p, &common, &sources, pdf));
+                (PartnerJob { partner: p, sources, pdf }, key)
+            })
+            .collect()
+    });
+    let jobs: Vec<(PartnerJob, String)> =
+        jobs.into_iter().filter(|(job, key)| fresh.needs((Some(&job.partner.id), false), key)).collect();
     let mut network = builder.network_of(&evaluation, &linked, &shown);
     if let (Some(since), Some(before)) = (&s.since, &before) {
         network.changes = Some(changes::compare(before, &changes::Snapshot::of(&evaluation), since));

@@ -13,6 +13,8 @@ pub mod targets;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::model::{
     Assessment, Cap, CapRule, Date, Evaluation, Flag, FlagCode, FlagSeverity, PartnerEvaluation, Perspective,
     PropositionId, PropositionResult, Round, Status, Verdict,
@@ -32,8 +34,10 @@ pub fn evaluate<'a>(
     for a in assessments {
         by_partner.entry(&a.id).or_default().push(a);
     }
+    // Each partner on its own, in parallel; in the order of their ids still.
+    let by_partner: Vec<Vec<&Assessment>> = by_partner.into_values().collect();
     let partners: Vec<PartnerEvaluation> =
-        by_partner.into_values().map(|files| evaluate_partner(files, q, cfg)).collect();
+        by_partner.into_par_iter().map(|files| evaluate_partner(files, q, cfg)).collect();
     let network = network::evaluate(&partners, cfg);
     Evaluation { partners, network }
 }
