@@ -10,8 +10,8 @@
 //! timeout) fail one report gracefully long before this fires.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// How often the watchdog looks.
@@ -27,13 +27,14 @@ fn grace(time: Duration) -> Duration {
 /// A running watchdog; it stops when dropped.
 pub struct Watchdog {
     shared: Arc<Shared>,
+    /// Dropped to stop the thread at once, rather than when it next wakes.
+    stop: Option<mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 struct Shared {
     tasks: Mutex<BTreeMap<u64, (String, Instant)>>,
     next: AtomicU64,
-    stop: AtomicBool,
 }
 
 /// A task under way; it is done when dropped.
@@ -54,16 +55,13 @@ impl Watchdog {
     /// Starts watching: memory above `memory_mb` MiB, or a task under way longer than `time`
     /// (plus a grace), ends the process with exit code 2.
     pub fn start(memory_mb: u64, time: Duration) -> std::io::Result<Watchdog> {
-        let shared = Arc::new(Shared {
-            tasks: Mutex::new(BTreeMap::new()),
-            next: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-        });
+        let shared = Arc::new(Shared { tasks: Mutex::new(BTreeMap::new()), next: AtomicU64::new(0) });
         let watched = Arc::clone(&shared);
+        let (stop, stopped) = mpsc::channel();
         let thread = std::thread::Builder::new().name("trustmap-watchdog".into()).spawn(move || {
-            watch(&watched, memory_mb.saturating_mul(1024 * 1024), time.saturating_add(grace(time)))
+            watch(&watched, &stopped, memory_mb.saturating_mul(1024 * 1024), time.saturating_add(grace(time)))
         })?;
-        Ok(Watchdog { shared, thread: Some(thread) })
+        Ok(Watchdog { shared, stop: Some(stop), thread: Some(thread) })
     }
 
     /// Registers a task (`what` names it in the message) until the guard is dropped.
@@ -78,16 +76,15 @@ impl Watchdog {
 
 impl Drop for Watchdog {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
+        drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn watch(shared: &Shared, max_bytes: u64, max_time: Duration) {
-    while !shared.stop.load(Ordering::SeqCst) {
-        std::thread::sleep(INTERVAL);
+fn watch(shared: &Shared, stopped: &mpsc::Receiver<()>, max_bytes: u64, max_time: Duration) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(INTERVAL) {
         let under_way = || -> String {
             let tasks = shared.tasks.lock().map(|t| t.values().map(|(w, _)| w.clone()).collect::<Vec<_>>());
             tasks.map(|t| t.join(", ")).unwrap_or_default()
