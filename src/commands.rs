@@ -288,7 +288,7 @@ fn actions(
             if open.is_empty() {
                 writeln!(out, "{}", t("no_open_actions"))?;
             } else {
-                out.write_all(crate::table::plain(&rows).as_bytes())?;
+                out.write_all(crate::table::plain(&rows, crate::table::terminal_width()).as_bytes())?;
             }
         }
     }

@@ -254,24 +254,94 @@ pub fn render(e: &Evaluation, lang: Lang, color: bool) -> String {
 }
 
 /// Rows as plain aligned columns (the first row is the header, underlined), each line trimmed
-/// at its end: for listings on a terminal.
-pub fn plain(rows: &[Vec<String>]) -> String {
+/// at its end: for listings on a terminal. When the lines would be wider than `width` (the
+/// terminal's), the widest columns are narrowed, none below its header or [`NARROWEST`], and
+/// their cells wrapped at word boundaries onto further lines of their row.
+pub fn plain(rows: &[Vec<String>], width: Option<usize>) -> String {
     use unicode_width::UnicodeWidthStr;
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|t| t.width()).max().unwrap_or(0))
-        .collect();
-    let line = |row: &[String]| {
-        let cells =
-            row.iter().zip(&widths).map(|(text, &w)| format!("{text}{}", " ".repeat(w - text.width())));
-        cells.collect::<Vec<_>>().join("  ").trim_end().to_string() + "\n"
-    };
+    let cells = |c: usize| rows.iter().filter_map(move |r| r.get(c));
+    let mut widths: Vec<usize> = (0..columns).map(|c| cells(c).map(|t| t.width()).max().unwrap_or(0)).collect();
+    if let Some(width) = width {
+        let floor: Vec<usize> = (0..columns)
+            .map(|c| rows.first().and_then(|h| h.get(c)).map_or(0, |h| h.width()).max(NARROWEST).min(widths[c]))
+            .collect();
+        // One column at a time, the widest that may still give: down to the next widest, or
+        // to what fits.
+        loop {
+            let total = widths.iter().sum::<usize>() + 2 * columns.saturating_sub(1);
+            let Some(c) = (0..columns).filter(|&c| widths[c] > floor[c]).max_by_key(|&c| (widths[c], c))
+            else {
+                break;
+            };
+            if total <= width {
+                break;
+            }
+            let next = (0..columns).filter(|&d| d != c).map(|d| widths[d]).max().unwrap_or(0);
+            let fits = widths[c] - (total - width).min(widths[c]);
+            widths[c] = fits.max(next.min(widths[c] - 1)).max(floor[c]);
+        }
+    }
     let mut out = String::new();
+    let mut line = |row: &[&str]| {
+        let pad = |(text, w): (&&str, &usize)| format!("{text}{}", " ".repeat(w.saturating_sub(text.width())));
+        out.push_str(row.iter().zip(&widths).map(pad).collect::<Vec<_>>().join("  ").trim_end());
+        out.push('\n');
+    };
     for (k, row) in rows.iter().enumerate() {
-        out.push_str(&line(row));
+        let wrapped: Vec<Vec<std::borrow::Cow<str>>> =
+            row.iter().zip(&widths).map(|(text, &w)| textwrap::wrap(text, w.max(1))).collect();
+        for n in 0..wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) {
+            line(&wrapped.iter().map(|lines| lines.get(n).map_or("", |l| l.as_ref())).collect::<Vec<_>>());
+        }
         if k == 0 {
-            out.push_str(&(line(&widths.iter().map(|&w| "-".repeat(w)).collect::<Vec<_>>())));
+            let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+            line(&rule.iter().map(String::as_str).collect::<Vec<_>>());
         }
     }
     out
+}
+
+/// Narrower than this, a wrapped column would be harder to read than a long line.
+const NARROWEST: usize = 12;
+
+/// The width of the terminal standard output is, if it is one.
+pub fn terminal_width() -> Option<usize> {
+    let (terminal_size::Width(width), _) = terminal_size::terminal_size_of(std::io::stdout())?;
+    Some(usize::from(width))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<Vec<String>> {
+        let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect();
+        vec![
+            row(&["partner", "action", "due"]),
+            row(&[
+                "Tecmaro",
+                "A1 Agree on a joint roadmap for the coming two years with both boards",
+                "2026-05-01",
+            ]),
+            row(&["De Korenaar", "A2 Call", "–"]),
+        ]
+    }
+
+    #[test]
+    fn a_table_wider_than_the_terminal_wraps_its_widest_column_under_itself() {
+        let text = plain(&rows(), Some(60));
+        assert!(text.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60), "{text}");
+        assert_eq!(
+            text,
+            "partner      action                               due\n\
+             -----------  -----------------------------------  ----------\n\
+             Tecmaro      A1 Agree on a joint roadmap for the  2026-05-01\n\
+             \x20            coming two years with both boards\n\
+             De Korenaar  A2 Call                              –\n"
+        );
+        // Wide enough, or not on a terminal: a row a line.
+        assert_eq!(plain(&rows(), Some(200)), plain(&rows(), None));
+        assert_eq!(plain(&rows(), None).lines().count(), 4);
+    }
 }
