@@ -273,7 +273,7 @@ fn actions(
             for a in &open {
                 rows.push(vec![
                     a.name.to_string(),
-                    // One line a row: a text written over several lines is joined.
+                    // A text written over several lines is joined: the table wraps it to fit.
                     format!(
                         "{} {}",
                         a.action.id,

@@ -261,10 +261,13 @@ pub fn plain(rows: &[Vec<String>], width: Option<usize>) -> String {
     use unicode_width::UnicodeWidthStr;
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let cells = |c: usize| rows.iter().filter_map(move |r| r.get(c));
-    let mut widths: Vec<usize> = (0..columns).map(|c| cells(c).map(|t| t.width()).max().unwrap_or(0)).collect();
+    let natural: Vec<usize> = (0..columns).map(|c| cells(c).map(|t| t.width()).max().unwrap_or(0)).collect();
+    let mut widths = natural.clone();
     if let Some(width) = width {
         let floor: Vec<usize> = (0..columns)
-            .map(|c| rows.first().and_then(|h| h.get(c)).map_or(0, |h| h.width()).max(NARROWEST).min(widths[c]))
+            .map(|c| {
+                rows.first().and_then(|h| h.get(c)).map_or(0, |h| h.width()).max(NARROWEST).min(widths[c])
+            })
             .collect();
         // One column at a time, the widest that may still give: down to the next widest, or
         // to what fits.
@@ -284,13 +287,19 @@ pub fn plain(rows: &[Vec<String>], width: Option<usize>) -> String {
     }
     let mut out = String::new();
     let mut line = |row: &[&str]| {
-        let pad = |(text, w): (&&str, &usize)| format!("{text}{}", " ".repeat(w.saturating_sub(text.width())));
+        let pad =
+            |(text, w): (&&str, &usize)| format!("{text}{}", " ".repeat(w.saturating_sub(text.width())));
         out.push_str(row.iter().zip(&widths).map(pad).collect::<Vec<_>>().join("  ").trim_end());
         out.push('\n');
     };
     for (k, row) in rows.iter().enumerate() {
-        let wrapped: Vec<Vec<std::borrow::Cow<str>>> =
-            row.iter().zip(&widths).map(|(text, &w)| textwrap::wrap(text, w.max(1))).collect();
+        // Only a narrowed column is wrapped: one that fits stays as it is.
+        let wrapped: Vec<Vec<std::borrow::Cow<str>>> = (row.iter().enumerate())
+            .map(|(c, text)| match widths[c] < natural[c] {
+                true => textwrap::wrap(text, widths[c].max(1)),
+                false => vec![text.into()],
+            })
+            .collect();
         for n in 0..wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) {
             line(&wrapped.iter().map(|lines| lines.get(n).map_or("", |l| l.as_ref())).collect::<Vec<_>>());
         }

@@ -249,6 +249,8 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
         shared: report.kind() == Kind::Shared,
         key: Some(key.to_owned()),
     };
+    // The Typst source is compiled once the context is gone: a PDF takes the most memory.
+    let mut typst_source = None;
     for &(kind, formats, template, place) in TABLE {
         if kind != report.kind() || !formats.iter().any(|f| m.formats.contains(f)) {
             continue;
@@ -256,7 +258,7 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
         let path = stem(place, id);
         match formats {
             [OutputFormat::Pdf, OutputFormat::Typ] => {
-                typst(report, &context, m, template, &path, &output, &mut made)?;
+                typst_source = Some((template, path, renderer.render(Markup::Typst, template, &context)?));
             }
             [format] => {
                 let markup = if *format == OutputFormat::Html { Markup::Html } else { Markup::Markdown };
@@ -268,6 +270,10 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
             }
             _ => {}
         }
+    }
+    drop(context);
+    if let Some((template, path, source)) = typst_source {
+        typst(report, source, m, template, &path, &output, &mut made)?;
     }
     // A Markdown report shows its charts as files beside it.
     let charts_dir = match report.kind() {
@@ -308,7 +314,7 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
 /// format only; the Typst source is still given.
 fn typst(
     report: &Report,
-    context: &tera::Context,
+    source: String,
     m: &Making,
     template: &str,
     stem: &str,
@@ -316,7 +322,6 @@ fn typst(
     made: &mut Made,
 ) -> Result<()> {
     let renderer = m.renderer(report);
-    let source = renderer.render(Markup::Typst, template, context)?;
     let assets: Vec<Asset> = report.charts().into_iter().chain(m.logo.cloned()).collect();
     // A partner-facing PDF is made only from a source that shows nothing it must not; the
     // source is named where `--format typ` writes it.

@@ -241,8 +241,7 @@ impl Renderer {
 
     /// `context` as the templates see it.
     pub fn context(&self, context: &impl Serialize) -> Result<tera::Context> {
-        tera::Context::from_serialize(context)
-            .map_err(|e| Error::Template { name: "the context".into(), message: e.to_string() })
+        tera::Context::from_serialize(context).map_err(|e| template_error("(the report's context)", &e, &[]))
     }
 
     /// Which template line made each of `offsets` in `output`, the Typst source rendered from
