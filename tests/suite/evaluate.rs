@@ -572,6 +572,14 @@ fn same_as_csv(field: &str, cell: &calamine::Data) -> bool {
 }
 
 #[test]
+fn a_workbook_is_not_written_to_a_terminal() {
+    let (shown, code) = super::on_terminal(&super::samples(), &["evaluate", "--format", "xlsx"], 80);
+    assert_eq!(code, 2, "{shown}");
+    assert!(shown.contains("not for the terminal") && shown.contains("--output"), "{shown}");
+    assert!(!shown.contains("PK"), "no zip bytes on the terminal: {shown}");
+}
+
+#[test]
 fn the_workbook_holds_the_csvs_rows_typed_and_names_stay_text() {
     use calamine::Reader as _;
     let dir = workspace(&[]);

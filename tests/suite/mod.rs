@@ -55,6 +55,26 @@ pub fn trustmap(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Runs the binary in `dir` on a terminal `columns` wide (a pseudo-terminal made by `script`,
+/// from util-linux, which every Debian has): what the terminal showed, standard output and
+/// error together, with `\n` line ends; and the exit code.
+pub fn on_terminal(dir: &Path, args: &[&str], columns: u16) -> (String, i32) {
+    let quoted: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_trustmap"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect();
+    let command = format!("stty rows 40 cols {columns}; {}", quoted.join(" "));
+    let output = Command::new("script")
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", cache())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("`script` (util-linux) runs");
+    (String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"), output.status.code().unwrap_or(-1))
+}
+
 /// A temporary folder with the given files written into it.
 pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -5,6 +5,29 @@ use super::build::samples_copy;
 use super::{trustmap, workspace};
 
 #[test]
+fn on_a_terminal_actions_fits_its_table_to_the_width() {
+    let ws = samples_copy();
+    let piped = trustmap(ws.path(), &["actions", "--today", "2026-03-15"]).stdout;
+    assert!(piped.lines().any(|l| l.chars().count() > 100), "the table is wider than the terminal: {piped}");
+    let (shown, code) = super::on_terminal(ws.path(), &["actions", "--today", "2026-03-15"], 90);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.lines().all(|l| l.chars().count() <= 90), "{shown}");
+    // Every word of the table is there, as often as when piped.
+    let words = |text: &str| {
+        let mut words: Vec<&str> = text.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+        words.sort_unstable();
+        words.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    assert_eq!(words(&shown), words(&piped));
+    // The overdue action's text goes on under itself, in its column.
+    let lines: Vec<Vec<char>> = shown.lines().map(|l| l.chars().collect()).collect();
+    let row = &lines[2];
+    let at = (0..row.len()).find(|&i| row[i..].starts_with(&['A', '1', ' '])).expect("the first action");
+    let under = |line: &Vec<char>| line.len() > at && line[at - 2..at] == [' ', ' '] && line[at] != ' ';
+    assert!(lines[3..5].iter().all(under), "{shown}");
+}
+
+#[test]
 fn actions_lists_the_open_ones_overdue_first_and_can_fail_ci() {
     let ws = samples_copy();
     let run = trustmap(ws.path(), &["actions", "--today", "2026-03-15"]);
