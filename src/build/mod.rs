@@ -72,14 +72,20 @@ fn make(s: &BuildSettings, found: Found, stamp: Option<&Stamp>, reporter: &dyn R
     }
     let previous = out.as_ref().map_or_else(|| Previous::read(&s.out), OutputDir::previous);
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
-    // Evaluate, and make the contexts.
-    let evaluation = pool.install(|| {
-        evaluate::with_plans(batch.valid_except(&claims.failed), &batch.plans, &s.workspace.config.evaluation)
+    // Evaluate, and make the contexts. Only the partner-facing reports read the parsed files
+    // again; without them, each partner's go as soon as it is evaluated.
+    let cfg = &s.workspace.config;
+    let evaluation = pool.install(|| match s.audiences.contains(&Audience::Partner) {
+        true => evaluate::with_plans(batch.valid_except(&claims.failed), &batch.plans, &cfg.evaluation),
+        false => {
+            let valid =
+                std::mem::take(&mut batch.assessments).into_iter().filter(|a| !claims.failed.contains(&a.id));
+            evaluate::with_plans(valid, &batch.plans, &cfg.evaluation)
+        }
     });
     let provenance = provenance::of_build(&s.workspace, &batch.paths, &s.paths, s.prune);
     let meta = Meta::new(s.date, &evaluation, &provenance);
-    let bundle = s.bundle.then(|| Bundle::new(s.workspace.config.organisation.as_deref(), meta.date));
-    let cfg = &s.workspace.config;
+    let bundle = s.bundle.then(|| Bundle::new(cfg.organisation.as_deref(), meta.date));
     // One builder per language: partner-facing reports are in the partner's.
     let builders: Vec<Builder> = std::iter::once(s.lang)
         .chain(Lang::VARIANTS.iter().copied().filter(|&l| l != s.lang))

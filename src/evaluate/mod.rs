@@ -11,6 +11,7 @@ mod network;
 pub mod score;
 pub mod targets;
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -24,27 +25,31 @@ use crate::questionnaire::Questionnaire;
 pub use combine::Side;
 pub use config::EvaluationConfig;
 
-/// Evaluates all assessments. Partners come out sorted by id.
-pub fn evaluate<'a>(
-    assessments: impl IntoIterator<Item = &'a Assessment>,
+/// Evaluates all assessments. Partners come out sorted by id. Given the assessments themselves
+/// rather than references, each partner's are dropped once it is evaluated, so that the parsed
+/// files and the evaluations are never all held at once (at 10,000 partners, each about half of a
+/// build's memory).
+pub fn evaluate<A: Borrow<Assessment> + Send>(
+    assessments: impl IntoIterator<Item = A>,
     cfg: &EvaluationConfig,
 ) -> Evaluation {
     let q = Questionnaire::get();
-    let mut by_partner: BTreeMap<&str, Vec<&Assessment>> = BTreeMap::new();
+    let mut by_partner: BTreeMap<String, Vec<A>> = BTreeMap::new();
     for a in assessments {
-        by_partner.entry(&a.id).or_default().push(a);
+        by_partner.entry(a.borrow().id.clone()).or_default().push(a);
     }
     // Each partner on its own, in parallel; in the order of their ids still.
-    let by_partner: Vec<Vec<&Assessment>> = by_partner.into_values().collect();
-    let partners: Vec<PartnerEvaluation> =
-        by_partner.into_par_iter().map(|files| evaluate_partner(files, q, cfg)).collect();
+    let by_partner: Vec<Vec<A>> = by_partner.into_values().collect();
+    let partners: Vec<PartnerEvaluation> = (by_partner.into_par_iter())
+        .map(|files| evaluate_partner(files.iter().map(Borrow::borrow).collect(), q, cfg))
+        .collect();
     let network = network::evaluate(&partners, cfg);
     Evaluation { partners, network }
 }
 
 /// [`evaluate`], then each relationship judged against its plan's target (see [`targets`]).
-pub fn with_plans<'a>(
-    assessments: impl IntoIterator<Item = &'a Assessment>,
+pub fn with_plans<A: Borrow<Assessment> + Send>(
+    assessments: impl IntoIterator<Item = A>,
     plans: &BTreeMap<String, crate::model::Plan>,
     cfg: &EvaluationConfig,
 ) -> Evaluation {
