@@ -76,10 +76,11 @@ pub fn xlsx(evaluation: &Evaluation) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let xerr = |e: rust_xlsxwriter::XlsxError| Error::System(format!("cannot write the workbook ({e})"));
     let excel_date = |d: Date| ExcelDateTime::from_ymd(d.year, d.month, d.day).map_err(xerr);
-    let newest =
-        evaluation.partners.iter().map(|p| p.date).max().unwrap_or(Date { year: 2000, month: 1, day: 1 });
+    // Without a date Excel can hold, the first day of 2000.
+    let fallback = Date { year: 2000, month: 1, day: 1 };
+    let newest = evaluation.partners.iter().map(|p| p.date).max().unwrap_or(fallback);
     let mut workbook = Workbook::new();
-    let created = excel_date(newest).or_else(|_| excel_date(Date { year: 2000, month: 1, day: 1 }))?;
+    let created = excel_date(newest).or_else(|_| excel_date(fallback))?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let sheet = workbook.add_worksheet();
     sheet.set_name("evaluation").map_err(xerr)?;

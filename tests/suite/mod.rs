@@ -38,16 +38,21 @@ pub fn cache() -> std::path::PathBuf {
     std::env::temp_dir().join("trustmap-tests-cache")
 }
 
-/// Runs `trustmap` with `args` in `dir`, with colour off.
-pub fn trustmap(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_trustmap"))
-        .args(args)
+/// `program` to run in `dir` as the tests run trustmap: colour off, the tests' cache folder,
+/// no `SOURCE_DATE_EPOCH` from the environment.
+fn command(program: &str, dir: &Path) -> Command {
+    let mut command = Command::new(program);
+    command
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("XDG_CACHE_HOME", cache())
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("the binary runs");
+        .env_remove("SOURCE_DATE_EPOCH");
+    command
+}
+
+/// Runs `trustmap` with `args` in `dir`, with colour off.
+pub fn trustmap(dir: &Path, args: &[&str]) -> Run {
+    let output = command(env!("CARGO_BIN_EXE_trustmap"), dir).args(args).output().expect("the binary runs");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -63,13 +68,9 @@ pub fn on_terminal(dir: &Path, args: &[&str], columns: u16) -> (String, i32) {
         .chain(args.iter().copied())
         .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
         .collect();
-    let command = format!("stty rows 40 cols {columns}; {}", quoted.join(" "));
-    let output = Command::new("script")
-        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("XDG_CACHE_HOME", cache())
-        .env_remove("SOURCE_DATE_EPOCH")
+    let shell = format!("stty rows 40 cols {columns}; {}", quoted.join(" "));
+    let output = command("script", dir)
+        .args(["--quiet", "--return", "--command", &shell, "/dev/null"])
         .output()
         .expect("`script` (util-linux) runs");
     (String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"), output.status.code().unwrap_or(-1))
