@@ -322,7 +322,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// A key person named in box 5.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -333,7 +333,7 @@ pub struct Person {
 
 /// The answer to one question. Every part is optional; an answer with nothing in it is the same
 /// as no answer.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Answer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<u8>,
@@ -344,7 +344,7 @@ pub struct Answer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_note: Option<bool>,
     /// Key persons (box 5 questions only).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub people: Vec<Person>,
     /// Whether a breach of trust occurred (`exchange.breaches` only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -373,8 +373,9 @@ impl Answer {
     }
 }
 
-/// One answer file: one partner, one round, one side, one respondent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One answer file: one partner, one round, one side, one respondent. Read back only from
+/// the cache of the files the last build read (see `build::answers`), which keeps `spans` apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     /// The file it came from, as given on the command line or found by discovery.
     pub source: PathBuf,

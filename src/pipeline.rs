@@ -177,7 +177,7 @@ struct FileResult {
 /// Discovers, loads and validates every answer file under `paths`, leaving out `exclude`;
 /// symbolic links are followed only inside `root` and `paths`.
 pub fn read(paths: &[PathBuf], exclude: &[PathBuf], root: &Path, limits: &Limits) -> Result<Batch> {
-    Ok(read_files(discover(paths, exclude, root)?, limits, &|| {}))
+    Ok(read_files(discover(paths, exclude, root)?, limits, &|_| None, &|| {}))
 }
 
 /// Reads `paths` of `workspace` (leaving out its output folder), as `check`, `evaluate` and the
@@ -209,14 +209,23 @@ impl Batch {
     }
 }
 
-/// Loads and validates what discovery found, in parallel; `progress` is called once per file.
-pub fn read_files(found: Found, limits: &Limits, progress: &(dyn Fn() + Sync)) -> Batch {
+/// Loads and validates what discovery found, in parallel, but for the files `known` gives
+/// as read before, which had nothing to say; `progress` is called once per file.
+pub fn read_files(
+    found: Found,
+    limits: &Limits,
+    known: &(dyn Fn(&Path) -> Option<Assessment> + Sync),
+    progress: &(dyn Fn() + Sync),
+) -> Batch {
     let questionnaire = Questionnaire::get();
     let results: Vec<FileResult> = found
         .files
         .par_iter()
         .map(|path| {
-            let result = read_one(path.clone(), questionnaire, limits);
+            let result = match known(path) {
+                Some(a) => FileResult::clean(path.clone(), a),
+                None => read_one(path.clone(), questionnaire, limits),
+            };
             progress();
             result
         })
@@ -266,6 +275,14 @@ fn claimed_id(text: &str, format: Format, lossy: bool) -> Option<String> {
         Format::Markdown => load::front_matter(text)?.yaml,
     };
     validate::claimed_id(&load::node::parse_partial(yaml)?, lossy, &crate::diagnostic::Lines::new(yaml))
+}
+
+impl FileResult {
+    /// A file that holds `assessment` and had nothing to say.
+    fn clean(path: PathBuf, assessment: Assessment) -> FileResult {
+        let (text, claimed, diagnostics, skipped) = (None, None, Vec::new(), false);
+        FileResult { path, text, assessment: Some(assessment), claimed, diagnostics, skipped }
+    }
 }
 
 fn read_one(path: PathBuf, questionnaire: &Questionnaire, limits: &Limits) -> FileResult {

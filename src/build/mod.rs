@@ -3,6 +3,7 @@
 //! every report (at most `--jobs` at a time, each written as soon as it is made) and end with the
 //! manifest.
 
+mod answers;
 pub mod keys;
 mod plan;
 mod schedule;
@@ -39,19 +40,26 @@ pub fn build(s: &BuildSettings, reporter: &dyn Reporter) -> Result<Summary> {
         return Ok(summary);
     }
     let recorder = stamp::Recorder::new(reporter);
-    let summary = make(s, found, stamp.as_ref(), &recorder)?;
+    let summary = make(s, found, &inputs, stamp.as_ref(), &recorder)?;
     Stamp::write(s, inputs, recorder, &summary, stamp.as_ref());
     Ok(summary)
 }
 
 /// Makes the reports whose inputs changed (all with `--force`), starting from the answer files
 /// `found`; `stamp` is the last build's.
-fn make(s: &BuildSettings, found: Found, stamp: Option<&Stamp>, reporter: &dyn Reporter) -> Result<Summary> {
+fn make(
+    s: &BuildSettings,
+    found: Found,
+    inputs: &stamp::Inputs,
+    stamp: Option<&Stamp>,
+    reporter: &dyn Reporter,
+) -> Result<Summary> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(s.jobs)
         .build()
         .map_err(|e| Error::System(format!("cannot start {} worker threads ({e})", s.jobs)))?;
-    let mut batch = read(s, found, &pool, reporter)?;
+    let known = answers::Remembered::read(s, inputs);
+    let mut batch = read(s, found, &known, &pool, reporter)?;
     let only = select::partners(s, &batch)?;
     // Everything a report is made with is checked before the output folder is touched.
     let renderer = Renderer::new(Some(&s.workspace.templates()), s.lang, s.limits())?;
@@ -69,6 +77,7 @@ fn make(s: &BuildSettings, found: Found, stamp: Option<&Stamp>, reporter: &dyn R
     };
     if out.is_some() {
         Stamp::remove(&s.out);
+        known.write(s, inputs, &batch);
     }
     let previous = out.as_ref().map_or_else(|| Previous::read(&s.out), OutputDir::previous);
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
@@ -209,10 +218,18 @@ fn partner_facing(
     Ok(shared)
 }
 
-/// Reads every answer file `found`, reporting everything `check` would say about them.
-fn read(s: &BuildSettings, found: Found, pool: &rayon::ThreadPool, reporter: &dyn Reporter) -> Result<Batch> {
+/// Reads every answer file `found` (but those unchanged since the last build, see [`answers`]),
+/// reporting everything `check` would say about them.
+fn read(
+    s: &BuildSettings,
+    found: Found,
+    known: &answers::Remembered,
+    pool: &rayon::ThreadPool,
+    reporter: &dyn Reporter,
+) -> Result<Batch> {
     reporter.stage("loading", found.files.len());
-    let mut batch = pool.install(|| pipeline::read_files(found, s.limits(), &|| reporter.step()));
+    let mut batch =
+        pool.install(|| pipeline::read_files(found, s.limits(), &|p| known.get(p), &|| reporter.step()));
     if s.workspace.is_whole(&s.paths) {
         batch.read_plans(&s.workspace);
     }

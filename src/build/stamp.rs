@@ -36,15 +36,21 @@ pub fn folder() -> Option<std::path::PathBuf> {
 
 /// Where the stamp of the output folder `out` is kept; `None` without a cache folder.
 fn place(out: &Path) -> Option<std::path::PathBuf> {
+    beside(out, "json")
+}
+
+/// A file in the stamps' folder for the output folder `out`, named by the sha256 of its path
+/// and ending in `.<ext>`; `None` without a cache folder.
+pub(super) fn beside(out: &Path, ext: &str) -> Option<std::path::PathBuf> {
     let out = out.canonicalize().ok()?;
-    Some(folder()?.join(format!("{}.json", sha256(out.as_os_str().as_encoded_bytes()))))
+    Some(folder()?.join(format!("{}.{ext}", sha256(out.as_os_str().as_encoded_bytes()))))
 }
 
 /// What a file looked like on disk: enough that any write to it shows. Written as an array,
 /// as the stamp holds thousands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "(u64, i64, i64, u64)", into = "(u64, i64, i64, u64)")]
-struct Stat {
+pub(super) struct Stat {
     len: u64,
     /// Modification and change times, in nanoseconds since the epoch.
     mtime: i64,
@@ -66,7 +72,7 @@ impl From<Stat> for (u64, i64, i64, u64) {
 
 impl Stat {
     /// The file at `path` (through a link when `follow`); `None` when there is none.
-    fn of(path: &Path, follow: bool) -> Option<Stat> {
+    pub(super) fn of(path: &Path, follow: bool) -> Option<Stat> {
         let meta = if follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }.ok()?;
         #[cfg(unix)]
         {
@@ -164,6 +170,13 @@ impl Inputs {
             })
             .collect();
         Inputs { files }
+    }
+
+    /// The stat of the input at `path` as this build found it, when it would show any write
+    /// since (the file's times were not too recent to trust, see [`Stat::racy`]).
+    pub(super) fn trusted(&self, path: &Path) -> Option<Stat> {
+        let seen = self.files.get(path.to_str()?)?;
+        seen.stat.filter(|_| seen.sha256.is_none())
     }
 }
 

@@ -320,3 +320,97 @@ fn any_change_to_what_a_build_reads_or_wrote_is_a_real_build() {
         assert!(named, "{}", run.stderr);
     }
 }
+
+/// The cache of the answer files the last build into `out` read, beside its stamp.
+fn answers(out: &Path) -> std::path::PathBuf {
+    use sha2::Digest as _;
+    let out = out.canonicalize().unwrap();
+    let name = format!("{:x}.answers", sha2::Sha256::digest(out.as_os_str().as_encoded_bytes()));
+    super::cache().join("trustmap/stamps").join(name)
+}
+
+/// A pause after the answer files were written, so that a build trusts their stat (a file
+/// written moments before a build is not kept: its times would not show a write just after).
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(100));
+}
+
+/// Writes `path` again with the same bytes: only its times change.
+fn touch(path: &Path) {
+    std::fs::write(path, std::fs::read(path).unwrap()).unwrap();
+}
+
+#[test]
+fn an_answer_file_unchanged_since_the_last_build_is_not_read_again_and_any_other_is() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let ws = samples_copy();
+    // A file with something to say (a warning) is not kept: it is read, and warns, every time.
+    let warns = ws.path().join("assessments/tecmaro-2026-03-15.yaml");
+    let text = std::fs::read_to_string(&warns).unwrap().replacen(
+        "  trust.benevolence: 2",
+        "  trust.benevolence:\n    score: 2\n    note: \"bel\\a\"",
+        1,
+    );
+    std::fs::write(&warns, text).unwrap();
+    settle();
+    build(ws.path(), &[]);
+    let out = ws.path().join("reports");
+    let cache = answers(&out);
+    let meta = std::fs::metadata(&cache).expect("a build leaves the answer files it read");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600, "the client's answers are for their owner only");
+    let kept = std::fs::read_to_string(&cache).unwrap();
+    assert!(kept.contains("hogeschool-dommeldal-2026-03-15.yaml") && kept.contains("medivorm-2026-03-15.md"));
+    assert!(!kept.contains("tecmaro"), "a file with a warning is not kept");
+    // What the cache holds of an unchanged file is what the next build takes: changed there, it
+    // shows in the reports.
+    let (name, doctored) =
+        ("\"partner\":\"Hogeschool Dommeldal\"", "\"partner\":\"Hogeschool Uit De Cache\"");
+    assert!(kept.contains(name), "{kept}");
+    std::fs::write(&cache, kept.replacen(name, doctored, 1)).unwrap();
+    tick();
+    // Another file changed, so that the build is not the last one repeated.
+    let other = ws.path().join("assessments/kwadraat-engineering-2026-03-15.md");
+    std::fs::write(&other, std::fs::read_to_string(&other).unwrap().replacen("Score: 5", "Score: 4", 1))
+        .unwrap();
+    let said = build(ws.path(), &[]);
+    assert!(said.contains("control-character"), "the file with a warning was read again: {said}");
+    let network = std::fs::read_to_string(out.join("network.md")).unwrap();
+    assert!(
+        network.contains("Hogeschool Uit De Cache"),
+        "the unchanged file was taken as the last build read it"
+    );
+    // Written again with the same bytes, the file is read again.
+    touch(&ws.path().join("assessments/hogeschool-dommeldal-2026-03-15.yaml"));
+    build(ws.path(), &[]);
+    let network = std::fs::read_to_string(out.join("network.md")).unwrap();
+    assert!(!network.contains("Uit De Cache") && network.contains("Hogeschool Dommeldal"));
+    assert_eq!(bytes(&snapshot(&out)), full(ws.path()));
+}
+
+#[test]
+fn the_answer_files_are_read_again_under_other_limits_and_with_force() {
+    let ws = samples_copy();
+    settle();
+    build(ws.path(), &[]);
+    let out = ws.path().join("reports");
+    let cache = answers(&out);
+    let kept = std::fs::read_to_string(&cache).unwrap();
+    let (name, doctored) =
+        ("\"partner\":\"Hogeschool Dommeldal\"", "\"partner\":\"Hogeschool Uit De Cache\"");
+    std::fs::write(&cache, kept.replacen(name, doctored, 1)).unwrap();
+    // `--force` reads every file.
+    build(ws.path(), &["--force"]);
+    assert!(!std::fs::read_to_string(out.join("network.md")).unwrap().contains("Uit De Cache"));
+    // Under a smaller limit on notes, the files kept under the larger one are read again, and
+    // one with a longer note is refused.
+    let config = ws.path().join("trustmap.toml");
+    std::fs::write(&config, std::fs::read_to_string(&config).unwrap() + "\n[limits]\nnote_bytes = 40\n")
+        .unwrap();
+    let run = trustmap(ws.path(), &["build", "--format", "html,md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("note-too-long") && run.stderr.contains("hogeschool-dommeldal"),
+        "{}",
+        run.stderr
+    );
+}
