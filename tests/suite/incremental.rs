@@ -214,17 +214,22 @@ fn said(text: &str) -> String {
     text.lines().map(|l| l.split(" in ").next().unwrap_or(l)).collect::<Vec<_>>().join("\n")
 }
 
-#[test]
-fn a_build_with_nothing_changed_says_again_what_the_last_one_said_and_reads_nothing() {
-    let ws = samples_copy();
-    // A warning in an answer file, and a note of the build's own.
-    let file = ws.path().join("assessments/tecmaro-2026-03-15.yaml");
+/// Gives tecmaro's answer file in the workspace `ws` a warning (a control character in a note).
+fn warn(ws: &Path) {
+    let file = ws.join("assessments/tecmaro-2026-03-15.yaml");
     let text = std::fs::read_to_string(&file).unwrap().replacen(
         "  trust.benevolence: 2",
         "  trust.benevolence:\n    score: 2\n    note: \"bel\\a\"",
         1,
     );
     std::fs::write(&file, text).unwrap();
+}
+
+#[test]
+fn a_build_with_nothing_changed_says_again_what_the_last_one_said_and_reads_nothing() {
+    let ws = samples_copy();
+    // A warning in an answer file, and a note of the build's own.
+    warn(ws.path());
     let first = build(ws.path(), &[]);
     assert!(
         first.contains("control-character") && first.contains("no partner-facing report for desired"),
@@ -345,13 +350,7 @@ fn an_answer_file_unchanged_since_the_last_build_is_not_read_again_and_any_other
     use std::os::unix::fs::PermissionsExt as _;
     let ws = samples_copy();
     // A file with something to say (a warning) is not kept: it is read, and warns, every time.
-    let warns = ws.path().join("assessments/tecmaro-2026-03-15.yaml");
-    let text = std::fs::read_to_string(&warns).unwrap().replacen(
-        "  trust.benevolence: 2",
-        "  trust.benevolence:\n    score: 2\n    note: \"bel\\a\"",
-        1,
-    );
-    std::fs::write(&warns, text).unwrap();
+    warn(ws.path());
     settle();
     build(ws.path(), &[]);
     let out = ws.path().join("reports");
