@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -54,8 +55,9 @@ fn key(s: &BuildSettings) -> String {
 #[derive(Default)]
 pub struct Remembered {
     bytes: Vec<u8>,
-    /// Each file's line in `bytes` (without its end), and where its content starts in it.
-    lines: HashMap<String, (Range<usize>, usize)>,
+    /// Each file's line in `bytes` (without its end), where its content starts in it, and
+    /// whether this build took it.
+    lines: HashMap<String, (Range<usize>, usize, AtomicBool)>,
 }
 
 impl Remembered {
@@ -90,7 +92,7 @@ impl Remembered {
                 let path: String = serde_json::from_slice(fields.next()?).ok()?;
                 let stat: Stat = serde_json::from_slice(fields.next()?).ok()?;
                 let content = range.end - fields.next()?.len();
-                unchanged(Path::new(&path), stat).then_some((path, (range, content)))
+                unchanged(Path::new(&path), stat).then_some((path, (range, content, AtomicBool::new(false))))
             })
             .collect();
         Remembered { bytes, lines }
@@ -98,8 +100,9 @@ impl Remembered {
 
     /// The answer file at `path` as the last build read it, if it is unchanged since.
     pub fn get(&self, path: &Path) -> Option<Assessment> {
-        let (line, content) = self.lines.get(path.to_str()?)?;
+        let (line, content, taken) = self.lines.get(path.to_str()?)?;
         let content: Content = serde_json::from_slice(&self.bytes[*content..line.end]).ok()?;
+        taken.store(true, Ordering::Relaxed);
         let mut assessment = content.assessment.into_owned();
         let spans = content.spans.into_iter().map(|(k, (l, c, n))| (k.into_owned(), Span::new(l, c, n)));
         assessment.spans = spans.collect();
@@ -115,8 +118,10 @@ impl Remembered {
         // A line taken from the last cache is written again as it was.
         let line = |a: &Assessment| -> Option<Cow<[u8]>> {
             match self.lines.get(a.source.to_str()?) {
-                Some((line, _)) => Some(Cow::Borrowed(&self.bytes[line.clone()])),
-                None => line(a, inputs.trusted(&a.source)?).map(Cow::Owned),
+                Some((line, _, taken)) if taken.load(Ordering::Relaxed) => {
+                    Some(Cow::Borrowed(&self.bytes[line.clone()]))
+                }
+                _ => line(a, inputs.trusted(&a.source)?).map(Cow::Owned),
             }
         };
         let lines: Vec<Cow<[u8]>> = (batch.assessments.par_iter())
@@ -206,6 +211,12 @@ mod tests {
         for a in &all {
             assert_eq!(cache.get(&a.source).as_ref(), Some(a), "{}", a.source.display());
         }
+        let mut broken = bytes.clone();
+        broken.truncate(broken.len() - 1);
+        let broken = Remembered::parse(broken, "key", |_, s| s == stat);
+        let last = &all[all.len() - 1].source;
+        assert!(broken.get(last).is_none(), "a line cut short is read as absent");
+        assert!(!broken.lines[last.to_str().unwrap()].2.load(Ordering::Relaxed), "and is not written again");
         let other = Remembered::parse(bytes.clone(), "key", |_, s| s != stat);
         assert!(other.get(&all[0].source).is_none(), "a file with another stat is read again");
         let older = Remembered::parse(bytes, "another key", |_, _| true);
