@@ -46,9 +46,8 @@ fn place(out: &Path) -> Option<std::path::PathBuf> {
 /// What reading an answer file depends on besides its bytes, for a build with settings `s`:
 /// trustmap itself and the limits it reads with.
 fn key(s: &BuildSettings) -> String {
-    let exe = std::env::current_exe().ok().and_then(|exe| Stat::of(&exe, true));
     let limits = s.limits();
-    crate::model::sha256_json(&(env!("CARGO_PKG_VERSION"), exe, limits.file_bytes, limits.note_bytes))
+    crate::model::sha256_json(&(env!("CARGO_PKG_VERSION"), Stat::exe(), limits.file_bytes, limits.note_bytes))
 }
 
 /// The answer files the last build read, for those still as it found them.

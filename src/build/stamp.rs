@@ -72,7 +72,7 @@ impl From<Stat> for (u64, i64, i64, u64) {
 
 impl Stat {
     /// The file at `path` (through a link when `follow`); `None` when there is none.
-    pub(super) fn of(path: &Path, follow: bool) -> Option<Stat> {
+    fn of(path: &Path, follow: bool) -> Option<Stat> {
         let meta = if follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }.ok()?;
         #[cfg(unix)]
         {
@@ -90,6 +90,11 @@ impl Stat {
             let mtime = meta.modified().ok().map_or(0, nanos);
             Some(Stat { len: meta.len(), mtime, ctime: mtime, ino: 0 })
         }
+    }
+
+    /// The running trustmap's executable: a rebuilt one may read and make files otherwise.
+    pub(super) fn exe() -> Option<Stat> {
+        std::env::current_exe().ok().and_then(|exe| Stat::of(&exe, true))
     }
 
     /// Whether the file could have been written again since `at` without its times showing
@@ -266,9 +271,14 @@ pub struct Stamp {
 fn key(s: &BuildSettings, colour: bool) -> String {
     // How many threads do the work and whether progress is drawn change nothing in the files.
     let settings = BuildSettings { jobs: 0, jobs_asked: None, quiet: false, ..s.clone() };
-    let exe = std::env::current_exe().ok().and_then(|exe| Stat::of(&exe, true));
     let commit = crate::provenance::commit(&s.workspace.root);
-    crate::model::sha256_json(&(env!("CARGO_PKG_VERSION"), format!("{settings:?}"), exe, commit, colour))
+    crate::model::sha256_json(&(
+        env!("CARGO_PKG_VERSION"),
+        format!("{settings:?}"),
+        Stat::exe(),
+        commit,
+        colour,
+    ))
 }
 
 impl Stamp {
