@@ -17,7 +17,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -128,7 +127,7 @@ impl Remembered {
             .filter_map(line)
             .collect();
         // A cache: one that cannot be written only means that the next build reads every file.
-        let _ = write_private(&place, |w| {
+        let _ = stamp::write_private(&place, |w| {
             w.write_all(key(s).as_bytes())?;
             lines.iter().try_for_each(|line| w.write_all(b"\n").and_then(|()| w.write_all(line)))
         });
@@ -145,27 +144,6 @@ fn line(a: &Assessment, stat: Stat) -> Option<Vec<u8>> {
     line.push(b'\t');
     line.extend(serde_json::to_vec(&content).ok()?);
     Some(line)
-}
-
-/// Writes to `path` atomically what `write` writes, readable by its owner only: the cache is
-/// not a deliverable, and is not synced to disk (one lost to a crash is only read as absent).
-fn write_private(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(crate::write::TEMP_PREFIX)
-        .suffix(crate::write::TEMP_SUFFIX)
-        .tempfile_in(dir)?;
-    let mut out = std::io::BufWriter::new(tmp);
-    write(&mut out)?;
-    out.into_inner()
-        .map_err(std::io::IntoInnerError::into_error)?
-        .persist(path)
-        .map(drop)
-        .map_err(|e| e.error)
 }
 
 #[cfg(test)]

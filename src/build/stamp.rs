@@ -13,6 +13,7 @@
 //! without its times showing it, so its sha256 is recorded too and compared each time.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -24,7 +25,6 @@ use crate::discover::Found;
 use crate::outdir::{self, MANIFEST, Manifest, sha256};
 use crate::reporter::Reporter;
 use crate::settings::BuildSettings;
-use crate::write::{Overwrite, atomic};
 
 /// The folder of the stamps; `None` without a cache folder.
 pub fn folder() -> Option<std::path::PathBuf> {
@@ -402,11 +402,32 @@ impl Stamp {
         // A cache: a stamp that cannot be written only means that the next build looks at
         // everything again.
         let Some(place) = place(out) else { return };
-        if let (Some(dir), Ok(json)) = (place.parent(), serde_json::to_string(&stamp)) {
-            let _ = std::fs::create_dir_all(dir);
-            let _ = atomic(&place, json.as_bytes(), Overwrite::Allow);
+        if let Ok(json) = serde_json::to_vec(&stamp) {
+            let _ = write_private(&place, |w| w.write_all(&json));
         }
     }
+}
+
+/// Writes to `path` atomically what `write` writes, readable by its owner only (a stamp quotes
+/// what a build said of the answer files, the answer-file cache holds them): a cache is not a
+/// deliverable, and is not synced to disk (one lost to a crash is only read as absent).
+pub(super) fn write_private(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(crate::write::TEMP_PREFIX)
+        .suffix(crate::write::TEMP_SUFFIX)
+        .tempfile_in(dir)?;
+    let mut out = std::io::BufWriter::new(tmp);
+    write(&mut out)?;
+    out.into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?
+        .persist(path)
+        .map(drop)
+        .map_err(|e| e.error)
 }
 
 #[cfg(test)]

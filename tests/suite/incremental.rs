@@ -357,6 +357,9 @@ fn an_answer_file_unchanged_since_the_last_build_is_not_read_again_and_any_other
     let cache = answers(&out);
     let meta = std::fs::metadata(&cache).expect("a build leaves the answer files it read");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600, "the client's answers are for their owner only");
+    // As is the stamp, which quotes the warnings about them.
+    let stamped = std::fs::metadata(cache.with_extension("json")).expect("a stamp");
+    assert_eq!(stamped.permissions().mode() & 0o777, 0o600);
     let kept = std::fs::read_to_string(&cache).unwrap();
     assert!(kept.contains("hogeschool-dommeldal-2026-03-15.yaml") && kept.contains("medivorm-2026-03-15.md"));
     assert!(!kept.contains("tecmaro"), "a file with a warning is not kept");
