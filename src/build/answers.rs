@@ -122,14 +122,23 @@ impl Remembered {
                 _ => line(a, inputs.trusted(&a.source)?).map(Cow::Owned),
             }
         };
-        let lines: Vec<Cow<[u8]>> = (batch.assessments.par_iter())
-            .filter(|a| !said.contains(a.source.as_path()))
-            .filter_map(line)
-            .collect();
         // A cache: one that cannot be written only means that the next build reads every file.
         let _ = stamp::write_private(&place, |w| {
             w.write_all(key(s).as_bytes())?;
-            lines.iter().try_for_each(|line| w.write_all(b"\n").and_then(|()| w.write_all(line)))
+            // Made on the worker threads a few hundred at a time, so that at 10,000 partners
+            // the new cache is never all in memory beside the files it holds.
+            for chunk in batch.assessments.chunks(256) {
+                let lines: Vec<Cow<[u8]>> = chunk
+                    .par_iter()
+                    .filter(|a| !said.contains(a.source.as_path()))
+                    .filter_map(line)
+                    .collect();
+                for line in lines {
+                    w.write_all(b"\n")?;
+                    w.write_all(&line)?;
+                }
+            }
+            Ok(())
         });
     }
 }
