@@ -77,7 +77,7 @@ fn make(
     };
     if out.is_some() {
         Stamp::remove(&s.out);
-        known.write(s, inputs, &batch);
+        pool.install(|| known.write(s, inputs, &batch));
     }
     let previous = out.as_ref().map_or_else(|| Previous::read(&s.out), OutputDir::previous);
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
