@@ -1,9 +1,9 @@
 //! Writes files atomically: the bytes go to a temporary file in the target folder, which is then
 //! renamed over the target, so a reader (or an interrupted run) sees the old file or the new one,
 //! never half of one. Files get the mode a plain file creation would give (0666 less the umask),
-//! not the temporary file's 0600.
+//! not the temporary file's 0600, but for trustmap's own caches ([`private`]).
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
@@ -33,23 +33,48 @@ pub struct Staged {
 /// to disk; [`Staged::commit`] then puts it in place.
 pub fn stage(path: &Path, contents: &[u8]) -> Result<Staged> {
     let werr = |cause| Error::Write { path: path.to_path_buf(), cause };
+    let mut tmp = temp_beside(path, false).map_err(werr)?;
+    tmp.write_all(contents).map_err(werr)?;
+    tmp.as_file().sync_all().map_err(werr)?;
+    Ok(Staged { tmp, path: path.to_path_buf() })
+}
+
+/// A new temporary file beside `path` (its parent folders created), named as this module names
+/// them; readable by its owner only when `private`, else with the mode a plain file creation
+/// would give.
+fn temp_beside(path: &Path, private: bool) -> std::io::Result<NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(werr)?;
+    std::fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        // The mode passed to open(2), so the umask applies as for any new file.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    if !private {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            // The mode passed to open(2), so the umask applies as for any new file.
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(werr)?;
-    tmp.write_all(contents).map_err(werr)?;
-    tmp.as_file().sync_all().map_err(werr)?;
-    Ok(Staged { tmp, path: path.to_path_buf() })
+    builder.tempfile_in(dir)
+}
+
+/// Writes to `path` atomically what `write` writes, readable by its owner only and not synced
+/// to disk: for trustmap's caches, which are not deliverables (one lost to a crash is read as
+/// absent), and which quote the client's answers.
+pub fn private(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(temp_beside(path, true)?);
+    write(&mut out)?;
+    out.into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?
+        .persist(path)
+        .map(drop)
+        .map_err(|e| e.error)
 }
 
 impl Staged {

@@ -123,7 +123,7 @@ impl Remembered {
             }
         };
         // A cache: one that cannot be written only means that the next build reads every file.
-        let _ = stamp::write_private(&place, |w| {
+        let _ = crate::write::private(&place, |w| {
             w.write_all(key(s).as_bytes())?;
             // Made on the worker threads a few hundred at a time, so that at 10,000 partners
             // the new cache is never all in memory beside the files it holds.

@@ -13,7 +13,6 @@
 //! without its times showing it, so its sha256 is recorded too and compared each time.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -403,31 +402,9 @@ impl Stamp {
         // everything again.
         let Some(place) = place(out) else { return };
         if let Ok(json) = serde_json::to_vec(&stamp) {
-            let _ = write_private(&place, |w| w.write_all(&json));
+            let _ = crate::write::private(&place, |w| w.write_all(&json));
         }
     }
-}
-
-/// Writes to `path` atomically what `write` writes, readable by its owner only (a stamp quotes
-/// what a build said of the answer files, the answer-file cache holds them): a cache is not a
-/// deliverable, and is not synced to disk (one lost to a crash is only read as absent).
-pub(super) fn write_private(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(crate::write::TEMP_PREFIX)
-        .suffix(crate::write::TEMP_SUFFIX)
-        .tempfile_in(dir)?;
-    let mut out = std::io::BufWriter::new(tmp);
-    write(&mut out)?;
-    out.into_inner()
-        .map_err(std::io::IntoInnerError::into_error)?
-        .persist(path)
-        .map(drop)
-        .map_err(|e| e.error)
 }
 
 #[cfg(test)]
