@@ -14,6 +14,7 @@ mod summary;
 pub use summary::Summary;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -79,7 +80,7 @@ fn make(
         Stamp::remove(&s.out);
         pool.install(|| known.write(s, inputs, &batch));
     }
-    let previous = out.as_ref().map_or_else(|| Previous::read(&s.out), OutputDir::previous);
+    let previous = out.as_ref().map_or_else(|| Arc::new(Previous::read(&s.out)), OutputDir::previous);
     let claims = batch.claims(|p| previous.made_from(&s.workspace.relative(p)), previous.partners());
     // Evaluate, and make the contexts. Only the partner-facing reports read the parsed files
     // again; without them, each partner's go as soon as it is evaluated.

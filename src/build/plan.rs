@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::model::{Date, OutputFormat, Shared, Svg, layout};
-use crate::outdir::{Entry, Output, OutputDir};
+use crate::model::{Date, OutputFormat, Svg, layout};
+use crate::outdir::{Bytes, Entry, Output, OutputDir};
 use crate::pdf::{self, PdfSettings};
 use crate::render::context::{NetworkContext, PartnerContext};
 use crate::render::{Markup, Renderer};
@@ -65,11 +65,11 @@ impl Job<'_> {
         }
     }
 
-    /// Makes its files (see [`make`]).
-    fn make(&self, key: &str, m: &Making) -> Result<Made> {
+    /// Makes and writes its files (see [`make`]).
+    fn make(&self, key: &str, m: &Making, out: &OutputDir) -> Written {
         match self {
-            Job::Partner(job) => make(&Report::Partner(&job.context(m.builder)), key, m),
-            Job::Ready(report) => make(report, key, m),
+            Job::Partner(job) => make(&Report::Partner(&job.context(m.builder)), key, m, out),
+            Job::Ready(report) => make(report, key, m, out),
         }
     }
 }
@@ -126,13 +126,62 @@ fn stem(place: Place, id: &str) -> String {
     }
 }
 
-/// What making one report gave: the files to write, and the formats that failed for this
-/// report's data (each an error; the others are still written).
-pub struct Made {
-    pub outputs: Vec<Output>,
-    pub failed: Vec<Error>,
+/// What making one report gave so far: its files (see [`Sink`]), and the formats that failed for
+/// this report's data (each an error; the others are still written).
+struct Made<'a> {
+    files: Sink<'a>,
+    failed: Vec<Error>,
     /// For a partner-facing report: what it would show that it must not.
     leaks: Vec<Leak>,
+}
+
+/// Where a report's files go as they are made: held, and written together (one entry in the
+/// output folder's journal, synced once) when the report is done or once they pass [`HELD`], so
+/// that the network report's files (tens of MB each at 10,000 partners) are not all held at once.
+/// A partner-facing report's are held whole, until the whole report is scanned for leaks.
+struct Sink<'a> {
+    out: &'a OutputDir,
+    partner: Option<&'a str>,
+    /// Whether to hold every file until the end.
+    whole: bool,
+    held: Vec<Output>,
+    entries: Vec<Entry>,
+    /// How many files it was given.
+    given: usize,
+}
+
+/// How many bytes of a report's files a [`Sink`] holds before writing them.
+const HELD: usize = 1 << 20;
+
+impl<'a> Sink<'a> {
+    fn new(out: &'a OutputDir, partner: Option<&'a str>, whole: bool) -> Sink<'a> {
+        Sink { out, partner, whole, held: Vec::new(), entries: Vec::new(), given: 0 }
+    }
+
+    fn put(&mut self, output: Output) -> Result<()> {
+        self.given += 1;
+        self.held.push(output);
+        if !self.whole && self.held.iter().map(|o| o.bytes.as_ref().len()).sum::<usize>() > HELD {
+            self.write()?;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self) -> Result<()> {
+        let held = std::mem::take(&mut self.held);
+        self.entries.extend(self.out.write(self.partner, held)?);
+        Ok(())
+    }
+
+    /// Writes the files it holds; returns the manifest entries of every file written. A report
+    /// not all of whose files could be written is made again next time (no key).
+    fn finish(mut self) -> Result<Vec<Entry>> {
+        self.write()?;
+        if self.entries.len() < self.given {
+            self.entries.iter_mut().for_each(|e| e.key = None);
+        }
+        Ok(self.entries)
+    }
 }
 
 /// What one report's files need besides the report.
@@ -234,19 +283,22 @@ impl Report<'_> {
     }
 }
 
-/// Makes every file of `report` in the formats asked for; a partner-facing report is scanned
-/// for leaks (see [`Secrets`]) and, if it has one, fails whole.
-pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
-    let mut made = Made { outputs: Vec::new(), failed: Vec::new(), leaks: Vec::new() };
+/// Makes every file of `report` in the formats asked for and writes each into `out` as it is
+/// made; a partner-facing report is scanned for leaks (see [`Secrets`]) first and, if it has
+/// one, fails whole.
+fn make(report: &Report, key: &str, m: &Making, out: &OutputDir) -> Written {
+    let shared = report.kind() == Kind::Shared;
+    let files = Sink::new(out, report.partner(), shared);
+    let mut made = Made { files, failed: Vec::new(), leaks: Vec::new() };
     let id = report.partner().unwrap_or_default();
     let renderer = m.renderer(report);
     let context = report.context(renderer)?;
-    let output = |path: String, bytes: Shared, format| Output {
+    let output = |path: String, bytes: Bytes, format| Output {
         path,
         bytes,
         format,
         inputs: report.inputs().to_vec(),
-        shared: report.kind() == Kind::Shared,
+        shared,
         key: Some(key.to_owned()),
     };
     // The Typst source is compiled once the context is gone: a PDF takes the most memory.
@@ -262,11 +314,8 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
             }
             [format] => {
                 let markup = if *format == OutputFormat::Html { Markup::Html } else { Markup::Markdown };
-                made.outputs.push(output(
-                    format!("{path}.{format}"),
-                    renderer.render(markup, template, &context)?.into_bytes().into(),
-                    *format,
-                ));
+                let text = renderer.render(markup, template, &context)?;
+                made.files.put(output(format!("{path}.{format}"), Bytes::Own(text.into_bytes()), *format))?;
             }
             _ => {}
         }
@@ -283,14 +332,14 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
     };
     if m.formats.contains(&OutputFormat::Md) {
         for (file, svg) in report.charts() {
-            made.outputs.push(output(format!("{charts_dir}/{file}"), svg, OutputFormat::Md));
+            made.files.put(output(format!("{charts_dir}/{file}"), Bytes::Shared(svg), OutputFormat::Md))?;
         }
     }
     if let Report::Shared(SharedReport { secrets, .. }) = report {
-        for o in &made.outputs {
+        for o in &made.files.held {
             let text = match o.format {
                 OutputFormat::Pdf => "",
-                _ => std::str::from_utf8(&o.bytes).unwrap_or_default(),
+                _ => std::str::from_utf8(o.bytes.as_ref()).unwrap_or_default(),
             };
             made.leaks.extend(secrets.scan(&o.path, text));
         }
@@ -302,11 +351,11 @@ pub fn make(report: &Report, key: &str, m: &Making) -> Result<Made> {
             }
         }
         if !made.leaks.is_empty() {
-            made.outputs.clear();
+            made.files.held.clear();
             made.failed.push(Error::Leak(std::mem::take(&mut made.leaks)));
         }
     }
-    Ok(made)
+    Ok((made.files.finish()?, made.failed))
 }
 
 /// The Typst source of a report (with its assets, for `.typ`) and the PDF compiled from it, as
@@ -318,7 +367,7 @@ fn typst(
     m: &Making,
     template: &str,
     stem: &str,
-    output: &dyn Fn(String, Shared, OutputFormat) -> Output,
+    output: &dyn Fn(String, Bytes, OutputFormat) -> Output,
     made: &mut Made,
 ) -> Result<()> {
     let renderer = m.renderer(report);
@@ -341,7 +390,7 @@ fn typst(
                     bytes.len()
                 ),
             }),
-            Ok(bytes) => made.outputs.push(output(format!("{stem}.pdf"), bytes.into(), OutputFormat::Pdf)),
+            Ok(bytes) => made.files.put(output(format!("{stem}.pdf"), Bytes::Own(bytes), OutputFormat::Pdf))?,
             Err(pdf::Failure::Typst(problems)) => {
                 made.failed.push(report.typst_error(renderer, template, &source, &problems));
             }
@@ -353,9 +402,10 @@ fn typst(
         let stem = format!("{}/{stem}", layout::TYPST);
         let dir = Path::new(&stem).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
         let beside = |name: &str| format!("{dir}/{name}");
-        made.outputs.push(output(format!("{stem}.typ"), source.into_bytes().into(), OutputFormat::Typ));
-        made.outputs
-            .extend(assets.into_iter().map(|(name, bytes)| output(beside(&name), bytes, OutputFormat::Typ)));
+        made.files.put(output(format!("{stem}.typ"), Bytes::Own(source.into_bytes()), OutputFormat::Typ))?;
+        for (name, bytes) in assets {
+            made.files.put(output(beside(&name), Bytes::Shared(bytes), OutputFormat::Typ))?;
+        }
     }
     Ok(())
 }
@@ -399,8 +449,7 @@ pub fn make_all(
                 job.partner()
                     .map_or("the network report".into(), |id| format!("the reports of partner `{id}`")),
             );
-            let made =
-                job.make(key, making).and_then(|m| Ok((out.write(job.partner(), m.outputs)?, m.failed)));
+            let made = job.make(key, making, out);
             reporter.step();
             made
         },
@@ -450,4 +499,60 @@ fn collect(reports: &[(Job, String)], made: Vec<Option<Written>>, reporter: &dyn
         }
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outdir::Inputs;
+
+    fn output(path: &str, bytes: usize) -> Output {
+        Output {
+            path: path.to_owned(),
+            bytes: Bytes::Own(vec![b'x'; bytes]),
+            format: OutputFormat::Md,
+            inputs: Vec::new(),
+            shared: false,
+            key: Some("key".to_owned()),
+        }
+    }
+
+    /// A report's files are written once they pass [`HELD`], the rest when it is done; one that
+    /// cannot be written (a file of the user's in its place) costs the whole report its key, so
+    /// that the next build makes it again.
+    #[test]
+    fn a_report_s_files_are_written_as_they_grow_and_one_not_written_costs_the_report_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        let out = OutputDir::open(&path, &Inputs::default(), || {}).unwrap();
+        std::fs::write(path.join("c.md"), "mine").unwrap();
+        let mut sink = Sink::new(&out, None, false);
+        sink.put(output("a.md", 10)).unwrap();
+        assert!(!path.join("a.md").exists(), "a small file is held");
+        sink.put(output("b.md", HELD)).unwrap();
+        assert_eq!(
+            std::fs::read(path.join("b.md")).unwrap().len(),
+            HELD,
+            "past the limit, what is held is written"
+        );
+        assert!(path.join("a.md").exists());
+        sink.put(output("c.md", 10)).unwrap();
+        let entries = sink.finish().unwrap();
+        let written: Vec<(&str, Option<&str>)> =
+            entries.iter().map(|e| (e.path.as_str(), e.key.as_deref())).collect();
+        assert_eq!(written, [("a.md", None), ("b.md", None)]);
+        assert_eq!(std::fs::read_to_string(path.join("c.md")).unwrap(), "mine");
+        assert_eq!(out.notices(), [crate::outdir::Notice::NotOurs("c.md".to_owned())]);
+
+        // A partner-facing report's files are held until it is done, however large.
+        let mut sink = Sink::new(&out, None, true);
+        sink.put(output("d.md", 2 * HELD)).unwrap();
+        assert!(!path.join("d.md").exists());
+        let entries = sink.finish().unwrap();
+        assert_eq!(
+            entries.iter().map(|e| (e.path.as_str(), e.key.as_deref())).collect::<Vec<_>>(),
+            [("d.md", Some("key"))]
+        );
+        assert!(path.join("d.md").exists());
+    }
 }

@@ -46,7 +46,7 @@ pub struct Built<'a> {
     pub unchanged: usize,
     pub batch: &'a Batch,
     pub claims: Claims,
-    pub previous: Previous,
+    pub previous: std::sync::Arc<Previous>,
     pub evaluation: &'a Evaluation,
     /// The partners whose reports (internal or partner-facing) were made.
     pub made: BTreeSet<String>,

@@ -87,8 +87,8 @@ impl Manifest {
     }
 }
 
-/// The previous build's files: which partner a file with errors belonged to, and whose reports
-/// there were.
+/// The previous build's files, by path: which partner a file with errors belonged to, and whose
+/// reports there were.
 #[derive(Debug, Clone, Default)]
 pub struct Previous {
     entries: Vec<Entry>,
@@ -99,7 +99,8 @@ pub struct Previous {
 }
 
 impl Previous {
-    pub fn new(entries: Vec<Entry>) -> Previous {
+    pub fn new(mut entries: Vec<Entry>) -> Previous {
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
         let mut reports: BTreeMap<_, Vec<usize>> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
             reports.entry((e.partner.clone(), e.shared)).or_default().push(i);
@@ -110,6 +111,17 @@ impl Previous {
     /// The entries of the manifest in the output folder `out` (none when it cannot be read).
     pub fn read(out: &Path) -> Previous {
         Previous::new(Manifest::read(&out.join(MANIFEST)).0.files)
+    }
+
+    /// Every entry, by path.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    /// The entry of the file at `path`.
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        let at = self.entries.binary_search_by(|e| e.path.as_str().cmp(path)).ok()?;
+        Some(&self.entries[at])
     }
 
     /// The entries of the report of `partner` (`None`: the network) for the audience `shared`.

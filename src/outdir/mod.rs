@@ -25,7 +25,7 @@ mod merge;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub use bundle::Bundle;
 pub use lock::Lock;
@@ -45,7 +45,7 @@ const JOURNAL: &str = ".trustmap-journal";
 #[derive(Debug, Clone)]
 pub struct Output {
     pub path: String,
-    pub bytes: crate::model::Shared,
+    pub bytes: Bytes,
     pub format: OutputFormat,
     /// The answer files it was made from, as shown in the manifest.
     pub inputs: Vec<String>,
@@ -53,6 +53,23 @@ pub struct Output {
     pub shared: bool,
     /// The key of its report (see [`Entry::key`]).
     pub key: Option<String>,
+}
+
+/// The bytes of an [`Output`]: its own (a report as rendered, written without a copy), or shared
+/// with other outputs (a chart every format of a report shows).
+#[derive(Debug, Clone)]
+pub enum Bytes {
+    Own(Vec<u8>),
+    Shared(crate::model::Shared),
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Own(bytes) => bytes,
+            Bytes::Shared(bytes) => bytes,
+        }
+    }
 }
 
 /// Something the user should know about the output folder; printed as a warning.
@@ -107,11 +124,12 @@ impl std::fmt::Display for Notice {
 pub struct OutputDir {
     path: PathBuf,
     _lock: lock::Lock,
-    /// The previous manifest's entries, by path.
-    old: BTreeMap<String, Entry>,
-    /// The bytes (as sha256) each path may hold and still be trustmap's: the manifest's, and
-    /// those an interrupted build's journal recorded.
-    ours: BTreeMap<String, BTreeSet<String>>,
+    /// The previous manifest's entries (with those an interrupted build's journal recorded), by
+    /// path; shared with the build, which asks them whose reports there were.
+    old: Arc<Previous>,
+    /// The other bytes (as sha256) a file may hold and still be trustmap's, besides those its
+    /// entry in `old` records: those an interrupted build's journal recorded.
+    journaled: BTreeMap<String, BTreeSet<String>>,
     journal: Mutex<Option<std::fs::File>>,
     notices: Mutex<Vec<Notice>>,
 }
@@ -143,16 +161,9 @@ impl OutputDir {
         let mut notices = Vec::new();
         let (manifest, damaged) = Manifest::read(&path.join(MANIFEST));
         notices.extend(damaged.map(Notice::DamagedManifest));
-        let mut ours: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let mut old: BTreeMap<String, Entry> = manifest
-            .files
-            .into_iter()
-            .filter(|e| inside(&e.path))
-            .map(|e| {
-                ours.entry(e.path.clone()).or_default().insert(e.sha256.clone());
-                (e.path.clone(), e)
-            })
-            .collect();
+        let mut journaled: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut old: BTreeMap<String, Entry> =
+            manifest.files.into_iter().filter(|e| inside(&e.path)).map(|e| (e.path.clone(), e)).collect();
         let journal =
             read_own(&path.join(JOURNAL)).map_err(|why| Error::Journal { path: path.join(JOURNAL), why })?;
         if let Some(bytes) = journal {
@@ -163,11 +174,14 @@ impl OutputDir {
                 if let Ok(e) = serde_json::from_str::<Entry>(line)
                     && inside(&e.path)
                 {
-                    ours.entry(e.path.clone()).or_default().insert(e.sha256.clone());
                     // A file the interrupted build wrote first is as much the previous build's
                     // as those its manifest lists; which of the two builds' bytes it holds is
                     // not known, so its report is made again (no key).
-                    old.entry(e.path.clone()).or_insert(e).key = None;
+                    let entry = old.entry(e.path.clone()).or_insert_with(|| e.clone());
+                    entry.key = None;
+                    if entry.sha256 != e.sha256 {
+                        journaled.entry(e.path).or_default().insert(e.sha256);
+                    }
                 }
             }
         }
@@ -178,8 +192,8 @@ impl OutputDir {
         Ok(OutputDir {
             path: path.to_path_buf(),
             _lock: lock,
-            old,
-            ours,
+            old: Arc::new(Previous::new(old.into_values().collect())),
+            journaled,
             journal: Mutex::new(None),
             notices: Mutex::new(notices),
         })
@@ -191,8 +205,16 @@ impl OutputDir {
     }
 
     /// The previous build's files.
-    pub fn previous(&self) -> Previous {
-        Previous::new(self.old.values().cloned().collect())
+    pub fn previous(&self) -> Arc<Previous> {
+        Arc::clone(&self.old)
+    }
+
+    /// The bytes (as sha256) the file at `rel` may hold and still be trustmap's: those the
+    /// previous manifest records, and those an interrupted build's journal did.
+    fn known(&self, rel: &str) -> BTreeSet<&str> {
+        let recorded = self.old.get(rel).map(|e| e.sha256.as_str());
+        let journaled = self.journaled.get(rel).into_iter().flatten().map(String::as_str);
+        recorded.into_iter().chain(journaled).collect()
     }
 
     /// What the user should be told so far.
@@ -209,14 +231,13 @@ impl OutputDir {
         }
     }
 
-    /// Writes the files of one report. A file that exists and is not trustmap's is left alone
+    /// Writes files of one report. A file that exists and is not trustmap's is left alone
     /// (with a notice); one that already holds these bytes is not touched. Returns the manifest
     /// entries of the files that now hold the report's bytes.
     pub fn write(&self, partner: Option<&str>, outputs: Vec<Output>) -> Result<Vec<Entry>> {
-        let count = outputs.len();
         let files = outputs.into_iter().map(|o| {
             let entry = Entry {
-                sha256: manifest::sha256(&o.bytes),
+                sha256: manifest::sha256(o.bytes.as_ref()),
                 path: o.path,
                 inputs: o.inputs,
                 partner: partner.map(str::to_owned),
@@ -227,12 +248,7 @@ impl OutputDir {
             };
             (entry, o.bytes)
         });
-        let mut entries = self.write_files(files.collect())?;
-        // A report not all of whose files could be written is made again next time (no key).
-        if entries.len() < count {
-            entries.iter_mut().for_each(|e| e.key = None);
-        }
-        Ok(entries)
+        self.write_files(files.collect())
     }
 
     /// Writes a file that belongs to no report and no format (`evaluation.json`), as
@@ -307,11 +323,12 @@ impl OutputDir {
     /// Whose the file at `target` (`rel` in the folder) is, when it is to get bytes `new`.
     fn ownership(&self, target: &Path, rel: &str, new: &str) -> Result<Ownership> {
         let Some(sha) = self.current(target)? else { return Ok(Ownership::Free) };
-        Ok(match self.ours.get(rel) {
-            Some(known) if known.contains(&sha) && sha == new => Ownership::Same,
-            Some(known) if known.contains(&sha) => Ownership::Ours,
-            Some(_) => Ownership::ChangedByHand,
-            None => Ownership::NotOurs,
+        let known = self.known(rel);
+        Ok(match known.contains(sha.as_str()) {
+            true if sha == new => Ownership::Same,
+            true => Ownership::Ours,
+            false if known.is_empty() => Ownership::NotOurs,
+            false => Ownership::ChangedByHand,
         })
     }
 
@@ -352,7 +369,8 @@ impl OutputDir {
     ) -> Result<Finished> {
         let mut entries: BTreeMap<String, Entry> = written.into_iter().map(|e| (e.path.clone(), e)).collect();
         let mut removed = Vec::new();
-        for (path, old) in &self.old {
+        for old in self.old.entries() {
+            let path = &old.path;
             if entries.contains_key(path) {
                 continue;
             }
@@ -362,7 +380,7 @@ impl OutputDir {
             }
             no_links(&self.path, path)?;
             let target = self.path.join(path);
-            let known = self.ours.get(path).cloned().unwrap_or_default();
+            let known = self.known(path);
             let stale = prune.is_some_and(|p| p.stale(old));
             if stale {
                 self.remove_ours(path, &mut removed)?;
@@ -376,7 +394,7 @@ impl OutputDir {
                 continue;
             }
             let Some(sha) = self.current(&target)? else { continue };
-            if known.contains(&sha) {
+            if known.contains(sha.as_str()) {
                 entries.insert(path.clone(), Entry { sha256: sha, ..old.clone() });
             } else {
                 self.notice(Notice::ChangedByHand(path.clone()));
@@ -401,7 +419,7 @@ impl OutputDir {
         }
         // Every earlier bundle but the one just made in its place goes: a zip never disagrees
         // with the reports beside it.
-        for (path, _) in self.old.iter().filter(|(_, e)| e.bundle) {
+        for path in self.old.entries().filter(|e| e.bundle).map(|e| &e.path) {
             if bundled.as_ref() != Some(path) {
                 self.remove_ours(path, &mut removed)?;
             }
@@ -418,7 +436,7 @@ impl OutputDir {
         no_links(&self.path, rel)?;
         let target = self.path.join(rel);
         let Some(sha) = self.current(&target)? else { return Ok(()) };
-        if !self.ours.get(rel).is_some_and(|known| known.contains(&sha)) {
+        if !self.known(rel).contains(sha.as_str()) {
             self.notice(Notice::ChangedByHand(rel.to_owned()));
             return Ok(());
         }
