@@ -173,14 +173,15 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    /// Writes the files it holds; returns the manifest entries of every file written. A report
-    /// not all of whose files could be written is made again next time (no key).
-    fn finish(mut self) -> Result<Vec<Entry>> {
-        self.write()?;
+    /// Writes the files it holds if the report is `complete` (else they are dropped); returns the
+    /// manifest entries of every file written, whatever happened, and whether the last write
+    /// did. A report not all of whose files were written is made again next time (no key).
+    fn finish(mut self, complete: bool) -> (Vec<Entry>, Result<()>) {
+        let written = if complete { self.write() } else { Ok(()) };
         if self.entries.len() < self.given {
             self.entries.iter_mut().for_each(|e| e.key = None);
         }
-        Ok(self.entries)
+        (self.entries, written)
     }
 }
 
@@ -283,13 +284,20 @@ impl Report<'_> {
     }
 }
 
-/// Makes every file of `report` in the formats asked for and writes each into `out` as it is
-/// made; a partner-facing report is scanned for leaks (see [`Secrets`]) first and, if it has
-/// one, fails whole.
+/// Makes every file of `report` in the formats asked for and writes them into `out` as they are
+/// made (see [`Sink`]); a partner-facing report is scanned for leaks (see [`Secrets`]) first
+/// and, if it has one, fails whole.
 fn make(report: &Report, key: &str, m: &Making, out: &OutputDir) -> Written {
-    let shared = report.kind() == Kind::Shared;
-    let files = Sink::new(out, report.partner(), shared);
+    let files = Sink::new(out, report.partner(), report.kind() == Kind::Shared);
     let mut made = Made { files, failed: Vec::new(), leaks: Vec::new() };
+    let result = make_files(report, key, m, &mut made);
+    let (entries, written) = made.files.finish(result.is_ok());
+    (entries, result.and(written).map(|()| made.failed))
+}
+
+/// The files of [`make`], put into `made`.
+fn make_files(report: &Report, key: &str, m: &Making, made: &mut Made) -> Result<()> {
+    let shared = report.kind() == Kind::Shared;
     let id = report.partner().unwrap_or_default();
     let renderer = m.renderer(report);
     let context = report.context(renderer)?;
@@ -322,7 +330,7 @@ fn make(report: &Report, key: &str, m: &Making, out: &OutputDir) -> Written {
     }
     drop(context);
     if let Some((template, path, source)) = typst_source {
-        typst(report, source, m, template, &path, &output, &mut made)?;
+        typst(report, source, m, template, &path, &output, made)?;
     }
     // A Markdown report shows its charts as files beside it.
     let charts_dir = match report.kind() {
@@ -355,7 +363,7 @@ fn make(report: &Report, key: &str, m: &Making, out: &OutputDir) -> Written {
             made.failed.push(Error::Leak(std::mem::take(&mut made.leaks)));
         }
     }
-    Ok((made.files.finish()?, made.failed))
+    Ok(())
 }
 
 /// The Typst source of a report (with its assets, for `.typ`) and the PDF compiled from it, as
@@ -425,8 +433,10 @@ fn typst_error(
     Error::Typst { template: template.to_owned(), message }
 }
 
-/// What writing one report gave: the entries of its files, and the formats that failed.
-pub type Written = Result<(Vec<Entry>, Vec<Error>)>;
+/// What making and writing one report gave: the entries of the files written (also of those
+/// written before a failure that stops the build: they are in the folder, and the manifest must
+/// say they are trustmap's), and the formats that failed for its data, or that failure.
+pub type Written = (Vec<Entry>, Result<Vec<Error>>);
 
 /// Makes every report's files and writes each report as soon as it is made, at most as many at
 /// a time as `pool` has threads, under a watchdog that ends a runaway template or Typst document
@@ -454,9 +464,7 @@ pub fn make_all(
             made
         },
         // A failure that is not one partner's data (a template, a full disk) stops the build.
-        |(job, _), made| {
-            made.as_ref().map_or(true, |(_, failed)| job.partner().is_none() && !failed.is_empty())
-        },
+        |(job, _), made| made.1.as_ref().map_or(true, |failed| job.partner().is_none() && !failed.is_empty()),
     );
     reporter.done();
     Ok(collect(reports, made, reporter))
@@ -479,9 +487,10 @@ pub struct Outcome {
 fn collect(reports: &[(Job, String)], made: Vec<Option<Written>>, reporter: &dyn Reporter) -> Outcome {
     let mut outcome = Outcome::default();
     for ((report, _), made) in reports.iter().zip(made).filter_map(|(r, m)| Some((r, m?))) {
+        let (written, made) = made;
+        outcome.entries.extend(written);
         match (made, report.partner()) {
-            (Ok((written, problems)), partner) => {
-                outcome.entries.extend(written);
+            (Ok(problems), partner) => {
                 for e in problems {
                     match partner {
                         Some(id) => {
@@ -537,7 +546,8 @@ mod tests {
         );
         assert!(path.join("a.md").exists());
         sink.put(output("c.md", 10)).unwrap();
-        let entries = sink.finish().unwrap();
+        let (entries, written) = sink.finish(true);
+        written.unwrap();
         let written: Vec<(&str, Option<&str>)> =
             entries.iter().map(|e| (e.path.as_str(), e.key.as_deref())).collect();
         assert_eq!(written, [("a.md", None), ("b.md", None)]);
@@ -548,11 +558,32 @@ mod tests {
         let mut sink = Sink::new(&out, None, true);
         sink.put(output("d.md", 2 * HELD)).unwrap();
         assert!(!path.join("d.md").exists());
-        let entries = sink.finish().unwrap();
+        let (entries, written) = sink.finish(true);
+        written.unwrap();
         assert_eq!(
             entries.iter().map(|e| (e.path.as_str(), e.key.as_deref())).collect::<Vec<_>>(),
             [("d.md", Some("key"))]
         );
         assert!(path.join("d.md").exists());
+    }
+
+    /// A report that fails part way (a template error that stops the build) writes nothing more,
+    /// but the files it already wrote are still given, so that the manifest says they are
+    /// trustmap's; without a key, so that the next build makes the report again.
+    #[test]
+    fn a_report_that_fails_part_way_still_gives_the_files_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        let out = OutputDir::open(&path, &Inputs::default(), || {}).unwrap();
+        let mut sink = Sink::new(&out, None, false);
+        sink.put(output("index.html", HELD + 1)).unwrap();
+        sink.put(output("network.html", 10)).unwrap();
+        let (entries, written) = sink.finish(false);
+        written.unwrap();
+        let given: Vec<(&str, Option<&str>)> =
+            entries.iter().map(|e| (e.path.as_str(), e.key.as_deref())).collect();
+        assert_eq!(given, [("index.html", None)]);
+        assert!(path.join("index.html").exists());
+        assert!(!path.join("network.html").exists(), "a file of a report that failed is not written");
     }
 }
