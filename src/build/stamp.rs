@@ -401,9 +401,7 @@ impl Stamp {
         // A cache: a stamp that cannot be written only means that the next build looks at
         // everything again.
         let Some(place) = place(out) else { return };
-        if let Ok(json) = serde_json::to_vec(&stamp) {
-            let _ = crate::write::private(&place, |w| w.write_all(&json));
-        }
+        let _ = crate::write::private(&place, |w| serde_json::to_writer(w, &stamp).map_err(Into::into));
     }
 }
 

@@ -209,12 +209,11 @@ impl OutputDir {
         Arc::clone(&self.old)
     }
 
-    /// The bytes (as sha256) the file at `rel` may hold and still be trustmap's: those the
-    /// previous manifest records, and those an interrupted build's journal did.
-    fn known(&self, rel: &str) -> BTreeSet<&str> {
-        let recorded = self.old.get(rel).map(|e| e.sha256.as_str());
-        let journaled = self.journaled.get(rel).into_iter().flatten().map(String::as_str);
-        recorded.into_iter().chain(journaled).collect()
+    /// Whether the file at `rel`, holding bytes with this `sha` (sha256), is still trustmap's:
+    /// the previous manifest records these bytes for it, or an interrupted build's journal does.
+    fn ours(&self, rel: &str, sha: &str) -> bool {
+        self.old.get(rel).is_some_and(|e| e.sha256 == sha)
+            || self.journaled.get(rel).is_some_and(|known| known.contains(sha))
     }
 
     /// What the user should be told so far.
@@ -323,11 +322,11 @@ impl OutputDir {
     /// Whose the file at `target` (`rel` in the folder) is, when it is to get bytes `new`.
     fn ownership(&self, target: &Path, rel: &str, new: &str) -> Result<Ownership> {
         let Some(sha) = self.current(target)? else { return Ok(Ownership::Free) };
-        let known = self.known(rel);
-        Ok(match known.contains(sha.as_str()) {
+        // A file the journal names is in `old` too.
+        Ok(match self.ours(rel, &sha) {
             true if sha == new => Ownership::Same,
             true => Ownership::Ours,
-            false if known.is_empty() => Ownership::NotOurs,
+            false if self.old.get(rel).is_none() => Ownership::NotOurs,
             false => Ownership::ChangedByHand,
         })
     }
@@ -380,13 +379,13 @@ impl OutputDir {
             }
             no_links(&self.path, path)?;
             let target = self.path.join(path);
-            let known = self.known(path);
             let stale = prune.is_some_and(|p| p.stale(old));
             if stale {
                 self.remove_ours(path, &mut removed)?;
                 continue;
             }
-            if known.len() == 1 {
+            // Only the bytes the manifest records are trustmap's (no others in the journal).
+            if !self.journaled.contains_key(path) {
                 // Kept as it is: only whether it is still there is checked.
                 if std::fs::symlink_metadata(&target).is_ok() {
                     entries.insert(path.clone(), old.clone());
@@ -394,7 +393,7 @@ impl OutputDir {
                 continue;
             }
             let Some(sha) = self.current(&target)? else { continue };
-            if known.contains(sha.as_str()) {
+            if self.ours(path, &sha) {
                 entries.insert(path.clone(), Entry { sha256: sha, ..old.clone() });
             } else {
                 self.notice(Notice::ChangedByHand(path.clone()));
@@ -436,7 +435,7 @@ impl OutputDir {
         no_links(&self.path, rel)?;
         let target = self.path.join(rel);
         let Some(sha) = self.current(&target)? else { return Ok(()) };
-        if !self.known(rel).contains(sha.as_str()) {
+        if !self.ours(rel, &sha) {
             self.notice(Notice::ChangedByHand(rel.to_owned()));
             return Ok(());
         }
