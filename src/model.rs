@@ -1,6 +1,7 @@
 //! The types that cross stage boundaries: a loaded assessment and its parts. They derive
 //! `Serialize` because they are also what JSON output and templates see.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -8,6 +9,11 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Span;
+
+/// A text that most evaluations share (a question's id, a sub-score's name, a flag's
+/// recommendation): borrowed from the questionnaire or the binary, and owned only when it was
+/// made for one partner. An evaluation of 10,000 partners holds a few million of them.
+pub type Text = Cow<'static, str>;
 
 /// Where a build puts each report in the output folder, defined once: the output plan writes
 /// there, and the reports and the network map link there.
@@ -523,18 +529,23 @@ pub struct Cap {
     /// The best verdict the rule allows.
     pub limit: Verdict,
     /// The items (or propositions) the condition rests on.
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Text>,
 }
 
 /// A text in both report languages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Bilingual {
-    pub nl: String,
-    pub en: String,
+    pub nl: Text,
+    pub en: Text,
 }
 
 impl Bilingual {
+    /// The same texts, borrowed: for the questionnaire's own, which live as long as the program.
+    pub fn shared(&'static self) -> Bilingual {
+        Bilingual { nl: Text::Borrowed(&self.nl), en: Text::Borrowed(&self.en) }
+    }
+
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Nl => &self.nl,
@@ -546,7 +557,7 @@ impl Bilingual {
 /// One item behind a score: which question, its (mean) answer, and its weight.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    pub question: String,
+    pub question: Text,
     /// The 1-5 answer; the mean when several respondents answered.
     pub answer: f64,
     pub weight: f64,
@@ -555,10 +566,10 @@ pub struct Evidence {
 /// A score on 0-100 with how much of what it could rest on was answered (in percent).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubScore {
-    pub id: String,
+    pub id: Text,
     pub score: Option<f64>,
     pub coverage: f64,
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Text>,
 }
 
 /// One proposition evaluated for one relationship.
@@ -578,7 +589,7 @@ pub struct PropositionResult {
     /// the band changes nothing but is still a finding).
     pub caps: Vec<Cap>,
     /// Defining items not answered (see `[evaluation.required]`).
-    pub missing: Vec<String>,
+    pub missing: Vec<Text>,
     /// Areas of concern: answers at 1 or 2, counted over respondents, of the items behind it.
     pub concerns: usize,
     /// The partner's own verdict on it, when their view exists.
@@ -608,7 +619,7 @@ pub struct Flag {
     /// Whose answers raised it: ours, or the partner's own view of the relationship.
     pub side: Perspective,
     /// Question ids (or partner ids, for network flags) the flag rests on.
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Text>,
     pub message: Bilingual,
     pub recommendation: Bilingual,
     pub source: Bilingual,
@@ -621,7 +632,7 @@ pub struct Flag {
 /// One combined answer: the answers of all respondents of one side and round.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CombinedAnswer {
-    pub question: String,
+    pub question: Text,
     /// Mean score, if anyone scored it.
     pub score: Option<f64>,
     /// Highest minus lowest score, when more than one respondent scored it.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::answer_file::Extra;
 use crate::answer_file::SCORE;
-use crate::model::{Bilingual, FlagCode, PropositionId};
+use crate::model::{Bilingual, FlagCode, PropositionId, Text};
 
 /// The embedded questionnaire source.
 pub const SOURCE: &str = include_str!("questionnaire.yaml");
@@ -178,7 +178,7 @@ pub fn either_or_both<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Bilingua
     }
     Ok(match Text::deserialize(d)? {
         Text::Both(b) => b,
-        Text::One(s) => Bilingual { nl: s.clone(), en: s },
+        Text::One(s) => Bilingual { nl: s.clone().into(), en: s.into() },
     })
 }
 
@@ -266,6 +266,22 @@ impl Questionnaire {
     }
 }
 
+/// `id` as an evaluation holds it: borrowed from the embedded questionnaire when it is one of
+/// its questions' ids or constructs' names (as nearly every id an evaluation names is), else a
+/// copy.
+pub fn intern(id: &str) -> Text {
+    static IDS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let q = Questionnaire::get();
+        let constructs = q.questions().flat_map(|q| q.informs.iter().map(|i| i.construct.as_str()));
+        q.question_ids().chain(constructs).collect()
+    });
+    match ids.get(id) {
+        Some(&known) => Text::Borrowed(known),
+        None => Text::Owned(id.to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,7 +313,7 @@ mod tests {
             assert!(article.contains(&nl), "not verbatim: {nl}");
         }
         for p in &q.propositions {
-            assert!(article.contains(&p.text.nl), "not verbatim: {}", p.text.nl);
+            assert!(article.contains(&*p.text.nl), "not verbatim: {}", p.text.nl);
         }
     }
 }

@@ -3,7 +3,8 @@
 //! than the cap's limit. Each cap's limit is set under `[evaluation.caps]`; the book's scoring
 //! chapter gives each its source.
 
-use crate::model::{Cap, CapRule, PropositionId, Verdict};
+use crate::model::{Cap, CapRule, PropositionId, Text, Verdict};
+use crate::questionnaire::intern;
 
 use super::combine::Side;
 use super::config::EvaluationConfig;
@@ -13,10 +14,10 @@ use super::flags::{TRUST_ITEMS, VULNERABILITY_ITEMS, mean_points};
 pub fn side(p: PropositionId, side: &Side, cfg: &EvaluationConfig) -> Vec<Cap> {
     let c = &cfg.caps;
     let t = &cfg.flags;
-    let at_most = |items: &[&str], max: f64| -> Vec<String> {
-        items.iter().filter(|i| side.item(i).is_some_and(|a| a <= max)).map(|i| (*i).to_owned()).collect()
+    let at_most = |items: &[&str], max: f64| -> Vec<Text> {
+        items.iter().filter(|i| side.item(i).is_some_and(|a| a <= max)).map(|i| intern(i)).collect()
     };
-    let cap = |rule, limit, evidence: Vec<String>| Cap { rule, limit, evidence };
+    let cap = |rule, limit, evidence: Vec<Text>| Cap { rule, limit, evidence };
     let mut caps = Vec::new();
     match p {
         PropositionId::P1 => {
@@ -32,7 +33,7 @@ pub fn side(p: PropositionId, side: &Side, cfg: &EvaluationConfig) -> Vec<Cap> {
                 caps.push(cap(
                     CapRule::NotVulnerable,
                     c.not_vulnerable,
-                    answered.map(|i| (*i).to_owned()).collect(),
+                    answered.map(|i| intern(i)).collect(),
                 ));
             }
         }
@@ -50,7 +51,7 @@ pub fn side(p: PropositionId, side: &Side, cfg: &EvaluationConfig) -> Vec<Cap> {
             }
         }
         PropositionId::P3 => {
-            let breaches = || vec!["exchange.breaches".to_owned()];
+            let breaches = || vec!["exchange.breaches".into()];
             match side.open_breach() {
                 Some(true) => caps.push(cap(CapRule::BreachDamaging, c.breach_damaging, breaches())),
                 Some(false) => caps.push(cap(CapRule::BreachOpen, c.breach_open, breaches())),

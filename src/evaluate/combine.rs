@@ -104,7 +104,7 @@ pub fn combine<'a>(files: Vec<&'a Assessment>) -> Side<'a> {
     for file in &files {
         for (id, answer) in &file.answers {
             let combined = answers.entry(id.clone()).or_insert_with(|| CombinedAnswer {
-                question: id.clone(),
+                question: crate::questionnaire::intern(id),
                 score: None,
                 spread: None,
                 scores: Vec::new(),

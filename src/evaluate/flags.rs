@@ -3,10 +3,10 @@
 //! a severity, the evidence, and a message and recommendation in both languages.
 
 use crate::model::{
-    Bilingual, Date, Flag, FlagCode, FlagSeverity, Lang, Perspective, PropositionId, PropositionResult,
+    Bilingual, Date, Flag, FlagCode, FlagSeverity, Lang, Perspective, PropositionId, PropositionResult, Text,
     number,
 };
-use crate::questionnaire::Questionnaire;
+use crate::questionnaire::{Questionnaire, intern};
 
 use super::combine::Side;
 use super::config::FlagThresholds;
@@ -19,7 +19,7 @@ pub enum Fill {
     /// A number with its sign.
     Signed(f64),
     /// Question ids, shown by their short titles.
-    Items(Vec<String>),
+    Items(Vec<Text>),
 }
 
 impl Fill {
@@ -30,7 +30,7 @@ impl Fill {
             Fill::Signed(x) => number(*x, lang, true),
             Fill::Items(items) => {
                 let q = Questionnaire::get();
-                let title = |id: &String| q.short(id, lang).unwrap_or(id).to_owned();
+                let title = |id: &Text| q.short(id, lang).unwrap_or(id).to_owned();
                 items.iter().map(title).collect::<Vec<_>>().join(", ")
             }
         }
@@ -38,12 +38,17 @@ impl Fill {
 }
 
 /// Builds a flag from the questionnaire's texts, filling `{placeholders}` from `values`.
-pub fn flag(code: FlagCode, severity: FlagSeverity, evidence: Vec<String>, values: &[(&str, Fill)]) -> Flag {
-    let fill = |text: &Bilingual| {
-        let one = |lang: Lang| {
-            values.iter().fold(text.get(lang).to_owned(), |t, (name, value)| {
-                t.replace(&format!("{{{name}}}"), &value.text(lang))
-            })
+pub fn flag(code: FlagCode, severity: FlagSeverity, evidence: Vec<Text>, values: &[(&str, Fill)]) -> Flag {
+    let fill = |text: &'static Bilingual| {
+        let one = |lang: Lang| -> Text {
+            let text = text.get(lang);
+            match values.is_empty() {
+                // Most flags' texts have nothing to fill in: they are the questionnaire's own.
+                true => Text::Borrowed(text),
+                false => Text::Owned(values.iter().fold(text.to_owned(), |t, (name, value)| {
+                    t.replace(&format!("{{{name}}}"), &value.text(lang))
+                })),
+            }
         };
         Bilingual { nl: one(Lang::Nl), en: one(Lang::En) }
     };
@@ -56,7 +61,7 @@ pub fn flag(code: FlagCode, severity: FlagSeverity, evidence: Vec<String>, value
             evidence,
             message: fill(&t.message),
             recommendation: fill(&t.recommendation),
-            source: t.source.clone(),
+            source: t.source.shared(),
             joint: [fill(&t.joint.message), fill(&t.joint.recommendation)],
         },
         // Every code used here has a text (a unit test checks); keep going without one.
@@ -66,10 +71,10 @@ pub fn flag(code: FlagCode, severity: FlagSeverity, evidence: Vec<String>, value
             severity,
             side: Perspective::Own,
             evidence,
-            message: Bilingual { nl: code.to_string(), en: code.to_string() },
-            recommendation: Bilingual { nl: String::new(), en: String::new() },
-            source: Bilingual { nl: String::new(), en: String::new() },
-            joint: [Bilingual { nl: code.to_string(), en: code.to_string() }, Bilingual::default()],
+            message: Bilingual { nl: code.as_str().into(), en: code.as_str().into() },
+            recommendation: Bilingual::default(),
+            source: Bilingual::default(),
+            joint: [Bilingual { nl: code.as_str().into(), en: code.as_str().into() }, Bilingual::default()],
         },
     }
 }
@@ -90,8 +95,8 @@ pub fn mean_points(side: &Side, items: &[&str]) -> Option<f64> {
     (!answered.is_empty()).then(|| answered.iter().map(|&a| points(a)).sum::<f64>() / answered.len() as f64)
 }
 
-fn ids(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
+fn ids(items: &[&str]) -> Vec<Text> {
+    items.iter().map(|s| intern(s)).collect()
 }
 
 /// The rules on one side's answers (P1-P5), marked as raised by that side.
@@ -132,7 +137,7 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
         flags.push(flag(
             FlagCode::TrustNotActedOn,
             FlagSeverity::Warning,
-            evidence.map(String::from).collect(),
+            evidence.map(intern).collect(),
             &[],
         ));
     }
@@ -184,7 +189,7 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     .collect();
     if !barriers.is_empty() && trustworthy.is_some_and(|tw| tw <= t.calculative_trust_max) {
         let mut evidence = ids(&barriers);
-        evidence.extend(TRUST_ITEMS.iter().filter(|i| side.item(i).is_some()).map(|i| (*i).to_owned()));
+        evidence.extend(TRUST_ITEMS.iter().filter(|i| side.item(i).is_some()).map(|i| intern(i)));
         flags.push(flag(FlagCode::CalculativeCommitment, FlagSeverity::Warning, evidence, &[]));
     }
 
@@ -209,7 +214,8 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
     for (prefix, people) in
         [("key_people.partner_", &side.people.partner), ("key_people.own_", &side.people.own)]
     {
-        let items: Vec<String> = side.answers.keys().filter(|k| k.starts_with(prefix)).cloned().collect();
+        let items: Vec<Text> =
+            side.answers.keys().filter(|k| k.starts_with(prefix)).map(|k| intern(k)).collect();
         match people.len() {
             _ if items.is_empty() => {}
             0 => unnamed.extend(items),
@@ -224,7 +230,8 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
         flags.push(flag(FlagCode::KeyPersonsUnnamed, FlagSeverity::Info, unnamed, &[]));
     }
     if side.contact().is_some_and(|best| best > t.contact_min) {
-        let evidence = side.answers.keys().filter(|k| k.starts_with("key_people.")).cloned().collect();
+        let evidence =
+            side.answers.keys().filter(|k| k.starts_with("key_people.")).map(|k| intern(k)).collect();
         flags.push(flag(FlagCode::InfrequentContact, FlagSeverity::Warning, evidence, &[]));
     }
 
@@ -250,7 +257,7 @@ fn rules(side: &Side, t: &FlagThresholds) -> Vec<Flag> {
             if share >= t.concentration_critical { FlagSeverity::Critical } else { FlagSeverity::Warning };
         let mut evidence = ids(&["growth.order_portfolio"]);
         let control = ["growth.dependence_shift", "growth.dependence_measures"];
-        evidence.extend(control.iter().filter(|i| side.item(i).is_some()).map(|i| (*i).to_owned()));
+        evidence.extend(control.iter().filter(|i| side.item(i).is_some()).map(|i| intern(i)));
         flags.push(flag(
             FlagCode::RevenueConcentration,
             severity,
@@ -280,7 +287,7 @@ pub fn perception_gaps(results: &[PropositionResult], t: &FlagThresholds) -> Vec
             let mut f = flag(
                 FlagCode::PerceptionGap,
                 FlagSeverity::Warning,
-                vec![r.id.to_string()],
+                vec![r.id.as_str().into()],
                 &[("gap", Fill::Signed(g))],
             );
             f.proposition = Some(r.id);
@@ -319,7 +326,7 @@ pub fn declining(rounds: &[(Date, &[PropositionResult])], t: &FlagThresholds) ->
         let mut f = flag(
             FlagCode::Declining,
             severity,
-            vec![r.id.to_string()],
+            vec![r.id.as_str().into()],
             &[("delta", Fill::Signed(-fall)), ("since", Fill::Text(since.to_string()))],
         );
         f.proposition = Some(r.id);

@@ -212,7 +212,7 @@ fn overall(results: &[PropositionResult], cfg: &EvaluationConfig) -> (Option<f64
     };
     let trust =
         results.iter().find(|r| r.id == PropositionId::P1).map(|r| r.relationship.unwrap_or(r.verdict));
-    let evidence = vec![PropositionId::P1.to_string()];
+    let evidence = vec![PropositionId::P1.as_str().into()];
     let caps = match trust {
         _ if !cfg.caps.trust_first => Vec::new(),
         Some(Verdict::Insufficient) | None => {

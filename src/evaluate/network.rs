@@ -70,7 +70,11 @@ pub fn evaluate(partners: &[PartnerEvaluation], cfg: &EvaluationConfig) -> Netwo
         flags.push(flag(
             FlagCode::DependenceExposure,
             severity,
-            dependent_on.iter().filter(|d| d.revenue_share_pct.is_some()).map(|d| d.id.clone()).collect(),
+            dependent_on
+                .iter()
+                .filter(|d| d.revenue_share_pct.is_some())
+                .map(|d| d.id.clone().into())
+                .collect(),
             &[
                 ("share", Fill::Number(dependent_revenue_share_pct)),
                 ("count", Fill::Number(dependent_on.len() as f64)),
@@ -180,7 +184,7 @@ fn bottlenecks(current: &[&PartnerEvaluation], load: &[KeyPersonLoad], cfg: &Eva
             Some(flag(
                 FlagCode::KeyPersonBottleneck,
                 severity,
-                k.partners.clone(),
+                k.partners.iter().map(|p| p.clone().into()).collect(),
                 &[
                     ("person", Fill::Text(k.name.clone())),
                     ("count", Fill::Number(k.partners.len() as f64)),

@@ -2,8 +2,10 @@
 //! maps to each (a 1-5 answer counts as (s-1)/4*100), its coverage and verdict, sub-scores per
 //! construct, and the evidence behind every number.
 
-use crate::model::{Cap, CapRule, Evidence, Frequency, PropositionId, PropositionResult, SubScore, Verdict};
-use crate::questionnaire::Questionnaire;
+use crate::model::{
+    Cap, CapRule, Evidence, Frequency, PropositionId, PropositionResult, SubScore, Text, Verdict,
+};
+use crate::questionnaire::{Questionnaire, intern};
 
 use super::caps;
 use super::combine::Side;
@@ -44,7 +46,7 @@ impl Weighted<'_> {
                     sum += weight * points(answer);
                     answered += weight;
                 }
-                evidence.push(Evidence { question: question.to_owned(), answer: round1(answer), weight });
+                evidence.push(Evidence { question: intern(question), answer: round1(answer), weight });
             }
         }
         let score = (answered > 0.0).then(|| round1(sum / answered));
@@ -100,7 +102,7 @@ pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> V
                 .map(|(id, w)| {
                     let (score, coverage, _, evidence) = w.evaluate(side);
                     SubScore {
-                        id: (*id).to_owned(),
+                        id: intern(id),
                         score,
                         coverage,
                         evidence: evidence.into_iter().map(|e| e.question).collect(),
@@ -114,11 +116,12 @@ pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> V
                 .filter(|(_, w)| *w > 0.0)
                 .map(|(item, _)| side.scores(item).iter().filter(|&&s| s <= 2.0).count())
                 .sum();
-            let missing: Vec<String> = cfg
+            let missing: Vec<Text> = cfg
                 .required(p.id)
                 .into_iter()
                 .filter(|group| !group.iter().any(|item| side.item(item).is_some()))
                 .flatten()
+                .map(|item| intern(&item))
                 .collect();
             let banded = verdict(score, coverage, items, cfg);
             let mut caps = caps::side(p.id, side, cfg);
@@ -157,7 +160,7 @@ pub fn propositions(side: &Side, q: &Questionnaire, cfg: &EvaluationConfig) -> V
         .collect()
 }
 
-fn single(id: &str, question: &str, side: &Side) -> SubScore {
+fn single(id: &'static str, question: &'static str, side: &Side) -> SubScore {
     let score = side.item(question).map(|a| round1(points(a)));
     SubScore {
         id: id.into(),
@@ -189,7 +192,8 @@ fn special_subscores(proposition: PropositionId, side: &Side) -> Vec<SubScore> {
         }
         PropositionId::P4 => {
             let best = side.contact();
-            let evidence = side.answers.keys().filter(|k| k.starts_with("key_people.")).cloned().collect();
+            let evidence =
+                side.answers.keys().filter(|k| k.starts_with("key_people.")).map(|k| intern(k)).collect();
             vec![SubScore {
                 id: "frequency".into(),
                 score: best.map(frequency_points),

@@ -446,8 +446,7 @@ impl<'a> Builder<'a> {
 
     /// The context of one partner report. `sources` are the input paths as shown.
     pub fn partner<'e>(&self, p: &'e PartnerEvaluation, sources: Vec<String>) -> PartnerContext<'e> {
-        let answers: BTreeMap<&str, &CombinedAnswer> =
-            p.answers.iter().map(|a| (a.question.as_str(), a)).collect();
+        let answers: BTreeMap<&str, &CombinedAnswer> = p.answers.iter().map(|a| (&*a.question, a)).collect();
         let boxes = self
             .q
             .boxes

@@ -34,7 +34,8 @@ impl Labels {
             let mut entries = BTreeMap::new();
             collect(&node, "", &mut |key, _, texts| {
                 if let (Some(nl), Some(en)) = (texts.get("nl"), texts.get("en")) {
-                    entries.insert(key.to_owned(), Bilingual { nl: nl.clone(), en: en.clone() });
+                    entries
+                        .insert(key.to_owned(), Bilingual { nl: nl.clone().into(), en: en.clone().into() });
                 }
             });
             Labels { entries }
@@ -59,8 +60,8 @@ impl Labels {
             Some(entry) => {
                 for (lang, text) in texts {
                     match lang.as_str() {
-                        "nl" => entry.nl = text,
-                        _ => entry.en = text,
+                        "nl" => entry.nl = text.into(),
+                        _ => entry.en = text.into(),
                     }
                 }
             }

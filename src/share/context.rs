@@ -108,7 +108,7 @@ pub struct SharedProposition {
     pub delta: Option<f64>,
     pub coverage: f64,
     pub caps: Vec<Cap>,
-    pub missing: Vec<String>,
+    pub missing: Vec<crate::model::Text>,
 }
 
 /// The flags of one code, worded for both sides.
@@ -171,9 +171,9 @@ pub fn context(b: &Builder, p: &PartnerEvaluation, cfg: &SharingConfig, pdf: boo
         (b.q.questions()).map(|q| (q.id.clone(), joint(&q.joint, b.lang, &us, &them))).collect();
     // An item the evaluation derives (the key persons' contact) has a label instead.
     for id in relationship.propositions.iter().flat_map(|p| &p.missing) {
-        if !questions.contains_key(id) {
+        if !questions.contains_key(&**id) {
             let label = b.labels.get(&format!("items.{id}"), b.lang).unwrap_or(id);
-            questions.insert(id.clone(), sentence(label));
+            questions.insert(id.to_string(), sentence(label));
         }
     }
     let charts = charts(b, &relationship, &us, &them);
@@ -301,7 +301,7 @@ fn relationship<'p>(
             .collect(),
     };
     let by_id = |answers: &'p [CombinedAnswer]| -> BTreeMap<&'p str, &'p CombinedAnswer> {
-        answers.iter().map(|a| (a.question.as_str(), a)).collect()
+        answers.iter().map(|a| (&*a.question, a)).collect()
     };
     let (our_answers, their_answers) = (by_id(our_answers), by_id(their_answers));
     let boxes: Vec<SharedBox> =
