@@ -716,6 +716,29 @@ pub struct PartnerEvaluation {
     pub plan: Option<Plan>,
 }
 
+impl PartnerEvaluation {
+    /// Cuts the evaluation down to what the network report, the index and the build's record
+    /// of it read (the partner in brief: its rows in the heatmap and the map, its flags' codes,
+    /// its plan, its answer files), once its own reports are made: the answers, notes, rounds,
+    /// evidence and flag texts are most of an evaluation's memory.
+    pub fn keep_brief(&mut self) {
+        self.respondents = Vec::new();
+        self.assessors = Vec::new();
+        self.overall_caps = Vec::new();
+        self.rounds = Vec::new();
+        self.answers = Vec::new();
+        self.partner_answers = Vec::new();
+        self.partner_respondents = Vec::new();
+        self.people = KeyPeople::default();
+        for r in &mut self.propositions {
+            (r.caps, r.missing, r.subscores, r.evidence) = Default::default();
+        }
+        for f in &mut self.flags {
+            (f.evidence, f.message, f.recommendation, f.source, f.joint) = Default::default();
+        }
+    }
+}
+
 /// How the partners spread over the verdicts of one proposition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NetworkProposition {

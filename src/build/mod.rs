@@ -1,7 +1,7 @@
 //! `trustmap build`, the main job, as the pipeline reads: read the answer files, load the
 //! templates, take the output folder, evaluate, make the report contexts, then make and write
-//! every report (at most `--jobs` at a time, each written as soon as it is made) and end with the
-//! manifest.
+//! every partner's report (at most `--jobs` at a time, each written as soon as it is made), then
+//! the network report and the index from each partner in brief, and end with the manifest.
 
 mod answers;
 pub mod keys;
@@ -85,7 +85,7 @@ fn make(
     // Evaluate, and make the contexts. Only the partner-facing reports read the parsed files
     // again; without them, each partner's go as soon as it is evaluated.
     let cfg = &s.workspace.config;
-    let evaluation = pool.install(|| match s.audiences.contains(&Audience::Partner) {
+    let mut evaluation = pool.install(|| match s.audiences.contains(&Audience::Partner) {
         true => evaluate::with_plans(batch.valid_except(&claims.failed), &batch.plans, &cfg.evaluation),
         false => {
             let valid =
@@ -133,31 +133,30 @@ fn make(
     });
     let jobs: Vec<(PartnerJob, String)> =
         jobs.into_iter().filter(|(job, key)| fresh.needs((Some(&job.partner.id), false), key)).collect();
-    let mut network = builder.network_of(&evaluation, &linked, &shown);
-    if let (Some(since), Some(before)) = (&s.since, &before) {
-        network.changes = Some(changes::compare(before, &changes::Snapshot::of(&evaluation), since));
-    }
+    let changes = (s.since.as_ref().zip(before.as_ref()))
+        .map(|(since, before)| changes::compare(before, &changes::Snapshot::of(&evaluation), since));
+    let network_of = |evaluation| {
+        let mut network = builder.network_of(evaluation, &linked, &shown);
+        network.changes = changes.clone();
+        network
+    };
     let shared = partner_facing(s, &evaluation, mine.as_ref(), &builders, &batch, reporter)?;
     // What the reports need of the answer files is in the evaluation now: the parsed files go
     // before the reports are made, the part of a build whose memory grows with the network.
     batch.assessments = Vec::new();
     let Some(out) = out else {
         let partners: Vec<_> = jobs.iter().map(|(job, _)| job.context(builder)).collect();
-        return summary::dump(&network, &partners, &shared, &batch);
+        return summary::dump(&network_of(&evaluation), &partners, &shared, &batch);
     };
-    // Make and write every report whose key changed: the network first, the largest document.
-    let network_key = keys.of("network", &network);
-    let network = (internal && Shard::makes_network(s.shard) && fresh.needs((None, false), &network_key))
-        .then_some(Job::Ready(Report::Network(&network)));
+    // Make and write every partner's report whose key changed, then the network report and the
+    // index from what is left of the evaluation once those are made (see below).
     let shared_reports: Vec<(Job, String)> = (shared.iter())
         .map(|r| (Report::Shared(r), keys.of("shared", &(&r.context, r.secrets.fingerprint(), &r.sources))))
         .filter(|(r, key)| fresh.needs((r.partner(), true), key))
         .map(|(r, key)| (Job::Ready(r), key))
         .collect();
-    let reports: Vec<(Job, String)> = (network.map(|r| (r, network_key)).into_iter())
-        .chain(jobs.iter().map(|(job, key)| (Job::Partner(job), key.clone())))
-        .chain(shared_reports)
-        .collect();
+    let reports: Vec<(Job, String)> =
+        (jobs.iter().map(|(job, key)| (Job::Partner(job), key.clone()))).chain(shared_reports).collect();
     // The templates in each other language a partner-facing report is written in.
     let langs: BTreeSet<Lang> =
         shared.iter().map(|r| r.context.common.lang).filter(|&l| l != s.lang).collect();
@@ -173,7 +172,28 @@ fn make(
         max_bytes: s.limits().report_bytes,
         logo: logo.as_ref(),
     };
+    let makes_network = internal && Shard::makes_network(s.shard);
+    reporter.stage("rendering", reports.len() + usize::from(makes_network));
     let mut made = plan::make_all(&pool, &reports, &making, &out, s.limits(), reporter)?;
+    let made_partners: BTreeSet<String> =
+        reports.iter().filter_map(|(job, _)| job.partner().map(str::to_owned)).collect();
+    drop(reports);
+    drop(jobs);
+    // The network report and the index list every partner in brief: with the partners' reports
+    // made, each evaluation is cut down to that brief before the network's context is made, so
+    // that the largest document is not made while every evaluation is held whole.
+    evaluation.partners.iter_mut().for_each(crate::model::PartnerEvaluation::keep_brief);
+    if makes_network && made.stop.is_none() {
+        let network = network_of(&evaluation);
+        let key = keys.of("network", &network);
+        if fresh.needs((None, false), &key) {
+            let reports = [(Job::Ready(Report::Network(&network)), key)];
+            made.extend(plan::make_all(&pool, &reports, &making, &out, s.limits(), reporter)?);
+        } else {
+            reporter.step();
+        }
+    }
+    reporter.done();
     let unchanged = fresh.carried.len();
     made.entries.extend(fresh.carried);
     let built = summary::Built {
@@ -182,7 +202,7 @@ fn make(
         claims,
         previous,
         evaluation: &evaluation,
-        made: reports.iter().filter_map(|(job, _)| job.partner().map(str::to_owned)).collect(),
+        made: made_partners,
         bundle: bundle.as_ref(),
     };
     summary::finish(s, out, provenance, made, built, reporter)
@@ -240,4 +260,36 @@ fn read(
     // The files' texts were kept to quote them in diagnostics, which are reported now.
     batch.sources = Default::default();
     Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+
+    /// A build makes the network report and the index from the evaluation cut down to each
+    /// partner in brief: the context they are made from is the one the whole evaluation gives.
+    #[test]
+    fn the_network_report_reads_nothing_an_evaluation_in_brief_leaves_out() {
+        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let workspace = crate::workspace::Workspace::find(&samples, false).unwrap();
+        let mut evaluation = changes::evaluate_workspace(&workspace, &crate::reporter::Silent).unwrap();
+        assert!(evaluation.partners.iter().any(|p| !p.answers.is_empty() && !p.flags.is_empty()));
+        let renderer = Renderer::new(None, Lang::En, &Default::default()).unwrap();
+        let (branding, _) = Branding::new(&workspace).unwrap();
+        let meta = Meta::new(None, &evaluation, &Default::default());
+        let cfg = &workspace.config.evaluation;
+        let builder = Builder::new(Lang::En, renderer.labels(), branding, meta, cfg);
+        let linked = |id: Option<&str>, _: &BTreeSet<OutputFormat>| id.is_none_or(|id| id.len() % 2 == 0);
+        let context = |e: &crate::model::Evaluation| {
+            serde_json::to_string(&builder.network_of(e, &linked, &|p| p.display().to_string())).unwrap()
+        };
+        let snapshot = |e: &crate::model::Evaluation| changes::Snapshot::of(e).json().unwrap();
+        let (whole, whole_snapshot) = (context(&evaluation), snapshot(&evaluation));
+        let answers = evaluation.partners.iter().map(|p| p.answers.len()).sum::<usize>();
+        evaluation.partners.iter_mut().for_each(crate::model::PartnerEvaluation::keep_brief);
+        assert!(answers > 0 && evaluation.partners.iter().all(|p| p.answers.is_empty()));
+        assert_eq!(context(&evaluation), whole);
+        assert_eq!(snapshot(&evaluation), whole_snapshot);
+    }
 }

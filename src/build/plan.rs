@@ -440,7 +440,7 @@ pub type Written = (Vec<Entry>, Result<Vec<Error>>);
 
 /// Makes every report's files and writes each report as soon as it is made, at most as many at
 /// a time as `pool` has threads, under a watchdog that ends a runaway template or Typst document
-/// (see [`collect`] for what it gives).
+/// (see [`collect`] for what it gives); a step of the `reporter`'s stage for each.
 pub fn make_all(
     pool: &rayon::ThreadPool,
     reports: &[(Job, String)],
@@ -450,7 +450,6 @@ pub fn make_all(
     reporter: &dyn Reporter,
 ) -> Result<Outcome> {
     let watchdog = Watchdog::start(limits.memory_mb, Duration::from_secs(limits.render_seconds))?;
-    reporter.stage("rendering", reports.len());
     let made = super::schedule::each_bounded(
         pool,
         reports,
@@ -466,7 +465,6 @@ pub fn make_all(
         // A failure that is not one partner's data (a template, a full disk) stops the build.
         |(job, _), made| made.1.as_ref().map_or(true, |failed| job.partner().is_none() && !failed.is_empty()),
     );
-    reporter.done();
     Ok(collect(reports, made, reporter))
 }
 
@@ -481,6 +479,16 @@ pub struct Outcome {
     pub withdrawn: BTreeSet<String>,
     /// The failure that stopped the build, if one did.
     pub stop: Option<Error>,
+}
+
+impl Outcome {
+    /// Adds what making more reports gave.
+    pub fn extend(&mut self, more: Outcome) {
+        self.entries.extend(more.entries);
+        self.failed.extend(more.failed);
+        self.withdrawn.extend(more.withdrawn);
+        self.stop = self.stop.take().or(more.stop);
+    }
 }
 
 /// What making `reports` gave (`made`, in their order), each failure reported.
